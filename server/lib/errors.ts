@@ -1,0 +1,73 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import { z } from 'zod';
+import type { Logger } from './logger.js';
+
+/** The one error type the API renders as {"error":{"code","message","field"}}; messages are French. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new AppError(400, 'invalid', message, field);
+export const notFound = (what = 'Ressource') => new AppError(404, 'not_found', `${what} introuvable.`);
+export const conflict = (message: string, field?: string) => new AppError(409, 'conflict', message, field);
+export const forbidden = () => new AppError(403, 'forbidden', "Vous n'avez pas les droits pour cette action.");
+export const unauthorized = () => new AppError(401, 'unauthorized', 'Connexion requise.');
+export const tooManyRequests = () => new AppError(429, 'rate_limited', 'Trop de tentatives. Réessayez dans une minute.');
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError(404, 'not_found', `Aucune route pour ${req.method} ${req.path}.`));
+};
+
+export function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (error instanceof z.ZodError) return fromZod(error);
+  if (error instanceof mongoose.Error.ValidationError) {
+    const first = Object.values(error.errors)[0];
+    return badRequest(first?.message ?? 'Données invalides.', first?.path);
+  }
+  if (error instanceof mongoose.Error.CastError) {
+    if (error.path === '_id') return notFound();
+    return badRequest(`Valeur invalide pour le champ « ${error.path} ».`, error.path);
+  }
+  if (isDuplicateKey(error)) {
+    const field = Object.keys((error as { keyPattern?: object }).keyPattern ?? {})[0];
+    return conflict('Cet enregistrement existe déjà.', field);
+  }
+  const status = (error as { status?: number; type?: string }).status;
+  const type = (error as { type?: string }).type;
+  if (type === 'entity.too.large') return new AppError(413, 'too_large', 'La requête est trop volumineuse.');
+  if (status === 400 && type) return badRequest('Le corps de la requête est illisible.');
+  return undefined;
+}
+
+export function fromZod(error: z.ZodError): AppError {
+  const issue = error.issues[0];
+  const field = issue?.path.join('.') || undefined;
+  return badRequest(field ? `Champ « ${field} » : ${issue.message}` : (issue?.message ?? 'Données invalides.'), field);
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number })?.code === 11000;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const appError = toAppError(error);
+    if (!appError) {
+      logger.error({ err: error, reqId: req.id }, 'unexpected error');
+    }
+    const rendered = appError ?? new AppError(500, 'internal', 'Erreur interne du serveur. Réessayez plus tard.');
+    if (res.headersSent) return res.end();
+    res.status(rendered.status).json({
+      error: { code: rendered.code, message: rendered.message, ...(rendered.field ? { field: rendered.field } : {}) },
+    });
+  };
+}

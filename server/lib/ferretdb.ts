@@ -1,0 +1,187 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The embedded database: FerretDB (MongoDB wire protocol) built from the Go module proxy
+ * and run as a child process of the app, the worker or the test suite.
+ */
+export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+export const FERRETDB_VERSION = 'v1.24.2';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const defaultBinary = path.join(projectRoot, '.cache', 'ferretdb', `ferretdb-${FERRETDB_VERSION}`);
+
+export class EmbeddedDatabaseError extends Error {}
+
+export type FerretdbStorage = { kind: 'sqlite'; dir: string } | { kind: 'postgresql'; url: string };
+
+export type RunningFerretdb = {
+  uri: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+};
+
+/** Returns the FerretDB binary, building it once (about a minute) when it is missing. */
+export function ensureFerretdbBinary(log: (message: string) => void = () => {}): string {
+  const configured = process.env.FERRETDB_BIN;
+  if (configured) {
+    if (!existsSync(configured)) throw new EmbeddedDatabaseError(`FERRETDB_BIN pointe vers ${configured}, qui n'existe pas.`);
+    return configured;
+  }
+  if (existsSync(defaultBinary)) return defaultBinary;
+  buildFerretdb(defaultBinary, log);
+  return defaultBinary;
+}
+
+/**
+ * `go install FerretDB@version` fails here: the proxy refuses the version list that go
+ * reads for deprecation notices, and a module-mode build panics without the generated
+ * build/version/version.txt. So: download the module, add that file, build the copy.
+ */
+function buildFerretdb(target: string, log: (message: string) => void): void {
+  if (spawnSync('go', ['version']).error) {
+    throw new EmbeddedDatabaseError(
+      'Go est introuvable : il sert à construire la base embarquée (FerretDB). ' +
+        'Installez Go 1.24 ou plus, ou indiquez une base existante avec MONGODB_URI=mongodb://hôte:27017/maillage.',
+    );
+  }
+  log(`Construction de FerretDB ${FERRETDB_VERSION} (une seule fois, environ une minute)…`);
+  const download = runGo(['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], os.tmpdir());
+  const moduleDir = (JSON.parse(download) as { Dir: string }).Dir;
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'maillage-ferretdb-'));
+  try {
+    const source = path.join(workDir, 'src');
+    cpSync(moduleDir, source, { recursive: true });
+    chmodRecursive(source);
+    writeFileSync(path.join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    mkdirSync(path.dirname(target), { recursive: true });
+    const partial = `${target}.${process.pid}.partial`;
+    runGo(['build', '-trimpath', '-o', partial, './cmd/ferretdb'], source);
+    renameSync(partial, target); // atomic: concurrent builders never see half a binary
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function runGo(args: string[], cwd: string): string {
+  const result = spawnSync('go', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) {
+    throw new EmbeddedDatabaseError(`La commande « go ${args.join(' ')} » a échoué :\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+function chmodRecursive(dir: string): void {
+  spawnSync('chmod', ['-R', 'u+w', dir]);
+  chmodSync(dir, 0o755);
+}
+
+/**
+ * The guard shell keeps FerretDB tied to its parent: it reads its stdin, a pipe held by
+ * the parent, and stops FerretDB when that pipe closes, even after a SIGKILL of the parent.
+ */
+const GUARD_SCRIPT = `
+exec 3<&0
+"$@" <&- &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
+{ cat <&3 >/dev/null; kill -TERM "$child" 2>/dev/null; } &
+wait "$child"
+`;
+
+export async function startFerretdb(options: {
+  storage: FerretdbStorage;
+  database?: string;
+  port?: number;
+  log?: (message: string) => void;
+}): Promise<RunningFerretdb> {
+  const binary = ensureFerretdbBinary(options.log);
+  const port = options.port ?? (await findFreePort());
+  const stateDir = options.storage.kind === 'sqlite' ? options.storage.dir : mkdtempSync(path.join(os.tmpdir(), 'maillage-ferretdb-state-'));
+  mkdirSync(stateDir, { recursive: true });
+  const storageArgs =
+    options.storage.kind === 'sqlite'
+      ? ['--handler=sqlite', `--sqlite-url=file:${path.resolve(options.storage.dir)}/`]
+      : ['--handler=postgresql', `--postgresql-url=${options.storage.url}`];
+  const args = [
+    ...storageArgs,
+    `--state-dir=${stateDir}`,
+    `--listen-addr=127.0.0.1:${port}`,
+    '--debug-addr=-',
+    '--telemetry=disable',
+    '--log-level=error',
+  ];
+  const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'ferretdb-guard', binary, ...args], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitForPort(port, child, () => stderr);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const database = options.database ?? 'maillage';
+  return {
+    uri: `mongodb://127.0.0.1:${port}/${database}`,
+    port,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      child.stdin?.destroy();
+    },
+  };
+}
+
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new EmbeddedDatabaseError(`FerretDB s'est arrêté au démarrage (code ${child.exitCode}) :\n${stderr()}`);
+    }
+    if (await canConnect(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new EmbeddedDatabaseError(`FerretDB n'écoute pas sur le port ${port} après 30 s :\n${stderr()}`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

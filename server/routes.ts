@@ -1,0 +1,23 @@
+import { Router } from 'express';
+import type { AppContext } from './context.js';
+import { healthRoutes } from './health/health.routes.js';
+import { authRoutes } from './users/auth.routes.js';
+import { userRoutes } from './users/user.routes.js';
+import { VOCABULARY_ALIASES, vocabularyAliasRoutes, vocabularyRoutes } from './vocabularies/vocabulary.routes.js';
+
+/** Every staff API resource, mounted under /api. Each feature's routes name their roles per line. */
+export function apiRoutes(ctx: AppContext): Router {
+  const api = Router();
+  api.use('/health', healthRoutes());
+  api.use('/auth', authRoutes(ctx.config));
+  api.use('/users', userRoutes());
+  api.use('/vocabularies', vocabularyRoutes());
+  for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
+  return api;
+}
+
+/** Public pages (no login, French, work without JavaScript). */
+export function publicRoutes(_ctx: AppContext): Router {
+  const pages = Router();
+  return pages;
+}

@@ -1,0 +1,91 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
+import { loadDemoDataOnce, loadReferenceData } from '../fixtures/index.js';
+import { createApp } from './app.js';
+import type { AppContext } from './context.js';
+import type { Config } from './lib/config.js';
+import { connectDatabase, disconnectDatabase } from './lib/db.js';
+import { startFerretdb, type RunningFerretdb } from './lib/ferretdb.js';
+import type { Logger } from './lib/logger.js';
+import { createScheduler } from './lib/scheduler.js';
+import { ensureFirstAdmin } from './users/user.service.js';
+
+export type Runtime = {
+  ctx: AppContext;
+  server?: Server;
+  url?: string;
+  embeddedDb?: RunningFerretdb;
+  stop(): Promise<void>;
+};
+
+/**
+ * Start-up order: database → reference data → scheduler → HTTP. The app, the worker and the
+ * tests all start through here; `http: false` is the worker, `jobs: false` an app whose jobs
+ * run in a worker.
+ */
+export async function startRuntime(
+  config: Config,
+  logger: Logger,
+  options: { http: boolean; jobs: boolean; processEvery?: string | number },
+): Promise<Runtime> {
+  const embeddedDb = config.mongodbUri
+    ? undefined
+    : await startFerretdb({
+        storage: { kind: 'sqlite', dir: path.join(config.dataDir, 'db') },
+        log: (message) => logger.info(message),
+      });
+  if (embeddedDb) logger.info({ uri: embeddedDb.uri }, 'embedded database started');
+  try {
+    await connectDatabase(config.mongodbUri ?? embeddedDb!.uri);
+    await loadReferenceData();
+    if (await ensureFirstAdmin(config.firstAdmin)) logger.info('first administrator created');
+    if (config.demoData) await loadDemoDataOnce(logger);
+
+    const scheduler = createScheduler(mongoose.connection.db as never, logger, { processEvery: options.processEvery });
+    const ctx: AppContext = { config, logger, scheduler };
+    defineJobs(ctx);
+    if (options.jobs) {
+      await scheduler.start();
+      await scheduleRecurringJobs(ctx);
+    }
+    const server = options.http ? await listen(createApp(ctx), config) : undefined;
+    const url = server ? `http://127.0.0.1:${(server.address() as { port: number }).port}` : undefined;
+    if (url) logger.info({ url, publicUrl: config.publicUrl }, 'HTTP server listening');
+
+    return {
+      ctx,
+      server,
+      url,
+      embeddedDb,
+      async stop() {
+        if (server) await closeServer(server);
+        if (options.jobs) await scheduler.stop();
+        await disconnectDatabase();
+        await embeddedDb?.stop();
+      },
+    };
+  } catch (error) {
+    await embeddedDb?.stop();
+    throw error;
+  }
+}
+
+function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+}
+
+/** Stops accepting connections and lets requests in flight finish (10 s at most). */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

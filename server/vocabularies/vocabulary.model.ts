@@ -1,0 +1,28 @@
+import mongoose, { Schema } from 'mongoose';
+
+/** Lists of allowed values staff can edit (functions, organisation types, news categories, ...). */
+export const VOCABULARY_KINDS = [
+  'organisationTypes',
+  'functions',
+  'dispositifs',
+  'newsCategories',
+  'solicitationTypes',
+  'requesterTypes',
+  'solicitationChannels',
+] as const;
+export type VocabularyKind = (typeof VOCABULARY_KINDS)[number];
+
+const vocabularySchema = new Schema(
+  {
+    kind: { type: String, enum: VOCABULARY_KINDS, required: true },
+    code: { type: String, required: true, trim: true, match: /^[a-z0-9-]+$/ },
+    label: { type: String, required: true, trim: true },
+    order: { type: Number, default: 0 },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true },
+);
+vocabularySchema.index({ kind: 1, code: 1 }, { unique: true });
+vocabularySchema.index({ kind: 1, order: 1 });
+
+export const Vocabulary = mongoose.model('Vocabulary', vocabularySchema, 'vocabularies');
