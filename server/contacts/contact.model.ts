@@ -1,0 +1,40 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+/**
+ * A person of the qualified contact base. Field names are part of the HTTP contract
+ * (../shared/API.md). Derived fields, kept by the contact service on every write:
+ * - `territoryScope`: the tagged territory ids plus all their ancestors (commune → EPCI,
+ *   département, région), so a filter on a département is one indexed query;
+ * - `organisationTypes`: the types of the contact's organisations (no $lookup on FerretDB);
+ * - `searchText`: names, e-mails, organisation names and function, accent- and case-folded.
+ */
+export const CIVILITIES = ['madame', 'monsieur'] as const;
+
+const contactSchema = new Schema(
+  {
+    civility: { type: String, enum: CIVILITIES },
+    firstName: { type: String, trim: true, default: '' },
+    lastName: { type: String, trim: true, default: '' },
+    email: { type: String, required: true, unique: true, lowercase: true, trim: true },
+    emails: { type: [String], default: [] },
+    phones: { type: [String], default: [] },
+    function: { type: String },
+    organisations: { type: [Schema.Types.ObjectId], ref: 'Organisation', default: [], index: true },
+    dispositifs: { type: [String], default: [], index: true },
+    themes: { type: [Schema.Types.ObjectId], ref: 'Theme', default: [], index: true },
+    territories: { type: [String], default: [] },
+    notes: { type: String, default: '' },
+    source: { type: String, default: 'staff' },
+    territoryScope: { type: [String], default: [], index: true },
+    organisationTypes: { type: [String], default: [], index: true },
+    searchText: { type: String, default: '' },
+    sortName: { type: String, default: '', index: true },
+    createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
+    updatedBy: { type: Schema.Types.ObjectId, ref: 'User' },
+  },
+  { timestamps: true },
+);
+contactSchema.index({ function: 1 });
+
+export type ContactRecord = InferSchemaType<typeof contactSchema> & { _id: mongoose.Types.ObjectId };
+export const Contact = mongoose.model('Contact', contactSchema, 'contacts');
