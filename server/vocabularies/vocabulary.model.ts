@@ -9,6 +9,8 @@ export const VOCABULARY_KINDS = [
   'solicitationTypes',
   'requesterTypes',
   'solicitationChannels',
+  'membershipCategories',
+  'boardRoles',
 ] as const;
 export type VocabularyKind = (typeof VOCABULARY_KINDS)[number];
 

@@ -35,6 +35,8 @@ export const VOCABULARY_ALIASES: Record<string, VocabularyKind> = {
   'solicitation-types': 'solicitationTypes',
   'requester-types': 'requesterTypes',
   'solicitation-channels': 'solicitationChannels',
+  'membership-categories': 'membershipCategories',
+  'board-roles': 'boardRoles',
 };
 
 export function vocabularyRoutes(): Router {
