@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { healthRoutes } from './health/health.routes.js';
+import { territoryRoutes } from './territories/territory.routes.js';
 import { authRoutes } from './users/auth.routes.js';
 import { userRoutes } from './users/user.routes.js';
 import { VOCABULARY_ALIASES, vocabularyAliasRoutes, vocabularyRoutes } from './vocabularies/vocabulary.routes.js';
@@ -12,6 +13,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/auth', authRoutes(ctx.config));
   api.use('/users', userRoutes());
   api.use('/vocabularies', vocabularyRoutes());
+  api.use('/territories', territoryRoutes());
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }
