@@ -21,6 +21,10 @@ const envSchema = z.object({
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY_FILE: z.string().optional(),
   MAIL_FROM: z.string().default('Fabrique Territoires Santé <lettre@fabrique-territoires-sante.org>'),
+  BOUNCE_ADDRESS: z.email().optional(),
+  BOUNCE_IMAP_URL: z.string().regex(/^imaps?:\/\//, 'doit commencer par imap:// ou imaps://').optional(),
+  BOUNCE_WEBHOOK_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
+  SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'au moins 12 caractères').optional(),
   SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
@@ -47,6 +51,8 @@ export type Config = Readonly<{
     dkim: Readonly<{ domainName: string; keySelector: string; privateKey: string }> | undefined;
   }>;
   mailFrom: string;
+  /** VERP base address, bounce mailbox and provider webhook. */
+  bounces: Readonly<{ address: string; imapUrl: string | undefined; webhookSecret: string | undefined; softLimit: number }>;
   firstAdmin: Readonly<{ email: string; password: string }> | undefined;
   secret: string;
   jobsEnabled: boolean;
@@ -86,6 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dkim: readDkim(e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY_FILE),
     }),
     mailFrom: e.MAIL_FROM,
+    bounces: Object.freeze({
+      address: e.BOUNCE_ADDRESS ?? `bounces@${e.MAIL_FROM.replace(/^.*<|>.*$/g, '').split('@')[1] ?? 'localhost'}`,
+      imapUrl: e.BOUNCE_IMAP_URL,
+      webhookSecret: e.BOUNCE_WEBHOOK_SECRET,
+      softLimit: e.SOFT_BOUNCE_LIMIT,
+    }),
     firstAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? Object.freeze({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }) : undefined,
     secret: e.SECRET ?? localSecret(dataDir),
     jobsEnabled: e.JOBS,
