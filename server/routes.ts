@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { healthRoutes } from './health/health.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
+import { themeRoutes } from './themes/theme.routes.js';
 import { authRoutes } from './users/auth.routes.js';
 import { userRoutes } from './users/user.routes.js';
 import { VOCABULARY_ALIASES, vocabularyAliasRoutes, vocabularyRoutes } from './vocabularies/vocabulary.routes.js';
@@ -14,6 +15,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/users', userRoutes());
   api.use('/vocabularies', vocabularyRoutes());
   api.use('/territories', territoryRoutes());
+  api.use('/themes', themeRoutes());
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }

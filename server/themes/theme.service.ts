@@ -1,0 +1,100 @@
+import mongoose, { Types } from 'mongoose';
+import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { escapeRegExp, normalizeText } from '../lib/normalize.js';
+import type { ListQuery } from '../lib/rest.js';
+import { Theme } from './theme.model.js';
+import type { ThemeCreateInput, ThemeFilter, ThemeUpdateInput } from './theme.schemas.js';
+
+/** The given themes and all their descendants, as id strings. */
+export async function themeDescendants(ids: readonly string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const objectIds = ids.map((id) => new Types.ObjectId(id));
+  const found = await Theme.find({ $or: [{ _id: { $in: objectIds } }, { ancestors: { $in: objectIds } }] }, { _id: 1 }).lean();
+  return [...new Set([...ids, ...found.map((t) => String(t._id))])];
+}
+
+/** A theme named by its code or its name (accent- and case-insensitive); undefined when none. */
+export async function resolveThemeLabel(text: string) {
+  const wanted = normalizeText(text);
+  if (!wanted) return undefined;
+  const themes = await Theme.find().lean();
+  return themes.find((t) => t.code === text.trim().toLowerCase()) ?? themes.find((t) => normalizeText(t.name) === wanted);
+}
+
+/** Rejects unknown or malformed theme ids, naming the field. */
+export async function assertThemes(ids: readonly string[], field: string): Promise<void> {
+  if (!ids.length) return;
+  const malformed = ids.find((id) => !Types.ObjectId.isValid(id) || !/^[a-f0-9]{24}$/i.test(id));
+  if (malformed !== undefined) throw badRequest(`Thème inconnu « ${malformed} » pour le champ « ${field} ».`, field);
+  const known = new Set((await Theme.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((t) => String(t._id)));
+  const unknown = ids.find((id) => !known.has(id));
+  if (unknown !== undefined) throw badRequest(`Thème inconnu « ${unknown} » pour le champ « ${field} ».`, field);
+}
+
+export async function listThemes(query: ListQuery<ThemeFilter>) {
+  const where: Record<string, unknown> = {};
+  if (query.filter.q) where.name = new RegExp(escapeRegExp(query.filter.q), 'i');
+  if (query.filter.parent !== undefined) where.parent = query.filter.parent;
+  if (query.filter.id) where._id = { $in: query.filter.id };
+  const [items, total] = await Promise.all([
+    Theme.find(where).sort({ [query.sort.field]: query.sort.order, _id: 1 }).skip(query.skip).limit(query.limit),
+    Theme.countDocuments(where),
+  ]);
+  return { items, total };
+}
+
+export async function getTheme(id: string) {
+  const theme = await Theme.findById(id);
+  if (!theme) throw notFound('Thème');
+  return theme;
+}
+
+async function ancestorsFor(parentId: string | null | undefined): Promise<Types.ObjectId[]> {
+  if (!parentId) return [];
+  const parent = await Theme.findById(parentId).lean();
+  if (!parent) throw badRequest(`Thème parent inconnu « ${parentId} ».`, 'parent');
+  return [...parent.ancestors, parent._id];
+}
+
+export async function createTheme(input: ThemeCreateInput) {
+  if (await Theme.exists({ code: input.code })) throw conflict(`Le code « ${input.code} » est déjà utilisé.`, 'code');
+  const ancestors = await ancestorsFor(input.parent);
+  return Theme.create({ ...input, parent: input.parent ?? null, ancestors });
+}
+
+/** Moving a theme moves its whole subtree: every descendant's ancestors are rewritten. */
+export async function updateTheme(id: string, input: ThemeUpdateInput) {
+  const theme = await getTheme(id);
+  const { id: _ignored, ...changes } = input;
+  if (changes.code && changes.code !== theme.code && (await Theme.exists({ code: changes.code }))) {
+    throw conflict(`Le code « ${changes.code} » est déjà utilisé.`, 'code');
+  }
+  if (changes.parent !== undefined && String(changes.parent) !== String(theme.parent)) {
+    const ancestors = await ancestorsFor(changes.parent);
+    if (ancestors.some((a) => a.equals(theme._id)) || changes.parent === id) {
+      throw badRequest('Un thème ne peut pas être rangé sous lui-même ou sous un de ses sous-thèmes.', 'parent');
+    }
+    const descendants = await Theme.find({ ancestors: theme._id });
+    for (const child of descendants) {
+      const below = child.ancestors.slice(child.ancestors.findIndex((a) => a.equals(theme._id)));
+      child.ancestors = [...ancestors, ...below];
+      await child.save();
+    }
+    theme.ancestors = ancestors;
+    theme.parent = changes.parent ? new Types.ObjectId(changes.parent) : null;
+  }
+  if (changes.code !== undefined) theme.code = changes.code;
+  if (changes.name !== undefined) theme.name = changes.name;
+  if (changes.order !== undefined) theme.order = changes.order;
+  return theme.save();
+}
+
+/** A theme with sub-themes cannot be deleted; a leaf is removed from every tagged record. */
+export async function deleteTheme(id: string) {
+  const theme = await getTheme(id);
+  if (await Theme.exists({ parent: theme._id })) throw conflict('Ce thème a des sous-thèmes : déplacez-les ou supprimez-les d’abord.');
+  await mongoose.connection.db!.collection('contacts').updateMany({ themes: theme._id }, { $pull: { themes: theme._id } } as never);
+  await mongoose.connection.db!.collection('organisations').updateMany({ themes: theme._id }, { $pull: { themes: theme._id } } as never);
+  await theme.deleteOne();
+  return theme;
+}
