@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
+import { adminStatic } from './admin-static.js';
 import type { AppContext } from './context.js';
 import { errorHandler, notFoundHandler } from './lib/errors.js';
 import { apiRoutes, publicRoutes } from './routes.js';
@@ -38,6 +39,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(cookieParser());
   app.use('/api', apiRoutes(ctx));
+  app.use('/admin', adminStatic());
   app.use('/', publicRoutes(ctx));
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));

@@ -1,0 +1,43 @@
+import simpleRestProvider from 'ra-data-simple-rest';
+import { fetchUtils, HttpError, type DataProvider } from 'react-admin';
+
+export const API_URL = '/api';
+
+type ApiErrorBody = { error?: { code?: string; message?: string; field?: string } };
+
+/**
+ * fetchJson on the session cookie, turning the API's `{"error":{"message","field"}}` into the
+ * error react-admin shows: the French message, and the field's message next to its input.
+ */
+export async function httpClient(url: string, options: fetchUtils.Options = {}) {
+  try {
+    return await fetchUtils.fetchJson(url, { ...options, credentials: 'same-origin' });
+  } catch (error) {
+    throw toHttpError(error);
+  }
+}
+
+function toHttpError(error: unknown): unknown {
+  if (!(error instanceof HttpError)) return error;
+  const body = error.body as ApiErrorBody | undefined;
+  const message = body?.error?.message;
+  if (!message) return error;
+  const field = body?.error?.field;
+  const errors = field ? { [field]: message, root: { serverError: message } } : { root: { serverError: message } };
+  return new HttpError(message, error.status, { ...body, errors });
+}
+
+/** A JSON call outside the REST convention (merge, import steps, newsletter actions...). */
+export async function callApi<T = unknown>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const body = init.body === undefined || init.body instanceof FormData ? (init.body as FormData | undefined) : JSON.stringify(init.body);
+  const { json } = await httpClient(`${API_URL}${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), body });
+  return json as T;
+}
+
+/** The stock ra-data-simple-rest provider plus the few custom calls of the API. */
+export const dataProvider = {
+  ...simpleRestProvider(API_URL, httpClient),
+  call: callApi,
+} satisfies DataProvider;
+
+export type MaillageDataProvider = typeof dataProvider;

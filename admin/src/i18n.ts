@@ -1,0 +1,35 @@
+import polyglotI18nProvider from 'ra-i18n-polyglot';
+import frenchMessages from 'ra-language-french';
+import { mergeTranslations } from 'react-admin';
+
+/** Our own French labels; react-admin's come from ra-language-french. Nothing in English reaches the UI. */
+export const maillageMessages = {
+  maillage: {
+    title: 'Maillage',
+    roles: { admin: 'Administrateur·rice', staff: 'Équipe', board: 'Conseil d’administration (lecture seule)' },
+    menu: { dashboard: 'Tableau de bord' },
+  },
+  resources: {
+    users: {
+      name: 'Compte |||| Comptes',
+      fields: {
+        email: 'Adresse e-mail',
+        name: 'Nom',
+        role: 'Rôle',
+        active: 'Actif',
+        password: 'Mot de passe',
+        lastLoginAt: 'Dernière connexion',
+        createdAt: 'Créé le',
+        q: 'Recherche',
+      },
+    },
+    vocabularies: {
+      name: 'Liste de valeurs |||| Listes de valeurs',
+      fields: { kind: 'Liste', code: 'Code', label: 'Libellé', order: 'Ordre', active: 'Active' },
+    },
+  },
+};
+
+export const i18nProvider = polyglotI18nProvider(() => mergeTranslations(frenchMessages, maillageMessages), 'fr', [{ locale: 'fr', name: 'Français' }], {
+  allowMissing: false,
+});

@@ -1,0 +1,12 @@
+import PeopleIcon from '@mui/icons-material/ManageAccounts';
+import { UserCreate } from './UserCreate';
+import { UserEdit } from './UserEdit';
+import { UserList } from './UserList';
+
+export default {
+  list: UserList,
+  create: UserCreate,
+  edit: UserEdit,
+  icon: PeopleIcon,
+  recordRepresentation: 'name',
+};

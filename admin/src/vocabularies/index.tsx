@@ -1,0 +1,12 @@
+import ListIcon from '@mui/icons-material/FormatListBulleted';
+import { VocabularyCreate } from './VocabularyCreate';
+import { VocabularyEdit } from './VocabularyEdit';
+import { VocabularyList } from './VocabularyList';
+
+export default {
+  list: VocabularyList,
+  create: VocabularyCreate,
+  edit: VocabularyEdit,
+  icon: ListIcon,
+  recordRepresentation: 'label',
+};

@@ -1,0 +1,27 @@
+import express, { Router } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DEFAULT_DIST = fileURLToPath(new URL('../admin/dist', import.meta.url));
+
+/**
+ * The built react-admin app at /admin: hashed assets cached for a year, every other path
+ * answered with index.html so the app's own routes survive a reload (SPA fallback).
+ */
+export function adminStatic(distDir = DEFAULT_DIST): Router {
+  const router = Router();
+  router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }), (_req, res) => {
+    res.status(404).end();
+  });
+  router.use(express.static(distDir, { index: false, maxAge: 0 }));
+  router.get('/{*splat}', (_req, res) => {
+    const index = path.join(distDir, 'index.html');
+    if (!existsSync(index)) {
+      res.status(503).type('text/plain; charset=utf-8').send("L'interface d'administration n'est pas construite : lancez `npm run admin:build`.");
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  });
+  return router;
+}
