@@ -3,6 +3,9 @@ import mongoose from 'mongoose';
 import { z } from 'zod';
 import type { Logger } from './logger.js';
 
+// zod's own messages (unknown key, wrong type, ...) in French, like ours.
+z.config(z.locales.fr());
+
 /** The one error type the API renders as {"error":{"code","message","field"}}; messages are French. */
 export class AppError extends Error {
   constructor(
@@ -50,8 +53,14 @@ export function toAppError(error: unknown): AppError | undefined {
 
 export function fromZod(error: z.ZodError): AppError {
   const issue = error.issues[0];
-  const field = issue?.path.join('.') || undefined;
+  const field = issuePath(issue).join('.') || undefined;
   return badRequest(field ? `Champ « ${field} » : ${issue.message}` : (issue?.message ?? 'Données invalides.'), field);
+}
+
+/** An issue's path; an unknown key (`{"$gt": ""}`) is named by the key itself. */
+export function issuePath(issue: z.core.$ZodIssue | undefined): PropertyKey[] {
+  if (!issue) return [];
+  return issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
 }
 
 export function isDuplicateKey(error: unknown): boolean {

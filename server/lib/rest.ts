@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { badRequest, notFound } from './errors.js';
+import { badRequest, issuePath, notFound } from './errors.js';
 
 /** The ra-data-simple-rest list query: ?filter={...}&sort=["field","ASC"]&range=[0,24]. */
 export type ListQuery<F = Record<string, unknown>> = {
@@ -36,7 +36,7 @@ export function parseListQuery<F>(
   const filterResult = filterSchema.safeParse(parseJsonParam(req, 'filter') ?? {});
   if (!filterResult.success) {
     const issue = filterResult.error.issues[0];
-    const field = ['filter', ...issue.path].join('.');
+    const field = ['filter', ...issuePath(issue)].join('.');
     throw badRequest(`Filtre invalide (${field}) : ${issue.message}`, field);
   }
   const sort = sortSchema.safeParse(parseJsonParam(req, 'sort') ?? defaults.sort);
