@@ -10,6 +10,7 @@ import { connectDatabase, disconnectDatabase } from './lib/db.js';
 import { startFerretdb, type RunningFerretdb } from './lib/ferretdb.js';
 import type { Logger } from './lib/logger.js';
 import { createScheduler } from './lib/scheduler.js';
+import { runMigrations } from './ops/migration.service.js';
 import { ensureFirstAdmin } from './users/user.service.js';
 
 export type Runtime = {
@@ -39,6 +40,8 @@ export async function startRuntime(
   if (embeddedDb) logger.info({ uri: embeddedDb.uri }, 'embedded database started');
   try {
     await connectDatabase(config.mongodbUri ?? embeddedDb!.uri);
+    // Refuses a database migrated by a newer version; every process may run this at once (locked).
+    await runMigrations(mongoose.connection.db!, logger);
     await loadReferenceData();
     if (await ensureFirstAdmin(config.firstAdmin)) logger.info('first administrator created');
     if (config.demoData) await loadDemoDataOnce(logger);
