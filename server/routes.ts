@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from './context.js';
+import { outboxRoutes } from './delivery/outbox.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
 import { themeRoutes } from './themes/theme.routes.js';
@@ -13,6 +14,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/health', healthRoutes());
   api.use('/auth', authRoutes(ctx.config));
   api.use('/users', userRoutes());
+  api.use('/outbox', outboxRoutes());
   api.use('/vocabularies', vocabularyRoutes());
   api.use('/territories', territoryRoutes());
   api.use('/themes', themeRoutes());

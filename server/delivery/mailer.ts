@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../lib/config.js';
+import { Outbox } from './outbox.model.js';
+
+/** One message as the transport sees it; `from` defaults to MAIL_FROM. */
+export type OutgoingMessage = {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  from?: string;
+  headers?: Record<string, string>;
+  /** Written by Nodemailer as List-Unsubscribe (and List-Id). */
+  list?: { unsubscribe?: string[]; id?: { url: string; comment: string } };
+  messageId?: string;
+  /** SMTP envelope sender (the VERP Return-Path of bulk mail). */
+  envelopeFrom?: string;
+};
+
+export type SendResult = { messageId: string; response: string };
+
+export type Mailer = {
+  kind: 'smtp' | 'outbox';
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close(): void;
+};
+
+export type MailStream = 'bulk' | 'transactional';
+
+/**
+ * The transport: Nodemailer over SMTP_URL with a connection pool, a rate limit shared by the
+ * pool's connections and optional DKIM; without SMTP_URL (never in production, config refuses
+ * it) the local outbox collection. Bulk and transactional mail use separate pools so a running
+ * mailing never delays an opt-in e-mail.
+ */
+export function createMailer(config: Config, stream: MailStream, overrides: { maxConnections?: number; ratePerSecond?: number } = {}): Mailer {
+  if (!config.smtp.url) return outboxMailer(config, stream);
+  const transport = nodemailer.createTransport({
+    url: config.smtp.url,
+    pool: true,
+    maxConnections: stream === 'bulk' ? (overrides.maxConnections ?? config.smtp.maxConnections) : 1,
+    maxMessages: 1000,
+    rateLimit: overrides.ratePerSecond ?? config.smtp.ratePerSecond,
+    rateDelta: 1000,
+    ...(config.smtp.dkim ? { dkim: config.smtp.dkim } : {}),
+  } as never) as Transporter;
+  return {
+    kind: 'smtp',
+    async send(message) {
+      const info = await transport.sendMail(toNodemailer(config, message));
+      return { messageId: info.messageId, response: info.response ?? '' };
+    },
+    close: () => transport.close(),
+  };
+}
+
+const cache = new WeakMap<Config, Map<MailStream, Mailer>>();
+
+/** The process-wide mailer of a configuration (one pool per stream). */
+export function mailerFor(config: Config, stream: MailStream): Mailer {
+  const byStream = cache.get(config) ?? new Map<MailStream, Mailer>();
+  cache.set(config, byStream);
+  let mailer = byStream.get(stream);
+  if (!mailer) byStream.set(stream, (mailer = createMailer(config, stream)));
+  return mailer;
+}
+
+export function closeMailers(config: Config): void {
+  for (const mailer of cache.get(config)?.values() ?? []) mailer.close();
+  cache.delete(config);
+}
+
+function toNodemailer(config: Config, message: OutgoingMessage) {
+  return {
+    from: message.from ?? config.mailFrom,
+    to: message.to,
+    subject: message.subject,
+    html: message.html,
+    text: message.text,
+    date: new Date(),
+    headers: message.headers,
+    list: message.list,
+    messageId: message.messageId,
+    envelope: message.envelopeFrom ? { from: message.envelopeFrom, to: message.to } : undefined,
+  };
+}
+
+function outboxMailer(config: Config, stream: MailStream): Mailer {
+  return {
+    kind: 'outbox',
+    async send(message) {
+      const messageId = message.messageId ?? `<${randomUUID()}@outbox.maillage>`;
+      const headers = { ...message.headers };
+      if (message.list?.unsubscribe) headers['List-Unsubscribe'] = message.list.unsubscribe.map((u) => `<${u}>`).join(', ');
+      if (message.list?.id) headers['List-Id'] = `${message.list.id.comment} <${message.list.id.url}>`;
+      await Outbox.create({
+        stream,
+        from: message.from ?? config.mailFrom,
+        to: message.to,
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+        messageId,
+        envelopeFrom: message.envelopeFrom,
+        headers,
+      });
+      return { messageId, response: '250 stored in the local outbox' };
+    },
+    close: () => undefined,
+  };
+}
+
+/**
+ * Temporary failures (4xx replies, lost or refused connections, timeouts, throttling) are
+ * retried; permanent ones (5xx replies, a malformed message) are not.
+ */
+export function isTemporaryFailure(error: unknown): boolean {
+  const { responseCode, code } = error as { responseCode?: number; code?: string };
+  if (typeof responseCode === 'number') return responseCode >= 400 && responseCode < 500;
+  return !['EENVELOPE', 'EMESSAGE'].includes(code ?? '');
+}
+
+/** A short French-free technical reason kept on the delivery row (the SMTP reply when there is one). */
+export function failureReason(error: unknown): string {
+  const { response, message, code } = error as { response?: string; message?: string; code?: string };
+  return (response ?? message ?? code ?? String(error)).slice(0, 500);
+}

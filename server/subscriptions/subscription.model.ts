@@ -1,0 +1,49 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+/**
+ * A contact's subscription to a list, with the consent proof the CNIL asks for: when, how
+ * (form, import, staff), from which IP, the exact wording shown, and when and from where it was
+ * confirmed. An unsubscription keeps its date and source.
+ */
+export const SUBSCRIPTION_STATUSES = ['pending', 'subscribed', 'unsubscribed', 'rejected', 'bounced'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export const SUBSCRIPTION_SOURCES = ['form', 'import', 'staff', 'preferences'] as const;
+export const UNSUBSCRIBE_SOURCES = ['link', 'one-click', 'preferences', 'staff', 'complaint', 'bounce', 'import'] as const;
+
+const consentSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    source: { type: String, enum: SUBSCRIPTION_SOURCES, required: true },
+    ip: { type: String },
+    wording: { type: String, default: '' },
+    confirmedAt: { type: Date },
+    confirmedIp: { type: String },
+  },
+  { _id: false },
+);
+
+const subscriptionSchema = new Schema(
+  {
+    contact: { type: Schema.Types.ObjectId, ref: 'Contact', required: true },
+    list: { type: Schema.Types.ObjectId, ref: 'List', required: true },
+    status: { type: String, enum: SUBSCRIPTION_STATUSES, required: true, default: 'pending' },
+    source: { type: String, enum: SUBSCRIPTION_SOURCES, required: true },
+    consent: { type: consentSchema, required: true },
+    /** What the public form asked for, applied to the contact only once the address is confirmed. */
+    profile: {
+      type: new Schema(
+        { organisation: String, function: String, territory: String, themes: { type: [String], default: undefined } },
+        { _id: false },
+      ),
+    },
+    unsubscribedAt: { type: Date },
+    unsubscribeSource: { type: String, enum: UNSUBSCRIBE_SOURCES },
+    createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
+  },
+  { timestamps: true },
+);
+subscriptionSchema.index({ contact: 1, list: 1 }, { unique: true });
+subscriptionSchema.index({ list: 1, status: 1 });
+
+export type SubscriptionRecord = InferSchemaType<typeof subscriptionSchema> & { _id: mongoose.Types.ObjectId };
+export const Subscription = mongoose.model('Subscription', subscriptionSchema, 'subscriptions');
