@@ -38,6 +38,9 @@ const envSchema = z.object({
   NEWS_FEED_URL: z.url().optional(),
   NEWS_IMPORT_CRON: z.string().default('0 * * * *'),
   NEWSLETTER_COMPILE_CRON: z.string().default('0 8 1 * *'),
+  BACKUP_DIR: z.string().optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(366).default(7),
+  BACKUP_CRON: z.string().default('30 2 * * *'),
 });
 
 export type Config = Readonly<{
@@ -65,6 +68,8 @@ export type Config = Readonly<{
   organisation: Readonly<{ name: string; address: string; logoUrl: string | undefined }>;
   /** The website's feed imported on a schedule, and when the monthly newsletter draft is compiled (Europe/Paris). */
   news: Readonly<{ feedUrl: string | undefined; importCron: string; newsletterCron: string }>;
+  /** Daily archives written by the backup job (Europe/Paris); `cron: undefined` when BACKUP_CRON=off. */
+  backup: Readonly<{ dir: string; keep: number; cron: string | undefined }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -111,6 +116,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
     organisation: Object.freeze({ name: e.ORG_NAME, address: e.ORG_ADDRESS, logoUrl: e.ORG_LOGO_URL }),
     news: Object.freeze({ feedUrl: e.NEWS_FEED_URL, importCron: e.NEWS_IMPORT_CRON, newsletterCron: e.NEWSLETTER_COMPILE_CRON }),
+    backup: Object.freeze({
+      dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),
+      keep: e.BACKUP_KEEP,
+      cron: e.BACKUP_CRON === 'off' ? undefined : e.BACKUP_CRON,
+    }),
   });
 }
 
