@@ -13,6 +13,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Extra facts for the client, rendered inside `error` (e.g. the existing record of a 409). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -76,7 +78,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const rendered = appError ?? new AppError(500, 'internal', 'Erreur interne du serveur. Réessayez plus tard.');
     if (res.headersSent) return res.end();
     res.status(rendered.status).json({
-      error: { code: rendered.code, message: rendered.message, ...(rendered.field ? { field: rendered.field } : {}) },
+      error: { ...rendered.details, code: rendered.code, message: rendered.message, ...(rendered.field ? { field: rendered.field } : {}) },
     });
   };
 }
