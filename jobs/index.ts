@@ -1,5 +1,8 @@
 import type { AppContext } from '../server/context.js';
+import { defineMembershipReminders, scheduleMembershipReminders } from './membership-reminders.job.js';
 import { definePurgeExpired, schedulePurgeExpired } from './purge-expired.job.js';
+import { defineBackup, scheduleBackup } from './backup.job.js';
+import { defineOpsTick, scheduleOpsTick } from './ops-tick.job.js';
 
 /**
  * Every job type, wired to its service. Definitions are registered in every process (so any
@@ -8,9 +11,15 @@ import { definePurgeExpired, schedulePurgeExpired } from './purge-expired.job.js
 export function defineJobs(ctx: AppContext): void {
   const { agenda } = ctx.scheduler;
   definePurgeExpired(agenda, ctx);
+  defineBackup(agenda, ctx);
+  defineOpsTick(agenda, ctx); // test only, see the file
+  defineMembershipReminders(agenda, ctx);
 }
 
 export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   const { agenda } = ctx.scheduler;
   await schedulePurgeExpired(agenda);
+  await scheduleBackup(agenda, ctx.config);
+  await scheduleOpsTick(agenda, ctx);
+  await scheduleMembershipReminders(agenda);
 }

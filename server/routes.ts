@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { outboxRoutes } from './delivery/outbox.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
 import { themeRoutes } from './themes/theme.routes.js';
 import { authRoutes } from './users/auth.routes.js';
@@ -18,6 +19,9 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/vocabularies', vocabularyRoutes());
   api.use('/territories', territoryRoutes());
   api.use('/themes', themeRoutes());
+  api.use('/memberships', membershipRoutes(ctx));
+  api.use('/fee-schedules', feeScheduleRoutes());
+  api.use('/membership-reminders', reminderRoutes());
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }
