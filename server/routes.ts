@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { outboxRoutes } from './delivery/outbox.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
 import { themeRoutes } from './themes/theme.routes.js';
@@ -19,6 +20,8 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/vocabularies', vocabularyRoutes());
   api.use('/territories', territoryRoutes());
   api.use('/themes', themeRoutes());
+  api.use('/news', newsRoutes());
+  api.use('/news-mappings', newsMappingRoutes());
   api.use('/memberships', membershipRoutes(ctx));
   api.use('/fee-schedules', feeScheduleRoutes());
   api.use('/membership-reminders', reminderRoutes());
