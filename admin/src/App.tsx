@@ -1,21 +1,25 @@
 import { Admin, Resource } from 'react-admin';
+import { BrowserRouter } from 'react-router-dom';
 import { authProvider } from './authProvider';
 import { Dashboard } from './dashboard/Dashboard';
 import { dataProvider } from './dataProvider';
 import { i18nProvider } from './i18n';
+import { Layout } from './layout/Layout';
 import { theme } from './theme';
 import users from './users';
 import vocabularies from './vocabularies';
 
 export function App() {
+  // Real paths under /admin (not react-admin's default hash router): links can be shared and reloaded.
   return (
+    <BrowserRouter basename="/admin">
     <Admin
-      basename="/admin"
       title="Maillage"
       dataProvider={dataProvider}
       authProvider={authProvider}
       i18nProvider={i18nProvider}
       dashboard={Dashboard}
+      layout={Layout}
       theme={theme}
       requireAuth
       disableTelemetry
@@ -23,5 +27,6 @@ export function App() {
       <Resource name="vocabularies" {...vocabularies} />
       <Resource name="users" {...users} />
     </Admin>
+    </BrowserRouter>
   );
 }

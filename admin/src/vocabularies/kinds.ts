@@ -7,4 +7,6 @@ export const VOCABULARY_KIND_CHOICES = [
   { id: 'solicitationTypes', name: 'Types de sollicitation' },
   { id: 'requesterTypes', name: 'Types de demandeur' },
   { id: 'solicitationChannels', name: 'Canaux de sollicitation' },
+  { id: 'membershipCategories', name: 'Catégories d’adhésion' },
+  { id: 'boardRoles', name: 'Rôles au conseil d’administration' },
 ];

@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { createUser } from '../../server/users/user.service.js';
+import { resetDatabase, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers.js';
+import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+
+describe('the admin in a browser: logging in and roles', () => {
+  let server: TestServer;
+  let browser: AdminBrowser;
+  before(async function () {
+    this.timeout(120_000);
+    await resetDatabase();
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('logs in with the French form and lands on the dashboard', async () => {
+    await createUser({ email: 'claire@fts.test', name: 'Claire Martin', role: 'staff', password: TEST_PASSWORD });
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/admin/`);
+    await page.getByLabel('Identifiant').fill('claire@fts.test');
+    await page.locator('input[name="password"]').fill('mauvais mot de passe');
+    await page.getByRole('button', { name: 'Connexion' }).click();
+    await page.getByText('Adresse e-mail ou mot de passe incorrect.').waitFor();
+    await screenshot(page, 'login');
+    await page.locator('input[name="password"]').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Connexion' }).click();
+    await page.getByRole('heading', { name: /Bonjour Claire Martin/ }).waitFor();
+    expect(page.url()).to.match(/\/admin\/?$/);
+    await page.close();
+  });
+
+  it('shows the dashboard without serious accessibility violations', async () => {
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/`);
+    await page.getByRole('heading', { name: /Bonjour/ }).waitFor();
+    await screenshot(page, 'dashboard');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('shows a board member no create or edit button', async () => {
+    const page = await pageAs(browser, server, 'board');
+    await page.goto(`${server.url}/admin/vocabularies`);
+    await page.getByRole('cell', { name: 'Santé mentale' }).or(page.locator('td').first()).first().waitFor();
+    expect(await page.getByRole('link', { name: 'Créer' }).count()).to.equal(0);
+    expect(await page.getByRole('link', { name: 'Éditer' }).count()).to.equal(0);
+    expect(await page.getByRole('menuitem', { name: /Comptes/ }).count()).to.equal(0);
+    await screenshot(page, 'board-vocabularies');
+    await page.close();
+  });
+
+  it('lets an administrator create a staff account', async () => {
+    const page = await pageAs(browser, server, 'admin');
+    await page.goto(`${server.url}/admin/users/create`);
+    await page.getByLabel('Adresse e-mail *').fill('nouvelle@fts.test');
+    await page.getByLabel('Nom *').fill('Nouvelle Collègue');
+    await page.getByLabel('Rôle *').click();
+    await page.getByRole('option', { name: 'Équipe' }).click();
+    await page.getByLabel('Mot de passe *').fill('un mot de passe assez long');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByRole('cell', { name: 'nouvelle@fts.test' }).waitFor();
+    await screenshot(page, 'users');
+    await page.close();
+  });
+});
