@@ -1,5 +1,6 @@
 import type { AppContext } from '../server/context.js';
 import { defineMembershipReminders, scheduleMembershipReminders } from './membership-reminders.job.js';
+import { defineNewsImport, scheduleNewsImport } from './news-import.job.js';
 import { definePurgeExpired, schedulePurgeExpired } from './purge-expired.job.js';
 import { defineBackup, scheduleBackup } from './backup.job.js';
 import { defineOpsTick, scheduleOpsTick } from './ops-tick.job.js';
@@ -14,6 +15,7 @@ export function defineJobs(ctx: AppContext): void {
   defineBackup(agenda, ctx);
   defineOpsTick(agenda, ctx); // test only, see the file
   defineMembershipReminders(agenda, ctx);
+  defineNewsImport(agenda, ctx);
 }
 
 export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
@@ -22,4 +24,5 @@ export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   await scheduleBackup(agenda, ctx.config);
   await scheduleOpsTick(agenda, ctx);
   await scheduleMembershipReminders(agenda);
+  await scheduleNewsImport(agenda, ctx);
 }

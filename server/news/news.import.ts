@@ -15,7 +15,7 @@ export type NewsImportResult = {
   created: number;
   skipped: number;
   createdIds: string[];
-  /** Website categories that gave no news category (their items got the default one). */
+  /** Website categories mapped to nothing yet (staff may edit their mapping); items without a mapped category get the first one. */
   unmappedLabels: string[];
   errors: Array<{ item: number; message: string }>;
 };
@@ -48,7 +48,7 @@ export async function importNewsFeed(input: { url: string } | { xml: string; fil
   const documents = fresh.map(({ item }) => {
     const rows = item.categories.map((label) => mappings.get(normalizeText(label))).filter((m): m is NewsMappingRecord => Boolean(m));
     const category = rows.find((m) => m.category)?.category ?? defaultCategory;
-    for (const row of rows) if (!row.category) unmapped.add(row.label);
+    for (const row of rows) if (!row.category && !row.themes.length && !row.territories.length) unmapped.add(row.label);
     return {
       _id: new Types.ObjectId(),
       title: item.title,

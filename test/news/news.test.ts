@@ -1,0 +1,176 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { News, NewsMapping } from '../../server/news/news.model.js';
+import { Theme } from '../../server/themes/theme.model.js';
+import { Vocabulary } from '../../server/vocabularies/vocabulary.model.js';
+import { clientAs, listPath, resetDatabase, startTestServer, type Client, type TestServer } from '../helpers.js';
+
+const rss = readFileSync(new URL('../../fixtures/news/wordpress-rss.xml', import.meta.url), 'utf8');
+const atom = readFileSync(new URL('../../fixtures/news/atom.xml', import.meta.url), 'utf8');
+
+const upload = (xml: string, name = 'flux.xml') => {
+  const form = new FormData();
+  form.set('file', new Blob([xml], { type: 'application/rss+xml' }), name);
+  return form;
+};
+const categoryId = async (code: string) => String((await Vocabulary.findOne({ kind: 'newsCategories', code }).lean())!._id);
+
+describe('news items', () => {
+  let server: TestServer;
+  let staff: Client;
+  before(async () => {
+    await resetDatabase();
+    server = await startTestServer();
+    staff = (await clientAs(server, 'staff')).client;
+  });
+  after(() => server.close());
+
+  describe('quick entry', () => {
+    it('creates an item from a category code and lists it with Content-Range', async () => {
+      const created = await staff.post('/api/news', {
+        title: 'Appel à projets ARS Occitanie',
+        url: 'https://example.org/aap',
+        summary: 'Date limite le 30 novembre.',
+        publishedAt: '2026-10-05',
+        category: 'appels-a-projets',
+        territories: ['region-76'],
+      });
+      expect(created.status).to.equal(201);
+      expect(created.body).to.include({ title: 'Appel à projets ARS Occitanie', category: await categoryId('appels-a-projets'), source: 'manual' });
+      expect(created.body.id).to.match(/^[a-f0-9]{24}$/);
+      const list = await staff.get(listPath('news', { filter: { q: 'ars occitanie' }, sort: ['publishedAt', 'DESC'], range: [0, 9] }));
+      expect(list.headers.get('content-range')).to.equal('news 0-0/1');
+      expect(list.body[0].id).to.equal(created.body.id);
+    });
+
+    it('accepts a category id from GET /api/news-categories', async () => {
+      const categories = await staff.get('/api/news-categories');
+      const podcasts = categories.body.find((c: { code: string }) => c.code === 'podcasts-webinaires');
+      const created = await staff.post('/api/news', { title: 'Webinaire CLSM', category: podcasts.id });
+      expect(created.status).to.equal(201);
+      expect(created.body.category).to.equal(podcasts.id);
+    });
+
+    it('answers 400 naming the field and writes nothing for bad input', async () => {
+      const before = await News.countDocuments();
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ title: 'X', category: 'inconnue' }, 'category'],
+        [{ title: 'X', category: 'evenements', url: 'javascript:alert(1)' }, 'url'],
+        [{ title: { $gt: '' }, category: 'evenements' }, 'title'],
+        [{ title: 'X', category: 'evenements', publishedAt: '31/10/2026' }, 'publishedAt'],
+        [{ title: 'X', category: 'evenements', themes: ['zzz'] }, 'themes.0'],
+        [{ title: 'X', category: 'evenements', territories: ['departement-999'] }, 'territories'],
+        [{ title: 'X', category: 'evenements', extra: 1 }, ''],
+      ];
+      for (const [body, field] of cases) {
+        const reply = await staff.post('/api/news', body);
+        expect(reply.status, JSON.stringify(body)).to.equal(400);
+        if (field) expect(reply.body.error.field, JSON.stringify(body)).to.equal(field);
+        expect(reply.body.error.message).to.be.a('string').and.not.to.equal('');
+      }
+      const filter = await staff.get(listPath('news', { filter: { category: { $gt: '' } } }));
+      expect(filter.status).to.equal(400);
+      expect(filter.body.error.field).to.equal('filter.category');
+      expect(await News.countDocuments()).to.equal(before);
+    });
+
+    it('lets the board read but not write', async () => {
+      const board = (await clientAs(server, 'board')).client;
+      expect((await board.get('/api/news')).status).to.equal(200);
+      expect((await board.post('/api/news', { title: 'X', category: 'evenements' })).status).to.equal(403);
+    });
+  });
+
+  describe('feed import', () => {
+    before(async () => {
+      await News.deleteMany({});
+      await NewsMapping.deleteMany({});
+    });
+
+    it('imports a WordPress RSS file, mapping categories to categories, themes and territories', async () => {
+      const reply = await staff.post('/api/news/import', upload(rss, 'actualites.xml'));
+      expect(reply.status).to.equal(200);
+      expect(reply.body).to.include({ source: 'actualites.xml', total: 3, created: 3, skipped: 0 });
+      expect(reply.body.unmappedLabels).to.deep.equal(['Divers']);
+      const items = await News.find().sort({ publishedAt: 1 }).lean();
+      const mentalHealth = await Theme.findOne({ code: 'sante-mentale' }).lean();
+      expect(String(items[0].category)).to.equal(await categoryId('politique-nationale'));
+      expect(items[0].themes.map(String)).to.deep.equal([String(mentalHealth!._id)]);
+      expect(items[0].title).to.equal('Stratégie nationale de santé 2026–2030 : ce qui change pour les CLS');
+      expect(String(items[1].category)).to.equal(await categoryId('offres-emploi'));
+      expect(items[1].territories).to.deep.equal(['departement-93']);
+      expect(String(items[2].category)).to.equal(await categoryId('evenements'));
+      expect(items[2].imageUrl).to.equal('https://www.fabrique-territoires-sante.org/wp-content/uploads/asv.jpg');
+    });
+
+    it('cleans the HTML of descriptions to safe text and keeps a <script> title as text', async () => {
+      const strategy = await News.findOne({ guid: 'https://www.fabrique-territoires-sante.org/?p=4101' }).lean();
+      expect(strategy!.summary).to.equal('Le ministère a publié la nouvelle stratégie. Les contrats locaux de santé y tiennent une place centrale …');
+      const meeting = await News.findOne({ guid: 'https://www.fabrique-territoires-sante.org/?p=4103' }).lean();
+      expect(meeting!.title).to.equal('<script>alert(1)</script> Rencontre {{nationale}} des ASV');
+    });
+
+    it('skips items already present, by guid or by link', async () => {
+      const again = await staff.post('/api/news/import', upload(rss));
+      expect(again.body).to.include({ total: 3, created: 0, skipped: 3 });
+      const relinked = rss.replace('?p=4102</guid>', '?p=9999</guid>');
+      const byLink = await staff.post('/api/news/import', upload(relinked));
+      expect(byLink.body).to.include({ created: 0, skipped: 3 });
+      expect(await News.countDocuments()).to.equal(3);
+    });
+
+    it('uses the mapping as edited by staff for the next import', async () => {
+      const list = await staff.get(listPath('news-mappings', { filter: { q: 'divers' } }));
+      expect(list.body).to.have.length(1);
+      const edited = await staff.put(`/api/news-mappings/${list.body[0].id}`, { category: 'articles-ouvrages' });
+      expect(edited.status).to.equal(200);
+      const fresh = rss.replace(/\?p=41/g, '?p=51').replace(/\/2026\/(10|11)\//g, '/2026/$1/v2-');
+      const reply = await staff.post('/api/news/import', upload(fresh));
+      expect(reply.body).to.include({ created: 3 });
+      expect(reply.body.unmappedLabels).not.to.include('Divers');
+      const meeting = await News.findOne({ guid: 'https://www.fabrique-territoires-sante.org/?p=5103' }).lean();
+      expect(String(meeting!.category)).to.equal(await categoryId('evenements')); // its first mapped category wins
+      const bad = await staff.put(`/api/news-mappings/${list.body[0].id}`, { category: 'inconnue' });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.field).to.equal('category');
+    });
+
+    it('imports an Atom feed from a URL over HTTP', async () => {
+      const site: Server = createServer((req, res) => {
+        if (req.url === '/feed/atom/') {
+          res.setHeader('content-type', 'application/atom+xml; charset=utf-8');
+          res.end(atom);
+        } else {
+          res.statusCode = 404;
+          res.end();
+        }
+      });
+      await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+      const base = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
+      try {
+        const reply = await staff.post('/api/news/import', { url: `${base}/feed/atom/` });
+        expect(reply.status).to.equal(200);
+        expect(reply.body).to.include({ total: 1, created: 1 });
+        const podcast = await News.findOne({ guid: 'https://www.fabrique-territoires-sante.org/?p=4110' }).lean();
+        expect(String(podcast!.category)).to.equal(await categoryId('podcasts-webinaires'));
+        expect(podcast!.summary).to.equal('Un épisode sur la santé des femmes dans les quartiers.');
+        const missing = await staff.post('/api/news/import', { url: `${base}/nope` });
+        expect(missing.status).to.equal(400);
+        expect(missing.body.error.field).to.equal('url');
+        expect(missing.body.error.message).to.include('404');
+      } finally {
+        site.close();
+      }
+    });
+
+    it('refuses a document that is not a feed, naming the field', async () => {
+      const reply = await staff.post('/api/news/import', upload('<html><body>Bonjour</body></html>', 'page.html'));
+      expect(reply.status).to.equal(400);
+      expect(reply.body.error.field).to.equal('file');
+      const noUrl = await staff.post('/api/news/import', { url: 'ftp://example.org/feed' });
+      expect(noUrl.status).to.equal(400);
+      expect(noUrl.body.error.field).to.equal('url');
+    });
+  });
+});
