@@ -9,8 +9,8 @@ import { Membership, PAYMENT_METHOD_LABELS, type PaymentMethod } from './members
 /** Printable HTML attestation d'adhésion and payment receipt of a paid membership. */
 export type CertificateKind = 'certificate' | 'receipt';
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** Text and double-quoted attributes only (no single-quoted attributes here). */
+const escapeHtml = (value: string) => value.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export const formatEuros = (amount: number) =>
   new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(amount).replace(/\u202f|\u00a0/g, ' ');

@@ -8,7 +8,7 @@ import { parisYear } from '../reports/paris-time.js';
 import type { Actor } from '../users/user.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { countsAsMember, memberOf, memberStateFrom, type MemberState } from './member-state.js';
-import { Counter, FeeSchedule, Membership, type MembershipRecord, type PaymentMethod } from './membership.model.js';
+import { Counter, CounterClaim, FeeSchedule, Membership, type MembershipRecord, type PaymentMethod } from './membership.model.js';
 import type { FeeScheduleInput, MembershipCreateInput, MembershipFilter, MembershipUpdateInput, PaymentInput } from './membership.schemas.js';
 
 type LeanMembership = MembershipRecord & { createdAt?: Date; updatedAt?: Date };
@@ -96,17 +96,38 @@ export async function feeFor(year: number, category: string): Promise<number> {
 
 // ---------- certificate numbers ----------
 
-/** The next value of a named counter: one atomic $inc, never max+1 (two payments at once get two numbers). */
-export async function nextCounterValue(name: string): Promise<number> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+/**
+ * The next value of a named counter. The counter document holds the last value given, but
+ * on FerretDB 1.24 `$inc` through findAndModify is not atomic (measured: 12 concurrent
+ * payments got 4 distinct numbers), so each value is claimed by inserting its own
+ * `counter_claims` document: the unique `_id` guarantees no number is given twice, even
+ * across processes; the counter document only says where to start looking. Never max+1
+ * over the memberships.
+ */
+export async function nextCounterValue(name: string, owner?: string): Promise<number> {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const last = (await Counter.findById(name).lean())?.seq ?? 0;
+    const candidate = last + 1;
     try {
-      const counter = await Counter.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
-      return counter!.seq;
+      await CounterClaim.create({ _id: `${name}:${candidate}`, owner });
+      await moveCounterTo(name, candidate);
+      return candidate;
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error; // two first upserts at once: the loser increments the winner's
+      if (!isDuplicateKey(error)) throw error;
+      await moveCounterTo(name, candidate); // someone took it: the counter lags, push it forward
     }
   }
   throw new Error(`counter ${name} could not be incremented`);
+}
+
+/** Moves the counter forward only (a slower writer never moves it back). */
+async function moveCounterTo(name: string, value: number): Promise<void> {
+  try {
+    await Counter.updateOne({ _id: name, seq: { $lt: value } }, { $set: { seq: value } });
+    if (!(await Counter.exists({ _id: name }))) await Counter.create({ _id: name, seq: value });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
 }
 
 export function formatCertificateNumber(year: number, number: number): string {
@@ -118,7 +139,7 @@ export async function ensureCertificateNumber(id: Types.ObjectId | string): Prom
   const membership = await Membership.findById(id).lean();
   if (!membership || membership.paymentStatus !== 'paid') return undefined;
   if (membership.certificateNumber) return membership.certificateNumber;
-  const number = await nextCounterValue(`certificate-${membership.year}`);
+  const number = await nextCounterValue(`certificate-${membership.year}`, String(membership._id));
   const claimed = await Membership.updateOne({ _id: membership._id, certificateNumber: { $exists: false } }, { $set: { certificateNumber: number } });
   if (claimed.modifiedCount) return number;
   return (await Membership.findById(id).lean())?.certificateNumber ?? undefined;
