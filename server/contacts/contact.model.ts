@@ -6,7 +6,9 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
  * - `territoryScope`: the tagged territory ids plus all their ancestors (commune → EPCI,
  *   département, région), so a filter on a département is one indexed query;
  * - `organisationTypes`: the types of the contact's organisations (no $lookup on FerretDB);
- * - `searchText`: names, e-mails, organisation names and function, accent- and case-folded.
+ * - `searchText`: names, e-mails, organisation names and function, accent- and case-folded;
+ * - `sortName`: "lastname firstname" folded, the list's default order.
+ * All are computed by `deriveContactFields` (contact.service.ts), the one place for them.
  */
 export const CIVILITIES = ['madame', 'monsieur'] as const;
 
@@ -16,7 +18,7 @@ const contactSchema = new Schema(
     firstName: { type: String, trim: true, default: '' },
     lastName: { type: String, trim: true, default: '' },
     email: { type: String, required: true, unique: true, lowercase: true, trim: true },
-    emails: { type: [String], default: [] },
+    emails: { type: [String], default: [], index: true },
     phones: { type: [String], default: [] },
     function: { type: String },
     organisations: { type: [Schema.Types.ObjectId], ref: 'Organisation', default: [], index: true },
@@ -28,6 +30,10 @@ const contactSchema = new Schema(
     territoryScope: { type: [String], default: [], index: true },
     organisationTypes: { type: [String], default: [], index: true },
     searchText: { type: String, default: '' },
+    /** The distinct words of `searchText`: `q` matches them with anchored prefix regexes (indexed). */
+    searchTokens: { type: [String], default: [], index: true },
+    /** Set when the contact was erased (RGPD): personal data gone, the record kept for figures. */
+    erasedAt: { type: Date },
     sortName: { type: String, default: '', index: true },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
     updatedBy: { type: Schema.Types.ObjectId, ref: 'User' },

@@ -1,0 +1,112 @@
+import mongoose, { Types } from 'mongoose';
+import { badRequest } from '../lib/errors.js';
+import { escapeRegExp, normalizeText } from '../lib/normalize.js';
+import { memberOf, memberStateFrom, type MemberState, type MembershipFacts } from '../memberships/member-state.js';
+import { segmentFilter } from '../segments/segment.service.js';
+import { assertTerritories } from '../territories/territory.service.js';
+import { assertThemes, themeDescendants } from '../themes/theme.service.js';
+import { assertCodes } from '../vocabularies/vocabulary.service.js';
+import type { ContactFilter } from './contact.schemas.js';
+
+type Where = Record<string, unknown>;
+
+/** The words of a search: each must begin one of the contact's `searchTokens`. */
+export function searchWords(q: string | undefined): string[] {
+  return [...new Set(normalizeText(q ?? '').split(' ').filter(Boolean))];
+}
+
+/**
+ * The Mongo filter for the contact filter vocabulary (API.md): every criterion narrows the
+ * result (AND); the values of one criterion widen it (OR), except themes in `all` mode.
+ * Unknown codes or ids are a 400 naming `<field>.<criterion>`. Erased contacts are left out
+ * unless asked for by id.
+ */
+export async function contactQuery(filter: ContactFilter, field = 'filter', depth = 0): Promise<Where> {
+  const and: Where[] = [];
+  const at = (name: string) => `${field}.${name}`;
+  for (const word of searchWords(filter.q)) and.push({ searchTokens: { $regex: `^${escapeRegExp(word)}` } });
+  if (filter.themes?.length) {
+    await assertThemes(filter.themes, at('themes'));
+    if (filter.themesMode === 'all') {
+      for (const theme of filter.themes) and.push({ themes: { $in: objectIds(await themeDescendants([theme])) } });
+    } else {
+      and.push({ themes: { $in: objectIds(await themeDescendants(filter.themes)) } });
+    }
+  }
+  if (filter.territories?.length) {
+    assertTerritories(filter.territories, at('territories'));
+    and.push({ territoryScope: { $in: filter.territories } });
+  }
+  if (filter.organisationTypes?.length) {
+    await assertCodes('organisationTypes', filter.organisationTypes, at('organisationTypes'));
+    and.push({ organisationTypes: { $in: filter.organisationTypes } });
+  }
+  if (filter.organisations?.length) and.push({ organisations: { $in: objectIds(filter.organisations) } });
+  if (filter.functions?.length) {
+    await assertCodes('functions', filter.functions, at('functions'));
+    and.push({ function: { $in: filter.functions } });
+  }
+  if (filter.dispositifs?.length) {
+    await assertCodes('dispositifs', filter.dispositifs, at('dispositifs'));
+    and.push({ dispositifs: { $in: filter.dispositifs } });
+  }
+  if (filter.lists?.length) and.push(await subscribedTo(filter.lists, filter.subscriptionStatus ?? ['subscribed'], at('lists')));
+  if (filter.membership?.length) and.push(await inMembershipStates(filter.membership));
+  if (filter.segment) {
+    if (depth > 3) throw badRequest('Trop de segments imbriqués.', at('segment'));
+    const saved = await segmentFilter(filter.segment, at('segment'));
+    and.push(await contactQuery(saved, at('segment'), depth + 1));
+  }
+  if (filter.id?.length) and.push({ _id: { $in: objectIds(filter.id) } });
+  else and.push({ erasedAt: null });
+  return and.length === 1 ? and[0] : { $and: and };
+}
+
+function objectIds(ids: readonly string[]): Types.ObjectId[] {
+  return ids.map((id) => new Types.ObjectId(id));
+}
+
+const collection = (name: string) => mongoose.connection.db!.collection(name);
+
+/** Contacts with a subscription in one of these states to one of these lists. */
+async function subscribedTo(lists: string[], statuses: string[], field: string): Promise<Where> {
+  const known = await collection('lists').countDocuments({ _id: { $in: objectIds(lists) } });
+  if (known !== new Set(lists).size) throw badRequest(`Liste inconnue pour le champ « ${field} ».`, field);
+  const rows = await collection('subscriptions')
+    .find({ list: { $in: objectIds(lists) }, status: { $in: statuses } }, { projection: { contact: 1 } })
+    .toArray();
+  return { _id: { $in: rows.map((r) => r.contact) } };
+}
+
+/**
+ * Contacts by membership state this year (rule in memberships/member-state.ts): a contact
+ * counts through its own membership, as the representative of a member, or through one of
+ * its organisations. Non-members are the complement of the other states.
+ */
+async function inMembershipStates(states: MemberState[]): Promise<Where> {
+  const rows = await collection('memberships')
+    .find({}, { projection: { contact: 1, organisation: 1, representative: 1, year: 1, paymentStatus: 1, paidAt: 1 } })
+    .toArray();
+  const byMember = new Map<string, { facts: MembershipFacts[]; contacts: Set<string>; organisation?: Types.ObjectId }>();
+  for (const row of rows) {
+    const key = memberOf(row as { organisation?: unknown; contact?: unknown });
+    const member = byMember.get(key) ?? { facts: [] as MembershipFacts[], contacts: new Set<string>(), organisation: row.organisation as Types.ObjectId | undefined };
+    member.facts.push(row as unknown as MembershipFacts);
+    if (row.contact) member.contacts.add(String(row.contact));
+    if (row.representative) member.contacts.add(String(row.representative));
+    byMember.set(key, member);
+  }
+  const now = new Date();
+  const wanted = new Set(states);
+  const complement = wanted.has('non-membre');
+  const contacts: Types.ObjectId[] = [];
+  const organisations: Types.ObjectId[] = [];
+  for (const member of byMember.values()) {
+    const state = memberStateFrom(member.facts, now);
+    if (state === 'non-membre' || wanted.has(state) === complement) continue;
+    contacts.push(...objectIds([...member.contacts]));
+    if (member.organisation) organisations.push(member.organisation);
+  }
+  const among = { $or: [{ _id: { $in: contacts } }, { organisations: { $in: organisations } }] };
+  return complement ? { $nor: [among] } : among;
+}

@@ -1,0 +1,389 @@
+import mongoose, { Types } from 'mongoose';
+import { AppError, badRequest, notFound } from '../lib/errors.js';
+import { withId } from '../lib/db.js';
+import { normalizeEmail, normalizeText } from '../lib/normalize.js';
+import type { ListQuery } from '../lib/rest.js';
+import { diffFields, forgetHistoryValues, historyOf, moveHistory, recordHistory } from '../history/history.service.js';
+import { Organisation } from '../organisations/organisation.model.js';
+import { assertOrganisations } from '../organisations/organisation.service.js';
+import { Suppression } from '../suppressions/suppression.model.js';
+import { emailHash, suppress } from '../suppressions/suppression.service.js';
+import { getTerritory, assertTerritories, territoryScope } from '../territories/territory.service.js';
+import { assertThemes } from '../themes/theme.service.js';
+import type { Actor } from '../users/user.service.js';
+import { Vocabulary } from '../vocabularies/vocabulary.model.js';
+import { assertCodes } from '../vocabularies/vocabulary.service.js';
+import { contactQuery } from './contact.filter.js';
+import { Contact } from './contact.model.js';
+import type { ContactCreateInput, ContactFilter, ContactUpdateInput } from './contact.schemas.js';
+
+export const HISTORY_FIELDS = [
+  'civility',
+  'firstName',
+  'lastName',
+  'email',
+  'emails',
+  'phones',
+  'function',
+  'organisations',
+  'dispositifs',
+  'themes',
+  'territories',
+  'notes',
+  'source',
+] as const;
+
+type ContactLike = {
+  firstName?: string | null;
+  lastName?: string | null;
+  email: string;
+  emails?: string[] | null;
+  function?: string | null;
+  organisations?: (Types.ObjectId | string)[] | null;
+  territories?: string[] | null;
+};
+type OrganisationFacts = { _id: Types.ObjectId | string; name: string; type: string };
+export type Derived = { searchText: string; searchTokens: string[]; territoryScope: string[]; organisationTypes: string[]; sortName: string };
+
+let functionLabels: { at: number; labels: Map<string, string> } | undefined;
+
+/** Function labels change rarely: read them at most every 30 s, not once per contact. */
+async function functionLabel(code: string | null | undefined): Promise<string> {
+  if (!code) return '';
+  if (!functionLabels || Date.now() - functionLabels.at > 30_000) {
+    const entries = await Vocabulary.find({ kind: 'functions' }, { code: 1, label: 1 }).lean();
+    functionLabels = { at: Date.now(), labels: new Map(entries.map((e) => [e.code, e.label])) };
+  }
+  return functionLabels.labels.get(code) ?? code;
+}
+
+/**
+ * The one place where a contact's derived fields are computed (importers call it too):
+ * `searchText` and `searchTokens` (names, e-mails, organisation names, function: folded),
+ * `territoryScope` (tags + ancestors), `organisationTypes`, `sortName`. Pass the contact's
+ * organisations when you have them (batch imports); otherwise they are read.
+ */
+export async function deriveContactFields<T extends ContactLike>(contact: T, organisations?: readonly OrganisationFacts[]): Promise<T & Derived> {
+  const ids = (contact.organisations ?? []).map(String);
+  const known = organisations ?? (ids.length ? await Organisation.find({ _id: { $in: ids } }, { name: 1, type: 1 }).lean() : []);
+  const mine = known.filter((o) => ids.includes(String(o._id)));
+  const emails = [contact.email, ...(contact.emails ?? [])].filter(Boolean);
+  const searchText = normalizeText(
+    [contact.firstName, contact.lastName, ...emails, ...mine.map((o) => o.name), contact.function, await functionLabel(contact.function)].join(' '),
+  );
+  const emailParts = emails.flatMap((e) => normalizeText(e).split(/[.@]/));
+  const searchTokens = [...new Set([...searchText.split(' '), ...emailParts])].filter(Boolean);
+  const name = normalizeText(`${contact.lastName ?? ''} ${contact.firstName ?? ''}`);
+  return Object.assign(contact, {
+    searchText,
+    searchTokens,
+    territoryScope: territoryScope(contact.territories ?? []),
+    organisationTypes: [...new Set(mine.map((o) => o.type))],
+    sortName: name || normalizeText(contact.email),
+  });
+}
+
+/** Checks every reference of a contact input, naming the field of the first unknown value. */
+async function assertReferences(input: Partial<ContactCreateInput>): Promise<void> {
+  if (input.function) await assertCodes('functions', [input.function], 'function');
+  await assertCodes('dispositifs', input.dispositifs ?? [], 'dispositifs');
+  await assertThemes(input.themes ?? [], 'themes');
+  assertTerritories(input.territories ?? [], 'territories');
+  await assertOrganisations(input.organisations ?? [], 'organisations');
+}
+
+export async function findContactByEmail(email: string) {
+  const address = normalizeEmail(email);
+  return Contact.findOne({ $or: [{ email: address }, { emails: address }] });
+}
+
+const displayName = (c: { firstName?: string | null; lastName?: string | null; email: string }) =>
+  `${c.firstName ?? ''} ${c.lastName ?? ''}`.trim() || c.email;
+
+/** 409 naming the contact that already holds one of these addresses (other than `self`). */
+async function assertAddressesFree(addresses: string[], self?: Types.ObjectId): Promise<void> {
+  for (const address of addresses) {
+    const existing = await findContactByEmail(address);
+    if (existing && !existing._id.equals(self)) {
+      throw new AppError(409, 'duplicate', `Un contact existe déjà avec l'adresse ${address} : ${displayName(existing)}.`, 'email', {
+        existing: { id: String(existing._id), name: displayName(existing), email: existing.email },
+      });
+    }
+  }
+}
+
+/** An erased person's address comes back only through a new explicit consent (which lifts the suppression). */
+async function assertNotErased(email: string): Promise<void> {
+  if (await Suppression.exists({ emailHash: emailHash(email), reason: 'erased' })) {
+    throw new AppError(
+      409,
+      'erased',
+      'Cette adresse appartient à une personne dont les données ont été effacées à sa demande (RGPD) : elle ne peut revenir que par un nouveau consentement explicite.',
+      'email',
+    );
+  }
+}
+
+function otherEmails(primary: string, emails: readonly string[] | undefined | null): string[] {
+  return [...new Set((emails ?? []).map(normalizeEmail))].filter((e) => e && e !== primary);
+}
+
+export async function createContact(input: ContactCreateInput, actor?: Actor) {
+  const email = normalizeEmail(input.email);
+  const emails = otherEmails(email, input.emails);
+  await assertReferences(input);
+  await assertNotErased(email);
+  await assertAddressesFree([email, ...emails]);
+  const fields = await deriveContactFields({ ...input, email, emails });
+  const contact = await Contact.create({ ...fields, createdBy: actor?.id, updatedBy: actor?.id });
+  await recordHistory({ resource: 'contacts', record: contact._id, action: 'create', actor, changes: diffFields({}, contact.toObject(), HISTORY_FIELDS) });
+  return contact;
+}
+
+/** The contact with this address, or a new one; `created` tells which. Existing values are kept. */
+export async function findOrCreateContactByEmail(input: ContactCreateInput, actor?: Actor) {
+  const existing = await findContactByEmail(input.email);
+  if (existing) return { contact: existing, created: false };
+  return { contact: await createContact(input, actor), created: true };
+}
+
+export async function getContact(id: string) {
+  const contact = await Contact.findById(id);
+  if (!contact) throw notFound('Contact');
+  return contact;
+}
+
+export async function updateContact(id: string, input: ContactUpdateInput, actor?: Actor) {
+  const contact = await getContact(id);
+  if (contact.erasedAt) throw badRequest('Ce contact a été effacé (RGPD) : il ne peut plus être modifié.');
+  const changes = Object.fromEntries(HISTORY_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as Partial<ContactCreateInput>;
+  await assertReferences(changes);
+  if (changes.email !== undefined) changes.email = normalizeEmail(changes.email);
+  const email = changes.email ?? contact.email;
+  if (changes.emails !== undefined || changes.email !== undefined) changes.emails = otherEmails(email, changes.emails ?? contact.emails);
+  if (changes.email && changes.email !== contact.email) await assertNotErased(changes.email);
+  await assertAddressesFree([email, ...(changes.emails ?? [])], contact._id);
+  const before = contact.toObject();
+  contact.set({ ...changes, updatedBy: actor?.id });
+  contact.set(await deriveContactFields(contact.toObject()));
+  await contact.save();
+  const diff = diffFields(before, contact.toObject(), HISTORY_FIELDS);
+  if (diff.length) await recordHistory({ resource: 'contacts', record: contact._id, action: 'update', actor, changes: diff });
+  return contact;
+}
+
+export async function deleteContact(id: string, actor?: Actor) {
+  const contact = await getContact(id);
+  await contact.deleteOne();
+  await recordHistory({ resource: 'contacts', record: contact._id, action: 'delete', actor, changes: diffFields(contact.toObject(), {}, HISTORY_FIELDS) });
+  return contact;
+}
+
+export const CONTACT_SORTABLE = ['sortName', 'lastName', 'firstName', 'email', 'createdAt', 'updatedAt', 'id'] as const;
+
+export async function listContacts(query: ListQuery<ContactFilter>) {
+  const where = await contactQuery(query.filter);
+  // "lastName" sorts like the folded name, which has an index
+  const field = ['lastName', 'name'].includes(query.sort.field) ? 'sortName' : query.sort.field;
+  const [items, total] = await Promise.all([
+    Contact.find(where).sort({ [field]: query.sort.order, _id: 1 }).skip(query.skip).limit(query.limit).lean(),
+    Contact.countDocuments(where),
+  ]);
+  return { items: items.map(withId), total };
+}
+
+/** Re-derives the contacts of an organisation after it was renamed, retyped or deleted. */
+export async function refreshContactsOfOrganisation(organisationId: Types.ObjectId): Promise<void> {
+  const exists = await Organisation.exists({ _id: organisationId });
+  const contacts = await Contact.find({ organisations: organisationId });
+  for (const contact of contacts) {
+    if (!exists) contact.organisations = contact.organisations.filter((o) => !o.equals(organisationId));
+    contact.set(await deriveContactFields(contact.toObject()));
+    await contact.save();
+  }
+}
+
+export async function contactHistory(id: string) {
+  await getContact(id);
+  return historyOf('contacts', id);
+}
+
+/** The other features' references to a contact, by collection and field (team contract). */
+export const CONTACT_REFERENCES: ReadonlyArray<{ collection: string; field: string }> = [
+  { collection: 'subscriptions', field: 'contact' },
+  { collection: 'deliveries', field: 'contact' },
+  { collection: 'memberships', field: 'contact' },
+  { collection: 'memberships', field: 'representative' },
+  { collection: 'solicitations', field: 'requester' },
+];
+
+const collection = (name: string) => mongoose.connection.db!.collection(name);
+
+/**
+ * Re-points every reference from one contact to another. A row that would duplicate one the
+ * kept contact already has (same list, same mailing, same year...) is dropped: the kept
+ * contact's row wins.
+ */
+async function repointReferences(from: Types.ObjectId, to: Types.ObjectId): Promise<void> {
+  for (const { collection: name, field } of CONTACT_REFERENCES) {
+    const rows = await collection(name).find({ [field]: from }, { projection: { _id: 1 } }).toArray();
+    for (const row of rows) {
+      try {
+        await collection(name).updateOne({ _id: row._id }, { $set: { [field]: to } });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+        await collection(name).deleteOne({ _id: row._id });
+      }
+    }
+  }
+}
+
+const union = <T>(a: readonly T[] | null | undefined, b: readonly T[] | null | undefined, key: (v: T) => string = String) => {
+  const seen = new Map<string, T>();
+  for (const v of [...(a ?? []), ...(b ?? [])]) if (!seen.has(key(v))) seen.set(key(v), v);
+  return [...seen.values()];
+};
+
+/**
+ * Merges `sourceId` into `targetId`: the kept contact gains every e-mail, phone, tag and
+ * organisation of the other, fills its empty fields from it, takes over its subscriptions,
+ * deliveries, memberships and solicitations, and both histories. The other is deleted.
+ */
+export async function mergeContacts(targetId: string, sourceId: string, actor?: Actor) {
+  if (targetId === sourceId) throw badRequest('Un contact ne peut pas être fusionné avec lui-même.', 'source');
+  const target = await getContact(targetId);
+  const source = await Contact.findById(sourceId);
+  if (!source) throw badRequest(`Contact à fusionner introuvable « ${sourceId} ».`, 'source');
+  if (target.erasedAt || source.erasedAt) throw badRequest('Un contact effacé (RGPD) ne peut pas être fusionné.', 'source');
+  const before = target.toObject();
+  const s = source.toObject();
+  const merged = {
+    emails: otherEmails(target.email, union(target.emails, [s.email, ...s.emails])),
+    phones: union(target.phones, s.phones),
+    organisations: union(target.organisations, s.organisations),
+    dispositifs: union(target.dispositifs, s.dispositifs),
+    themes: union(target.themes, s.themes),
+    territories: union(target.territories, s.territories),
+    notes: [target.notes, s.notes].filter(Boolean).join('\n\n'),
+    civility: target.civility ?? s.civility,
+    firstName: target.firstName || s.firstName,
+    lastName: target.lastName || s.lastName,
+    function: target.function ?? s.function,
+    updatedBy: actor?.id,
+  };
+  target.set(merged);
+  target.set(await deriveContactFields(target.toObject()));
+  await target.save();
+  await source.deleteOne();
+  await repointReferences(source._id, target._id);
+  await moveHistory('contacts', source._id, target._id);
+  await recordHistory({
+    resource: 'contacts',
+    record: target._id,
+    action: 'merge',
+    actor,
+    mergedFrom: source._id,
+    changes: diffFields(before, target.toObject(), HISTORY_FIELDS),
+  });
+  return target;
+}
+
+/**
+ * Possible duplicates: contacts with the same folded name, or the same last name in the same
+ * organisation ("J. Martin" and "Julie Martin" at the same commune). Done in code: grouping
+ * on derived keys needs string operators FerretDB lacks.
+ */
+export async function findDuplicates(limit = 200) {
+  const contacts = await Contact.find({ erasedAt: null, sortName: { $ne: '' } }, { firstName: 1, lastName: 1, email: 1, organisations: 1, sortName: 1 }).lean();
+  const groups = new Map<string, { reason: 'same-name' | 'same-name-and-organisation'; ids: Set<string> }>();
+  const add = (key: string, reason: 'same-name' | 'same-name-and-organisation', id: string) => {
+    const group = groups.get(key) ?? { reason, ids: new Set<string>() };
+    group.ids.add(id);
+    groups.set(key, group);
+  };
+  for (const c of contacts) {
+    const lastName = normalizeText(c.lastName ?? '');
+    if (!lastName) continue;
+    add(`name:${c.sortName}`, 'same-name', String(c._id));
+    for (const o of c.organisations) add(`org:${o}:${lastName}`, 'same-name-and-organisation', String(c._id));
+  }
+  const byId = new Map(contacts.map((c) => [String(c._id), c]));
+  const seen = new Set<string>();
+  const result = [];
+  for (const group of groups.values()) {
+    if (group.ids.size < 2) continue;
+    const signature = [...group.ids].sort().join(',');
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    result.push({
+      reason: group.reason,
+      contacts: [...group.ids].map((id) => {
+        const c = byId.get(id)!;
+        return { id, firstName: c.firstName, lastName: c.lastName, email: c.email, organisations: c.organisations.map(String) };
+      }),
+    });
+    if (result.length >= limit) break;
+  }
+  return result;
+}
+
+/** RGPD right of access: everything held on the person, in one JSON document. */
+export async function exportContactData(id: string) {
+  const contact = await getContact(id);
+  const references = Object.fromEntries(
+    await Promise.all(
+      [...new Set(CONTACT_REFERENCES.map((r) => r.collection))].map(async (name) => {
+        const fields = CONTACT_REFERENCES.filter((r) => r.collection === name).map((r) => ({ [r.field]: contact._id }));
+        const rows = await collection(name).find({ $or: fields }).toArray();
+        return [name, rows.map((row) => withId(row))];
+      }),
+    ),
+  );
+  const organisations = await Organisation.find({ _id: { $in: contact.organisations } }).lean();
+  return {
+    exportedAt: new Date().toISOString(),
+    contact: withId(contact.toObject()),
+    organisations: organisations.map(withId),
+    territories: contact.territories.map((t) => getTerritory(t) ?? { id: t }),
+    history: await historyOf('contacts', id),
+    ...references,
+  };
+}
+
+/**
+ * RGPD erasure: names, addresses, phones, notes, organisations and history values are
+ * removed; the record stays (themes, territories at département level, function, source and
+ * dates) so that yearly figures still add up. The e-mail joins the suppression list, hashed.
+ */
+export async function eraseContact(id: string, actor?: Actor) {
+  const contact = await getContact(id);
+  if (contact.erasedAt) return contact;
+  for (const address of [contact.email, ...contact.emails]) await suppress(address, 'erased', 'rgpd');
+  // territories kept at département level (or région, quality): enough for figures, too coarse to identify
+  const scope = territoryScope(contact.territories);
+  const departements = scope.filter((t) => /^(departement|qualite)-/.test(t));
+  const coarse = departements.some((t) => t.startsWith('departement-')) ? departements : scope.filter((t) => /^(region|qualite)-/.test(t));
+  contact.set({
+    civility: undefined,
+    firstName: '',
+    lastName: '',
+    email: `efface-${contact._id}@efface.invalid`,
+    emails: [],
+    phones: [],
+    organisations: [],
+    notes: '',
+    territories: coarse,
+    erasedAt: new Date(),
+    updatedBy: actor?.id,
+  });
+  contact.set(await deriveContactFields(contact.toObject()));
+  contact.set({ searchText: '', searchTokens: [], sortName: '' });
+  await contact.save();
+  await collection('subscriptions').updateMany(
+    { contact: contact._id, status: { $in: ['pending', 'subscribed'] } },
+    { $set: { status: 'unsubscribed', unsubscribedAt: new Date(), unsubscribeSource: 'staff' } },
+  );
+  await forgetHistoryValues('contacts', contact._id);
+  await recordHistory({ resource: 'contacts', record: contact._id, action: 'erase', actor });
+  return contact;
+}

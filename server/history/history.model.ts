@@ -1,0 +1,35 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+/**
+ * Who changed what on a contact or an organisation, and when: one entry per create, update,
+ * delete, merge or erase, with each changed field's value before and after (an array, since
+ * keys cannot contain '.' on FerretDB).
+ */
+export const HISTORY_ACTIONS = ['create', 'update', 'delete', 'merge', 'erase'] as const;
+export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
+export const HISTORY_RESOURCES = ['contacts', 'organisations'] as const;
+export type HistoryResource = (typeof HISTORY_RESOURCES)[number];
+
+const changeSchema = new Schema(
+  { field: { type: String, required: true }, before: Schema.Types.Mixed, after: Schema.Types.Mixed },
+  { _id: false },
+);
+
+const historySchema = new Schema(
+  {
+    resource: { type: String, enum: HISTORY_RESOURCES, required: true },
+    record: { type: Schema.Types.ObjectId, required: true },
+    action: { type: String, enum: HISTORY_ACTIONS, required: true },
+    at: { type: Date, required: true, default: () => new Date() },
+    actor: { type: Schema.Types.ObjectId, ref: 'User' },
+    actorName: { type: String, default: '' },
+    changes: { type: [changeSchema], default: [] },
+    /** For a merge: the record merged into this one; entries of that record carry it too. */
+    mergedFrom: { type: Schema.Types.ObjectId },
+  },
+  { versionKey: false },
+);
+historySchema.index({ resource: 1, record: 1, at: -1 });
+
+export type HistoryRecord = InferSchemaType<typeof historySchema> & { _id: mongoose.Types.ObjectId };
+export const History = mongoose.model('History', historySchema, 'history');
