@@ -1,6 +1,8 @@
 import type { AppContext } from '../server/context.js';
 import { defineMembershipReminders, scheduleMembershipReminders } from './membership-reminders.job.js';
 import { defineNewsImport, scheduleNewsImport } from './news-import.job.js';
+import { defineImportCommit } from './import-commit.job.js';
+import { defineImportUndo } from './import-undo.job.js';
 import { definePurgeExpired, schedulePurgeExpired } from './purge-expired.job.js';
 import { defineBackup, scheduleBackup } from './backup.job.js';
 import { defineOpsTick, scheduleOpsTick } from './ops-tick.job.js';
@@ -16,6 +18,8 @@ export function defineJobs(ctx: AppContext): void {
   defineOpsTick(agenda, ctx); // test only, see the file
   defineMembershipReminders(agenda, ctx);
   defineNewsImport(agenda, ctx);
+  defineImportCommit(agenda, ctx);
+  defineImportUndo(agenda, ctx);
 }
 
 export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {

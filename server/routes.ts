@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { outboxRoutes } from './delivery/outbox.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { importRoutes } from './imports/import.routes.js';
 import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
@@ -28,6 +29,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/organisations', organisationRoutes());
   api.use('/segments', segmentRoutes());
   api.use('/history', historyRoutes());
+  api.use('/imports', importRoutes(ctx));
   api.use('/news', newsRoutes());
   api.use('/news-mappings', newsMappingRoutes());
   api.use('/memberships', membershipRoutes(ctx));

@@ -1,0 +1,236 @@
+import { Types } from 'mongoose';
+import { Contact } from '../contacts/contact.model.js';
+import { deriveContactFields } from '../contacts/contact.service.js';
+import { List } from '../lists/list.model.js';
+import { Organisation } from '../organisations/organisation.model.js';
+import { createOrganisation, deleteOrganisation } from '../organisations/organisation.service.js';
+import { Subscription } from '../subscriptions/subscription.model.js';
+import type { Actor } from '../users/user.service.js';
+import type { BatchResult, Issue } from './import.engine.js';
+import { ImportBatch } from './import.model.js';
+import { IMPORTED_FIELDS, sameValue, snapshot, type FieldValues, type ImportedField, type LinePlan } from './import.plan.js';
+import { isNewOrganisation, type Resolver } from './import.rows.js';
+
+/**
+ * Writing one planned batch, and reverting one. A batch's journal (what it created, each
+ * updated contact's fields before and after) is written before its contacts, so a batch is
+ * either fully done or fully revertible: undo replays journals backwards, and a commit
+ * resumed after a crash reverts the interrupted batch before redoing it.
+ */
+export type CommitContext = { importId: Types.ObjectId; actor?: Actor; resolver: Resolver; subscribeList?: Types.ObjectId | null };
+export type KeptContact = { contact: string; email: string; line: number; fields: string[]; reason: string };
+export type RevertReport = { deleted: number; restored: number; kept: KeptContact[] };
+
+type ContactDoc = Record<string, unknown> & { _id: Types.ObjectId };
+
+type OrganisationFacts = { _id: Types.ObjectId; name: string; type: string };
+
+/** The searchable and filterable fields, through the contacts feature's one rule for them. */
+async function withDerived(doc: ContactDoc, organisations?: OrganisationFacts[]): Promise<ContactDoc> {
+  return (await deriveContactFields(doc as ContactDoc & { email: string }, organisations)) as ContactDoc;
+}
+
+/** The organisations of a batch's contacts, read once for the whole batch. */
+async function organisationFacts(docs: FieldValues[]): Promise<OrganisationFacts[]> {
+  const ids = [...new Set(docs.flatMap((d) => ((d.organisations as unknown[] | undefined) ?? []).map(String)))];
+  return ids.length ? Organisation.find({ _id: { $in: ids } }, { name: 1, type: 1 }).lean<OrganisationFacts[]>() : [];
+}
+
+export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promise<{ issues: Issue[]; subscribed: number }> {
+  const at = new Date();
+  const actorId = ctx.actor ? new Types.ObjectId(ctx.actor.id) : undefined;
+  const all = [...batch.plans, ...batch.laterDuplicates];
+  const organisations = await createMissingOrganisations(all, ctx);
+  const creates = batch.plans.filter((p) => p.action === 'create').map((plan) => ({ plan, id: new Types.ObjectId() }));
+  const updates = all.filter((p): p is Extract<LinePlan, { action: 'update' }> => p.action === 'update');
+  const subscriptions = await plannedSubscriptions(all, creates, ctx);
+
+  await ImportBatch.create({
+    import: ctx.importId,
+    index: batch.index,
+    at,
+    created: creates.map(({ plan, id }) => ({ contact: id, email: plan.email, line: plan.line })),
+    updated: updates.map((plan) => ({
+      contact: plan.contact._id,
+      email: plan.email,
+      line: plan.line,
+      before: { ...snapshot(plan.contact, plan.changes), updatedAt: plan.contact.updatedAt ?? null, updatedBy: (plan.contact as FieldValues & { updatedBy?: unknown }).updatedBy ?? null },
+      after: snapshot(plan.set, plan.changes),
+    })),
+    subscriptions: subscriptions.docs.map((s) => s._id),
+    organisations,
+  });
+
+  const facts = await organisationFacts([...creates.map((c) => c.plan.values), ...updates.map((u) => ({ ...u.contact, ...u.set }))]);
+  if (creates.length) {
+    const docs: ContactDoc[] = [];
+    for (const { plan, id } of creates) {
+      // Built through the model for its defaults and casts, then inserted in one round trip.
+      const contact = new Contact({ ...contactFields(plan), _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId });
+      const doc = contact.toObject({ depopulate: true }) as ContactDoc;
+      docs.push(await withDerived({ ...doc, createdAt: at, updatedAt: at }, facts));
+    }
+    await Contact.collection.insertMany(docs, { ordered: false });
+  }
+  if (updates.length) {
+    const operations = [];
+    for (const plan of updates) {
+      const derived = pickDerived(await withDerived({ ...(plan.contact as ContactDoc), ...castIds(plan.set) }, facts));
+      operations.push({ updateOne: { filter: { _id: plan.contact._id }, update: { $set: { ...castIds(plan.set), ...derived, updatedAt: at, updatedBy: actorId } } } });
+    }
+    await Contact.collection.bulkWrite(operations as never, { ordered: false });
+  }
+  if (subscriptions.docs.length) await Subscription.insertMany(subscriptions.docs, { ordered: false });
+  return { issues: subscriptions.issues, subscribed: subscriptions.docs.length };
+}
+
+/** Ids as ObjectIds, as the model stores them (the raw driver does not cast). */
+function castIds(set: FieldValues): FieldValues {
+  const out = { ...set };
+  for (const field of ['organisations', 'themes'] as const) {
+    if (out[field]) out[field] = (out[field] as unknown[]).map((id) => new Types.ObjectId(String(id)));
+  }
+  return out;
+}
+
+const DERIVED = ['searchText', 'searchTokens', 'territoryScope', 'organisationTypes', 'sortName'];
+const pickDerived = (doc: ContactDoc) => Object.fromEntries(DERIVED.filter((key) => key in doc).map((key) => [key, doc[key]]));
+
+function contactFields(plan: LinePlan): FieldValues {
+  return Object.fromEntries(IMPORTED_FIELDS.filter((f) => plan.values[f] !== undefined).map((f) => [f, plan.values[f]]));
+}
+
+/** Organisations named in the file but unknown are created (type "autre") and their ids put in place. */
+async function createMissingOrganisations(plans: LinePlan[], ctx: CommitContext): Promise<Types.ObjectId[]> {
+  const created: Types.ObjectId[] = [];
+  for (const plan of plans) {
+    const ids: string[] = [];
+    for (const value of plan.values.organisations) {
+      if (!isNewOrganisation(value)) {
+        ids.push(value);
+        continue;
+      }
+      const name = value.slice(4);
+      let id = ctx.resolver.organisation(name);
+      if (isNewOrganisation(id)) {
+        const organisation = await createOrganisation({ name, type: 'autre' } as never, ctx.actor);
+        id = String(organisation._id);
+        ctx.resolver.rememberOrganisation(name, id);
+        created.push(organisation._id);
+      }
+      ids.push(id);
+    }
+    plan.values.organisations = [...new Set(ids)];
+    const set = plan.action === 'update' ? plan.set : undefined;
+    if (set?.organisations) set.organisations = (set.organisations as string[]).map((v) => (isNewOrganisation(v) ? ctx.resolver.organisation(v.slice(4)) : v));
+  }
+  return created;
+}
+
+/**
+ * Newsletter subscriptions, only when the user asked for a list AND the row carries consent
+ * proof (Mailchimp's OPTIN_TIME/CONFIRM_TIME/CONFIRM_IP): the proof becomes the
+ * subscription's consent record. Existing subscriptions are never touched (an
+ * unsubscription stays one).
+ */
+async function plannedSubscriptions(plans: LinePlan[], creates: { plan: LinePlan; id: Types.ObjectId }[], ctx: CommitContext) {
+  const issues: Issue[] = [];
+  const docs: Array<Record<string, unknown> & { _id: Types.ObjectId }> = [];
+  if (!ctx.subscribeList) return { issues, docs };
+  const list = await List.findById(ctx.subscribeList).lean();
+  if (!list) return { issues, docs };
+  const createdIds = new Map(creates.map(({ plan, id }) => [plan, id]));
+  const contactOf = (plan: LinePlan) => (plan.action === 'create' ? createdIds.get(plan)! : (plan.contact._id as Types.ObjectId));
+  const existing = new Set(
+    (await Subscription.find({ list: list._id, contact: { $in: plans.map(contactOf) } }, { contact: 1 }).lean()).map((s) => String(s.contact)),
+  );
+  const done = new Set<string>();
+  for (const plan of plans) {
+    const contact = contactOf(plan);
+    if (existing.has(String(contact)) || done.has(String(contact))) continue;
+    const consent = plan.values.consent;
+    const at = consent?.at ?? consent?.confirmedAt;
+    if (!at) {
+      issues.push({ line: plan.line, kind: 'notice', reason: `Pas d’abonnement à « ${list.name} » : aucune preuve de consentement sur cette ligne.`, cells: plan.row.cells });
+      continue;
+    }
+    done.add(String(contact));
+    docs.push({
+      _id: new Types.ObjectId(),
+      contact,
+      list: list._id,
+      status: 'subscribed',
+      source: 'import',
+      consent: { at, source: 'import', ip: consent?.ip, wording: list.consentWording, confirmedAt: consent?.confirmedAt, confirmedIp: consent?.confirmedAt ? consent?.ip : undefined },
+      createdBy: ctx.actor?.id,
+    });
+  }
+  return { issues, docs };
+}
+
+/** Reverts a batch from its journal: contacts edited since the import are kept and reported. */
+export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Promise<RevertReport> {
+  const report: RevertReport = { deleted: 0, restored: 0, kept: [] };
+  const at = journal.at.getTime();
+  if (journal.subscriptions.length) {
+    // A subscription someone changed since (unsubscribed, bounced) is history: it stays.
+    await Subscription.deleteMany({ _id: { $in: journal.subscriptions }, status: 'subscribed', source: 'import' });
+  }
+  const updatedIds = journal.updated.map((u) => u.contact);
+  const current = new Map((await Contact.find({ _id: { $in: updatedIds } }).lean()).map((c) => [String(c._id), c as unknown as ContactDoc]));
+  const operations = [];
+  for (const entry of [...journal.updated].reverse()) {
+    const contact = current.get(String(entry.contact));
+    const before = entry.before as FieldValues & { updatedAt?: Date | null; updatedBy?: unknown };
+    const after = entry.after as FieldValues;
+    const fields = Object.keys(after) as ImportedField[];
+    if (!contact) {
+      report.kept.push({ contact: String(entry.contact), email: entry.email!, line: entry.line!, fields, reason: 'Contact supprimé depuis l’import.' });
+      continue;
+    }
+    const untouched = (contact.updatedAt as Date | undefined)?.getTime() === at;
+    const restorable = untouched ? fields : fields.filter((f) => sameValue(contact[f], after[f]));
+    const edited = fields.filter((f) => !restorable.includes(f));
+    if (edited.length) {
+      report.kept.push({ contact: String(entry.contact), email: entry.email!, line: entry.line!, fields: edited, reason: 'Modifié depuis l’import : valeurs actuelles conservées.' });
+    }
+    if (!restorable.length) continue;
+    const $set: Record<string, unknown> = {};
+    const $unset: Record<string, ''> = {};
+    const restored: ContactDoc = { ...contact };
+    for (const field of restorable) {
+      if (before[field] === null || before[field] === undefined) {
+        $unset[field] = '';
+        delete restored[field];
+      } else {
+        $set[field] = castIds({ [field]: before[field] })[field];
+        restored[field] = $set[field];
+      }
+    }
+    Object.assign($set, pickDerived(await withDerived(restored)));
+    if (untouched) {
+      $set.updatedAt = before.updatedAt ?? undefined;
+      $set.updatedBy = before.updatedBy ?? undefined;
+    }
+    operations.push({ updateOne: { filter: { _id: contact._id }, update: Object.keys($unset).length ? { $set, $unset } : { $set } } });
+    report.restored++;
+  }
+  if (operations.length) await Contact.collection.bulkWrite(operations as never, { ordered: false });
+
+  const created = await Contact.find({ _id: { $in: journal.created.map((c) => c.contact) } }, { updatedAt: 1 }).lean();
+  const removable = created.filter((c) => (c.updatedAt as Date | undefined)?.getTime() === at).map((c) => c._id);
+  for (const c of created) {
+    if ((c.updatedAt as Date | undefined)?.getTime() === at) continue;
+    const entry = journal.created.find((e) => String(e.contact) === String(c._id))!;
+    report.kept.push({ contact: String(c._id), email: entry.email!, line: entry.line!, fields: [], reason: 'Créé par l’import puis modifié : conservé.' });
+  }
+  if (removable.length) {
+    await Subscription.deleteMany({ contact: { $in: removable } });
+    await Contact.deleteMany({ _id: { $in: removable } });
+    report.deleted += removable.length;
+  }
+  for (const id of journal.organisations) {
+    if (!(await Contact.exists({ organisations: id }))) await deleteOrganisation(String(id)).catch(() => undefined);
+  }
+  return report;
+}

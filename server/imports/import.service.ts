@@ -1,0 +1,335 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { Types } from 'mongoose';
+import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { normalizeText } from '../lib/normalize.js';
+import type { ListQuery } from '../lib/rest.js';
+import { List } from '../lists/list.model.js';
+import { User } from '../users/user.model.js';
+import type { Actor } from '../users/user.service.js';
+import { csvLine, decodeSample, detectDelimiter, readHeader, readSample, type Delimiter, type Encoding } from './csv.js';
+import { applyBatch, revertBatch, type KeptContact } from './import.commit.js';
+import { addCounts, describePlan, forEachBatch, saveIssues, type ImportSource, type Issue } from './import.engine.js';
+import { BUILT_IN_PRESETS, mappingFrom, mappingProblem, recognisePreset, suggestMapping, type ColumnMapping, type ImportField } from './import.mapping.js';
+import { emptyCounts, Import, ImportBatch, ImportIssue, ImportPreset, type ImportCounts, type ImportPolicy } from './import.model.js';
+import { Resolver } from './import.rows.js';
+import { storeFile, type StoredFile } from './import.storage.js';
+
+export { storeFile };
+
+/** Settings of an import, chosen at upload or changed before the commit. */
+export type ImportSettings = {
+  encoding?: Encoding;
+  delimiter?: Delimiter;
+  mapping?: Record<string, ImportField> | ImportField[];
+  preset?: string;
+  policy?: ImportPolicy;
+  /** A list code or id: subscribe the rows that carry consent proof. */
+  subscribeList?: string | null;
+};
+
+type ImportDoc = InstanceType<typeof Import>;
+
+const PREVIEW_LINES = 50;
+const ISSUES_SHOWN = 200;
+
+/** Creates an import from a stored file: detects its settings, maps its columns, runs the dry run. */
+export async function createImport(file: StoredFile, settings: ImportSettings, actor?: Actor): Promise<ImportDoc> {
+  const sniffed = file.sniffer.result();
+  const encoding = settings.encoding ?? sniffed;
+  const delimiter = detectDelimiter(decodeSample(await readSample(file.filePath), encoding));
+  const doc = new Import({
+    fileName: file.fileName,
+    filePath: file.filePath,
+    size: file.size,
+    detected: { encoding: sniffed, bom: file.sniffer.bom, delimiter },
+    encoding,
+    delimiter: settings.delimiter ?? delimiter,
+    policy: settings.policy ?? 'fill',
+    createdBy: actor?.id,
+  });
+  await configure(doc, settings, true);
+  await doc.save();
+  await runPreview(doc);
+  return doc;
+}
+
+/** Changes the settings of an import not yet committed and runs the dry run again. */
+export async function previewImport(id: string, settings: ImportSettings): Promise<ImportDoc> {
+  const doc = await getImport(id);
+  if (doc.status !== 'ready') throw conflict('Cet import a déjà été validé : ses réglages ne peuvent plus changer.');
+  if (settings.encoding) doc.encoding = settings.encoding;
+  if (settings.encoding && !settings.delimiter) doc.delimiter = detectDelimiter(decodeSample(await readSample(doc.filePath), doc.encoding));
+  if (settings.delimiter) doc.delimiter = settings.delimiter;
+  if (settings.policy) doc.policy = settings.policy;
+  await configure(doc, settings, Boolean(settings.encoding || settings.delimiter));
+  await doc.save();
+  await runPreview(doc);
+  return doc;
+}
+
+/** Header, mapping and list to subscribe to. A mapping given by the user must be complete. */
+async function configure(doc: ImportDoc, settings: ImportSettings, rereadHeader: boolean): Promise<void> {
+  if (rereadHeader || !doc.headers.length) {
+    const header = await readHeader(doc.filePath, doc);
+    if (!header) throw badRequest('Le fichier est vide.', 'file');
+    doc.headerLine = header.line;
+    doc.headers = header.cells.map((cell, i) => cell.trim() || `Colonne ${i + 1}`);
+    doc.detected!.preset = recognisePreset(doc.headers);
+  }
+  let mapping: ColumnMapping[];
+  if (settings.mapping) {
+    mapping = mappingFrom(doc.headers, settings.mapping);
+    const problem = mappingProblem(mapping);
+    if (problem) throw badRequest(problem, 'mapping');
+  } else if (settings.preset) {
+    mapping = suggestMapping(doc.headers, await presetColumns(settings.preset));
+  } else if (rereadHeader || !doc.mapping.length) {
+    mapping = suggestMapping(doc.headers);
+  } else {
+    mapping = doc.mapping.map((m) => ({ column: m.column, header: m.header, field: m.field as ImportField }));
+  }
+  doc.set('mapping', mapping);
+  doc.problem = mappingProblem(mapping);
+  if (settings.subscribeList !== undefined) doc.subscribeList = settings.subscribeList ? await listId(settings.subscribeList) : null;
+}
+
+async function listId(codeOrId: string): Promise<Types.ObjectId> {
+  const list = await List.findOne(Types.ObjectId.isValid(codeOrId) && /^[a-f0-9]{24}$/i.test(codeOrId) ? { _id: codeOrId } : { code: codeOrId }, { _id: 1 }).lean();
+  if (!list) throw badRequest(`Liste inconnue « ${codeOrId} ».`, 'subscribeList');
+  return list._id;
+}
+
+function sourceOf(doc: ImportDoc): ImportSource {
+  return {
+    _id: doc._id,
+    filePath: doc.filePath,
+    encoding: doc.encoding as Encoding,
+    delimiter: doc.delimiter as Delimiter,
+    headerLine: doc.headerLine,
+    mapping: doc.mapping.map((m) => ({ column: m.column, header: m.header, field: m.field as ImportField })),
+    policy: doc.policy as ImportPolicy,
+  };
+}
+
+/** The dry run: every line planned against the database, nothing written but the import's own report. */
+async function runPreview(doc: ImportDoc): Promise<void> {
+  await ImportIssue.deleteMany({ import: doc._id, phase: 'preview' });
+  const counts = emptyCounts();
+  const lines: unknown[] = [];
+  if (!doc.problem) {
+    const resolver = await Resolver.create();
+    await forEachBatch(sourceOf(doc), resolver, { againstImported: false }, async (batch) => {
+      addCounts(counts, batch.counts);
+      await saveIssues(doc._id, 'preview', batch.index, batch.issues);
+      if (lines.length < PREVIEW_LINES) {
+        const described = [...batch.plans.map(describePlan), ...batch.issues.map(describeIssue)].sort((a, b) => a.line - b.line);
+        lines.push(...described.slice(0, PREVIEW_LINES - lines.length));
+      }
+    });
+  }
+  doc.set('preview', { counts, lines, at: new Date() });
+  doc.set('progress', { done: 0, total: counts.rows });
+  await doc.save();
+}
+
+function describeIssue(issue: Issue) {
+  const action = issue.kind === 'error' ? 'error' : issue.kind === 'skipped' ? 'skipped' : issue.kind;
+  return { line: issue.line, action, column: issue.column, reason: issue.reason };
+}
+
+/** Queues the commit; the job calls `runCommit`. */
+export async function requestCommit(id: string, actor?: Actor): Promise<ImportDoc> {
+  const doc = await getImport(id);
+  if (doc.problem) throw badRequest(doc.problem, 'mapping');
+  const queued = await Import.findOneAndUpdate(
+    { _id: doc._id, status: { $in: ['ready', 'failed'] } },
+    { $set: { status: 'queued', committedBy: actor?.id, committedAt: new Date() }, $unset: { failure: '' } },
+    { returnDocument: 'after' },
+  );
+  if (!queued) throw conflict('Cet import a déjà été validé.');
+  return queued;
+}
+
+export type CommitHooks = { afterBatchWritten?: (index: number) => Promise<void> | void };
+
+/**
+ * Commits an import in batches, resumable: the cursor on the import says which batches are
+ * done; a batch a crash interrupted is reverted from its journal, then redone. Counts and
+ * progress are on the import while it runs.
+ */
+export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<ImportDoc> {
+  const doc = await getImport(id);
+  if (!['queued', 'running', 'failed'].includes(doc.status)) return doc;
+  await Import.updateOne({ _id: doc._id }, { $set: { status: 'running' } });
+  try {
+    await recoverInterruptedBatch(doc);
+    const actor = await actorOf(doc.committedBy);
+    const resolver = await Resolver.create();
+    const ctx = { importId: doc._id, actor, resolver, subscribeList: doc.subscribeList };
+    await forEachBatch(sourceOf(doc), resolver, { skipRecords: doc.cursor!.records, firstBatch: doc.cursor!.batches, againstImported: true }, async (batch) => {
+      const applied = await applyBatch(batch, ctx);
+      await hooks.afterBatchWritten?.(batch.index);
+      await saveIssues(doc._id, 'commit', batch.index, [...batch.issues, ...applied.issues]);
+      const counts: ImportCounts = { ...batch.counts, subscribed: applied.subscribed };
+      await Import.updateOne(
+        { _id: doc._id },
+        {
+          $set: { 'cursor.batches': batch.index + 1, 'cursor.records': batch.recordsEnd, 'progress.done': batch.recordsEnd },
+          $inc: Object.fromEntries(Object.entries(counts).map(([key, value]) => [`counts.${key}`, value])),
+        },
+      );
+      await ImportBatch.updateOne({ import: doc._id, index: batch.index }, { $set: { state: 'done' } });
+    });
+    await Import.updateOne({ _id: doc._id }, { $set: { status: 'done', finishedAt: new Date() } });
+  } catch (error) {
+    await Import.updateOne({ _id: doc._id }, { $set: { status: 'failed', failure: (error as Error).message } });
+    throw error;
+  }
+  return getImport(id);
+}
+
+/** After a crash: batches before the cursor are done; one after it was interrupted and is reverted. */
+async function recoverInterruptedBatch(doc: ImportDoc): Promise<void> {
+  const done = doc.cursor!.batches;
+  await ImportBatch.updateMany({ import: doc._id, index: { $lt: done }, state: 'pending' }, { $set: { state: 'done' } });
+  const interrupted = await ImportBatch.find({ import: doc._id, index: { $gte: done } }).sort({ index: -1 });
+  for (const journal of interrupted) {
+    await revertBatch(journal);
+    await journal.deleteOne();
+  }
+  await ImportIssue.deleteMany({ import: doc._id, phase: 'commit', batch: { $gte: done } });
+}
+
+async function actorOf(userId: unknown): Promise<Actor | undefined> {
+  if (!userId) return undefined;
+  const user = await User.findById(userId).lean();
+  return user ? { id: String(user._id), role: user.role, name: user.name } : undefined;
+}
+
+export async function requestUndo(id: string): Promise<ImportDoc> {
+  const doc = await getImport(id);
+  const undoing = await Import.findOneAndUpdate(
+    { _id: doc._id, status: { $in: ['done', 'failed', 'undoing'] } },
+    { $set: { status: 'undoing' } },
+    { returnDocument: 'after' },
+  );
+  if (!undoing) throw conflict(doc.status === 'undone' ? 'Cet import a déjà été annulé.' : 'Seul un import terminé peut être annulé.');
+  return undoing;
+}
+
+/**
+ * Undoes a committed import, newest batch first: contacts it created are deleted, fields it
+ * changed get their previous values back — except where someone edited them since: those
+ * contacts keep their values and are listed in the undo report.
+ */
+export async function runUndo(id: string): Promise<ImportDoc> {
+  const doc = await getImport(id);
+  if (doc.status !== 'undoing') return doc;
+  const journals = await ImportBatch.find({ import: doc._id, state: { $ne: 'undone' } }).sort({ index: -1 });
+  for (const journal of journals) {
+    const report = await revertBatch(journal);
+    await Import.updateOne(
+      { _id: doc._id },
+      { $inc: { 'undoReport.deleted': report.deleted, 'undoReport.restored': report.restored }, $push: { 'undoReport.kept': { $each: report.kept } } },
+    );
+    journal.state = 'undone';
+    await journal.save();
+  }
+  await Import.updateOne({ _id: doc._id }, { $set: { status: 'undone', 'undoReport.at': new Date() } });
+  return getImport(id);
+}
+
+export async function getImport(id: string): Promise<ImportDoc> {
+  const doc = await Import.findById(id);
+  if (!doc) throw notFound('Import');
+  return doc;
+}
+
+/** The import with the lines it reports (the first ones) and their number per kind. */
+export async function importDetails(id: string) {
+  const doc = await getImport(id);
+  const phase = doc.status === 'ready' ? 'preview' : 'commit';
+  const [issues, byKind] = await Promise.all([
+    ImportIssue.find({ import: doc._id, phase }, { cells: 0 }).sort({ line: 1 }).limit(ISSUES_SHOWN).lean(),
+    ImportIssue.aggregate<{ _id: string; n: number }>([{ $match: { import: doc._id, phase } }, { $group: { _id: '$kind', n: { $sum: 1 } } }]),
+  ]);
+  return {
+    ...doc.toJSON(),
+    filePath: undefined,
+    issues: issues.map(({ _id, import: _import, phase: _phase, ...issue }) => issue),
+    issueCounts: Object.fromEntries(byKind.map((k) => [k._id, k.n])),
+  };
+}
+
+export async function listImports(query: ListQuery<{ status?: string; id?: string[] }>) {
+  const where: Record<string, unknown> = {};
+  if (query.filter.status) where.status = query.filter.status;
+  if (query.filter.id) where._id = { $in: query.filter.id };
+  const [items, total] = await Promise.all([
+    Import.find(where, { 'preview.lines': 0 }).sort({ [query.sort.field]: query.sort.order, _id: -1 }).skip(query.skip).limit(query.limit),
+    Import.countDocuments(where),
+  ]);
+  return { items, total };
+}
+
+/**
+ * The lines not imported (errors and suppressed addresses) with their original columns, the
+ * file line and the reason, as a CSV staff can fix and import again. Streamed.
+ */
+export async function writeErrorsCsv(id: string, out: Writable): Promise<void> {
+  const doc = await getImport(id);
+  const phase = doc.status === 'ready' ? 'preview' : 'commit';
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write('\uFEFF' + csvLine([...doc.headers, 'Ligne', 'Motif'], doc.delimiter));
+  const cursor = ImportIssue.find({ import: doc._id, phase, kind: { $in: ['error', 'skipped'] } }).sort({ line: 1 }).lean().cursor();
+  for await (const issue of cursor) {
+    const cells = doc.headers.map((_, i) => issue.cells[i] ?? '');
+    await write(csvLine([...cells, String(issue.line), issue.reason], doc.delimiter));
+  }
+  out.end();
+}
+
+export function errorsFileName(doc: { fileName: string }): string {
+  return `erreurs-${doc.fileName.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_')}.csv`;
+}
+
+// Presets: the built-in ones (Mailchimp, Brevo) and those staff saved.
+
+export async function listPresets() {
+  const saved = await ImportPreset.find().sort({ name: 1 }).lean();
+  return [
+    ...Object.entries(BUILT_IN_PRESETS).map(([key, preset]) => ({
+      id: key,
+      name: preset.name,
+      builtIn: true,
+      columns: Object.entries(preset.columns).map(([header, field]) => ({ header, field })),
+    })),
+    ...saved.map((preset) => ({ id: String(preset._id), name: preset.name, builtIn: false, columns: preset.columns })),
+  ];
+}
+
+/** Saves a mapping for files of the same shape: given as columns, or taken from an import. */
+export async function savePreset(input: { name: string; columns?: { header: string; field: ImportField }[]; fromImport?: string }, actor?: Actor) {
+  let columns = input.columns;
+  if (input.fromImport) columns = (await getImport(input.fromImport)).mapping.filter((m) => m.field !== 'ignore').map((m) => ({ header: m.header, field: m.field as ImportField }));
+  if (!columns?.length) throw badRequest('Un modèle doit associer au moins une colonne.', 'columns');
+  return ImportPreset.create({ name: input.name, columns, createdBy: actor?.id });
+}
+
+export async function deletePreset(id: string): Promise<void> {
+  const deleted = await ImportPreset.findByIdAndDelete(id);
+  if (!deleted) throw notFound('Modèle');
+}
+
+async function presetColumns(key: string): Promise<Record<string, ImportField>> {
+  const builtIn = BUILT_IN_PRESETS[key as keyof typeof BUILT_IN_PRESETS];
+  if (builtIn) return builtIn.columns;
+  const saved = /^[a-f0-9]{24}$/i.test(key) ? await ImportPreset.findById(key).lean() : await ImportPreset.findOne({ name: key }).lean();
+  if (!saved) throw badRequest(`Modèle de correspondance inconnu « ${key} ».`, 'preset');
+  return Object.fromEntries(saved.columns.map((c) => [normalizeText(c.header), c.field as ImportField]));
+}
+
+export type { KeptContact };
