@@ -15,7 +15,7 @@ import type { Config } from '../lib/config.js';
  * A template file may start with a front matter:
  *   ---
  *   subject: Lettre d'information — {{monthLabel}}
- *   context: column        (partials only: the partial sits inside an mj-column)
+ *   context: column        (partials only: the partial sits inside an mj-column; `text`: inside an mj-text)
  *   ---
  */
 export type RenderedEmail = { subject: string; html: string; text: string };
@@ -149,7 +149,9 @@ async function validateAlone(template: TemplateFile): Promise<MjmlFailure | unde
       ? ['', '']
       : template.meta.context === 'column'
         ? ['<mjml><mj-body><mj-section><mj-column>', '</mj-column></mj-section></mj-body></mjml>']
-        : ['<mjml><mj-body>', '</mj-body></mjml>'];
+        : template.meta.context === 'text'
+          ? ['<mjml><mj-body><mj-section><mj-column><mj-text>', '</mj-text></mj-column></mj-section></mj-body></mjml>']
+          : ['<mjml><mj-body>', '</mj-body></mjml>'];
   try {
     await mjml2html(open + template.source + close, { validationLevel: 'strict', fonts: {} });
     return undefined;
