@@ -221,19 +221,23 @@ const collection = (name: string) => mongoose.connection.db!.collection(name);
 
 /**
  * Re-points every reference from one contact to another. A row that would duplicate one the
- * kept contact already has (same list, same mailing, same year...) is dropped: the kept
- * contact's row wins.
+ * kept contact already has (same list, same mailing...) is dropped: the kept contact's row
+ * wins. Clashes are looked up through the collection's unique indexes beforehand, because
+ * FerretDB/SQLite reports a unique violation on update as an internal error, not E11000.
  */
 async function repointReferences(from: Types.ObjectId, to: Types.ObjectId): Promise<void> {
+  const existing = new Set((await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const { collection: name, field } of CONTACT_REFERENCES) {
-    const rows = await collection(name).find({ [field]: from }, { projection: { _id: 1 } }).toArray();
-    for (const row of rows) {
-      try {
-        await collection(name).updateOne({ _id: row._id }, { $set: { [field]: to } });
-      } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
-        await collection(name).deleteOne({ _id: row._id });
-      }
+    if (!existing.has(name)) continue;
+    const uniqueKeys = (await collection(name).indexes())
+      .filter((index) => index.unique && field in index.key)
+      .map((index) => Object.keys(index.key));
+    for (const row of await collection(name).find({ [field]: from }).toArray()) {
+      const clashes = await Promise.all(
+        uniqueKeys.map((keys) => collection(name).countDocuments({ ...Object.fromEntries(keys.map((k) => [k, row[k] ?? null])), [field]: to }, { limit: 1 })),
+      );
+      if (clashes.some(Boolean)) await collection(name).deleteOne({ _id: row._id });
+      else await collection(name).updateOne({ _id: row._id }, { $set: { [field]: to } });
     }
   }
 }
