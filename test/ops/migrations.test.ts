@@ -78,7 +78,7 @@ describe('data migrations', () => {
 
   it('takes over the lock of a process that died while migrating', async () => {
     const db = freshDatabase('stale');
-    await db.collection<{ _id: string }>('schema_lock').insertOne({ _id: 'migrations', owner: 'dead-host-1', at: new Date(Date.now() - 60_000) });
+    await db.collection<{ _id: string; owner: string; at: Date }>('schema_lock').insertOne({ _id: 'migrations', owner: 'dead-host-1', at: new Date(Date.now() - 60_000) });
     const migration = { version: 1, name: 'after-crash', up: async () => undefined };
     expect(await runMigrations(db, logger, [migration])).to.deep.equal(['001-after-crash']);
     expect(await db.collection('schema_lock').countDocuments()).to.equal(0);
@@ -101,7 +101,7 @@ describe('data migrations', () => {
 
   it('refuses a database migrated by a newer version of the app', async () => {
     const db = freshDatabase('newer');
-    await db.collection<{ _id: string }>(MIGRATIONS_COLLECTION).insertOne({ _id: '999-future', version: 999, name: 'future' });
+    await db.collection<{ _id: string; version: number; name: string }>(MIGRATIONS_COLLECTION).insertOne({ _id: '999-future', version: 999, name: 'future' });
     let refused: unknown;
     await runMigrations(db, logger).catch((error: unknown) => (refused = error));
     expect(refused).to.be.instanceOf(SchemaTooNewError);
@@ -147,7 +147,7 @@ describe('data migrations', () => {
     });
 
     it('refuses to start on a database whose schema is newer than the app', async () => {
-      await db.collection<{ _id: string }>(MIGRATIONS_COLLECTION).insertOne({ _id: '999-future', version: 999, name: 'future' });
+      await db.collection<{ _id: string; version: number; name: string }>(MIGRATIONS_COLLECTION).insertOne({ _id: '999-future', version: 999, name: 'future' });
       let failure: { code?: number; output?: string } = {};
       await startProcess('server/main.ts', baseEnv(uriOf(db), { JOBS: 'off' })).catch((error: typeof failure) => (failure = error));
       expect(failure.code).to.equal(1);
