@@ -1,6 +1,9 @@
 import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { outboxRoutes } from './delivery/outbox.routes.js';
+import { listRoutes } from './lists/list.routes.js';
+import { subscriptionPages } from './public/subscription.pages.js';
+import { subscriptionRoutes } from './subscriptions/subscription.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/import.routes.js';
 import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
@@ -22,6 +25,8 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/auth', authRoutes(ctx.config));
   api.use('/users', userRoutes());
   api.use('/outbox', outboxRoutes());
+  api.use('/lists', listRoutes());
+  api.use('/subscriptions', subscriptionRoutes());
   api.use('/vocabularies', vocabularyRoutes());
   api.use('/territories', territoryRoutes());
   api.use('/themes', themeRoutes());
@@ -40,7 +45,8 @@ export function apiRoutes(ctx: AppContext): Router {
 }
 
 /** Public pages (no login, French, work without JavaScript). */
-export function publicRoutes(_ctx: AppContext): Router {
+export function publicRoutes(ctx: AppContext): Router {
   const pages = Router();
+  pages.use(subscriptionPages(ctx));
   return pages;
 }
