@@ -7,7 +7,9 @@ import { subscriptionRoutes } from './subscriptions/subscription.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/import.routes.js';
 import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
+import { newsletterRoutes } from './newsletters/newsletter.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
+import { publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
 import { contactRoutes } from './contacts/contact.routes.js';
 import { historyRoutes } from './history/history.routes.js';
@@ -37,9 +39,11 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/imports', importRoutes(ctx));
   api.use('/news', newsRoutes());
   api.use('/news-mappings', newsMappingRoutes());
+  api.use('/newsletters', newsletterRoutes(ctx));
   api.use('/memberships', membershipRoutes(ctx));
   api.use('/fee-schedules', feeScheduleRoutes());
   api.use('/membership-reminders', reminderRoutes());
+  api.use('/solicitations', solicitationRoutes());
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }
@@ -48,5 +52,6 @@ export function apiRoutes(ctx: AppContext): Router {
 export function publicRoutes(ctx: AppContext): Router {
   const pages = Router();
   pages.use(subscriptionPages(ctx));
+  pages.use('/sollicitation', publicSolicitationRoutes(ctx));
   return pages;
 }
