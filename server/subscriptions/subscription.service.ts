@@ -6,6 +6,7 @@ import { sendTransactional } from '../delivery/transactional.js';
 import { badRequest, notFound } from '../lib/errors.js';
 import { isDuplicateKey } from '../lib/errors.js';
 import type { ListQuery } from '../lib/rest.js';
+import { normalizeEmail } from '../lib/normalize.js';
 import { List } from '../lists/list.model.js';
 import { publicLists } from '../lists/list.service.js';
 import { isSuppressed, liftSuppression, suppress } from '../suppressions/suppression.service.js';
@@ -37,10 +38,10 @@ export async function requestSubscription(ctx: Ctx, form: SubscribeForm, ip: str
   );
   const missing = lists.filter((l) => !subscribed.has(String(l._id)));
   const mail = missing.length
-    ? confirmationEmail(ctx, { ...form, lists: missing.map((l) => String(l._id)), ip, at: Date.now() }, missing.map((l) => l.name))
+    ? confirmationEmail(ctx, { ...form, email: normalizeEmail(form.email), website: undefined, lists: missing.map((l) => String(l._id)), ip, at: Date.now() }, missing.map((l) => l.name))
     : knownEmail(ctx, String(contact!._id), form.firstName ?? contact!.firstName ?? '', lists.map((l) => l.name));
   void mail
-    .then((content) => sendTransactional(ctx, { to: form.email, ...content }))
+    .then((content) => sendTransactional(ctx, { to: normalizeEmail(form.email), ...content }))
     .catch((error: unknown) => ctx.logger.error({ err: error }, 'subscription e-mail not sent'));
 }
 
