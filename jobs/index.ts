@@ -1,6 +1,8 @@
 import type { AppContext } from '../server/context.js';
 import { defineMembershipReminders, scheduleMembershipReminders } from './membership-reminders.job.js';
 import { defineNewsImport, scheduleNewsImport } from './news-import.job.js';
+import { defineNewsletterCompile, scheduleNewsletterCompile } from './newsletter-compile.job.js';
+import { defineNewsletterSend } from './newsletter-send.job.js';
 import { defineImportCommit } from './import-commit.job.js';
 import { defineImportUndo } from './import-undo.job.js';
 import { definePurgeExpired, schedulePurgeExpired } from './purge-expired.job.js';
@@ -18,6 +20,8 @@ export function defineJobs(ctx: AppContext): void {
   defineOpsTick(agenda, ctx); // test only, see the file
   defineMembershipReminders(agenda, ctx);
   defineNewsImport(agenda, ctx);
+  defineNewsletterCompile(agenda, ctx);
+  defineNewsletterSend(agenda, ctx);
   defineImportCommit(agenda, ctx);
   defineImportUndo(agenda, ctx);
 }
@@ -29,4 +33,5 @@ export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   await scheduleOpsTick(agenda, ctx);
   await scheduleMembershipReminders(agenda);
   await scheduleNewsImport(agenda, ctx);
+  await scheduleNewsletterCompile(agenda, ctx);
 }

@@ -1,0 +1,346 @@
+import { Types } from 'mongoose';
+import type { AppContext } from '../context.js';
+import { personalize, type MailContent } from '../delivery/personalize.js';
+import { sendTransactional } from '../delivery/transactional.js';
+import type { Config } from '../lib/config.js';
+import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../lib/errors.js';
+import type { ListQuery } from '../lib/rest.js';
+import { resolveList } from '../lists/list.service.js';
+import { News } from '../news/news.model.js';
+import { newsCategories } from '../news/news.service.js';
+import { renderEmail } from '../templates/render.js';
+import { User } from '../users/user.model.js';
+import type { Actor } from '../users/user.service.js';
+import { mailingApi, mailingFinished } from './newsletter.delivery.js';
+import { Newsletter, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
+import type { NewsletterFilter, NewsletterUpdateInput } from './newsletter.schemas.js';
+import { monthBounds, monthLabel, monthSlug, previousMonth } from './month.js';
+
+type Ctx = Pick<AppContext, 'config' | 'logger'>;
+export type CompileOutcome = 'created' | 'refreshed' | 'unchanged';
+
+export const emptyMonth = (month: string) =>
+  new AppError(422, 'empty_month', `Aucune actualité publiée en ${monthLabel(month)} : aucune lettre n'a été créée.`, 'month');
+
+export const newsletterTitle = (month: string) => `Lettre d'information — ${monthLabel(month)}`;
+export const archiveUrl = (config: Config, slug: string) => `${config.publicUrl}/lettres/${slug}`;
+
+/**
+ * Creates the draft issue of a month from every item published in it (Paris time), or
+ * refreshes the existing draft: its editorial, exclusions and order are kept, items
+ * removed from the base leave it, new ones are appended. An approved or sent issue is
+ * never modified. A month without news creates nothing.
+ */
+export async function compileNewsletter(ctx: Pick<AppContext, 'config'>, month: string): Promise<{ issue: NewsletterRecord; outcome: CompileOutcome }> {
+  const existing = await Newsletter.findOne({ month }).lean();
+  if (existing && existing.status !== 'draft') return { issue: existing as NewsletterRecord, outcome: 'unchanged' };
+  const { start, end } = monthBounds(month);
+  const monthIds = (await News.find({ publishedAt: { $gte: start, $lt: end } }, { _id: 1 }).sort({ publishedAt: 1, _id: 1 }).lean()).map((n) => n._id);
+  if (!monthIds.length && !existing) throw emptyMonth(month);
+  const { items, excluded } = mergeItems(monthIds, existing?.items ?? [], existing?.excluded ?? []);
+  const fields = { items, excluded, ...(await compileContent(ctx.config, { month, editorial: existing?.editorial ?? '', items })) };
+  if (existing) {
+    const refreshed = await Newsletter.findOneAndUpdate({ _id: existing._id, status: 'draft' }, { $set: fields }, { returnDocument: 'after' }).lean();
+    if (!refreshed) return { issue: (await Newsletter.findById(existing._id).lean()) as NewsletterRecord, outcome: 'unchanged' };
+    return { issue: refreshed as NewsletterRecord, outcome: 'refreshed' };
+  }
+  try {
+    const created = await Newsletter.create({ month, slug: monthSlug(month), title: newsletterTitle(month), status: 'draft', editorial: '', ...fields });
+    return { issue: created.toObject() as NewsletterRecord, outcome: 'created' };
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    return compileNewsletter(ctx, month); // another run created it first: refresh that one
+  }
+}
+
+/** Keeps staff's order and exclusions; the month's new items come last, oldest first. */
+function mergeItems(monthIds: Types.ObjectId[], current: Types.ObjectId[], excluded: Types.ObjectId[]) {
+  const inMonth = new Set(monthIds.map(String));
+  const out = new Set(excluded.map(String));
+  const kept = current.filter((id) => inMonth.has(String(id)) && !out.has(String(id)));
+  const present = new Set(kept.map(String));
+  const added = monthIds.filter((id) => !present.has(String(id)) && !out.has(String(id)));
+  return { items: [...kept, ...added], excluded: excluded.filter((id) => inMonth.has(String(id))) };
+}
+
+type Variant = 'email' | 'web';
+
+/** Renders and compiles (MJML, once) an issue; the e-mail keeps the per-recipient placeholders. */
+export async function compileContent(config: Config, issue: { month: string; editorial: string; items: Types.ObjectId[] }, variant: Variant = 'email') {
+  const [categories, news] = await Promise.all([
+    newsCategories(),
+    News.find({ _id: { $in: issue.items } }, { title: 1, url: 1, summary: 1, publishedAt: 1, category: 1 }).lean(),
+  ]);
+  const position = new Map(issue.items.map((id, i) => [String(id), i]));
+  news.sort((a, b) => position.get(String(a._id))! - position.get(String(b._id))!);
+  const known = new Set(categories.map((c) => String(c._id)));
+  const groups = [...categories.map((c) => ({ id: c._id, code: c.code, label: c.label })), { id: null, code: 'autres', label: 'Autres actualités' }]
+    .map((c) => ({ ...c, items: news.filter((n) => (c.id ? String(n.category) === String(c.id) : !known.has(String(n.category)))) }))
+    .filter((c) => c.items.length);
+  const title = newsletterTitle(issue.month);
+  const content = await renderEmail(
+    'newsletter',
+    {
+      title,
+      headline: title,
+      preheader: `${news.length} actualités du réseau et de la santé dans les territoires`,
+      editorial: paragraphs(issue.editorial),
+      itemCount: news.length,
+      sections: groups.map((g) => ({
+        anchor: g.code,
+        label: g.label,
+        items: g.items.map((n) => ({ title: inert(n.title), url: n.url, summary: inert(n.summary ?? ''), publishedAt: n.publishedAt })),
+      })),
+      footer:
+        variant === 'email'
+          ? { reason: `Vous recevez cette lettre à l'adresse %%EMAIL%% car vous êtes abonné·e à la lettre d'information de ${config.organisation.name}.`, personalLinks: true, browserLink: true }
+          : { reason: `Lettre d'information de ${config.organisation.name}.`, archiveLink: true },
+    },
+    config,
+  );
+  return {
+    content,
+    sections: groups.map((g) => ({ category: g.id, label: g.label, count: g.items.length })),
+    compiledAt: new Date(),
+  };
+}
+
+const paragraphs = (text: string) => inert(text).split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+
+/** Text staff or a feed typed must never turn into a per-recipient placeholder: "%%" gets a zero-width space. */
+const inert = (text: string) => text.replace(/%%/g, '%\u200b%');
+
+/** Staff edit a draft: editorial, order of items, exclusions, audience. The issue is recompiled. */
+export async function updateNewsletter(ctx: Pick<AppContext, 'config'>, id: string, input: NewsletterUpdateInput) {
+  const issue = await Newsletter.findById(id).lean();
+  if (!issue) throw notFound('Lettre');
+  if (issue.status !== 'draft') throw conflict("Seule une lettre en brouillon peut être modifiée : repassez-la d'abord en brouillon.", 'status');
+  const { start, end } = monthBounds(issue.month);
+  const monthIds = (await News.find({ publishedAt: { $gte: start, $lt: end } }, { _id: 1 }).sort({ publishedAt: 1 }).lean()).map((n) => n._id);
+  const inMonth = new Set(monthIds.map(String));
+  let { items, excluded } = issue;
+  if (input.items) {
+    const stranger = input.items.find((item) => !inMonth.has(item));
+    if (stranger) throw badRequest(`L'actualité ${stranger} n'est pas du mois de cette lettre.`, 'items');
+    items = [...new Set(input.items)].map((item) => new Types.ObjectId(item));
+    const listed = new Set(input.items);
+    excluded = monthIds.filter((m) => !listed.has(String(m)));
+  } else if (input.excluded) {
+    const stranger = input.excluded.find((item) => !inMonth.has(item));
+    if (stranger) throw badRequest(`L'actualité ${stranger} n'est pas du mois de cette lettre.`, 'excluded');
+    excluded = input.excluded.map((item) => new Types.ObjectId(item));
+    ({ items, excluded } = mergeItems(monthIds, items, excluded));
+  }
+  if (input.list) await resolveList(input.list);
+  const editorial = input.editorial ?? issue.editorial;
+  const compiled = await compileContent(ctx.config, { month: issue.month, editorial, items });
+  const updated = await Newsletter.findOneAndUpdate(
+    { _id: id, status: 'draft' },
+    {
+      $set: {
+        editorial,
+        items,
+        excluded,
+        ...compiled,
+        ...(input.list ? { list: input.list } : {}),
+        ...(input.segment !== undefined ? { segment: input.segment } : {}),
+      },
+    },
+    { returnDocument: 'after' },
+  );
+  if (!updated) throw conflict("La lettre vient d'être approuvée par quelqu'un d'autre.", 'status');
+  return updated;
+}
+
+/** Draft → approved; the archive's version (no personal link) is compiled now. */
+export async function approveNewsletter(ctx: Pick<AppContext, 'config'>, id: string, actor?: Actor) {
+  const issue = await getNewsletterRecord(id);
+  if (issue.status !== 'draft') throw conflict(statusMessage(issue.status), 'status');
+  if (!issue.items.length) throw badRequest('La lettre ne contient aucune actualité.', 'items');
+  const web = await compileContent(ctx.config, issue, 'web');
+  const approved = await Newsletter.findOneAndUpdate(
+    { _id: id, status: 'draft' },
+    { $set: { status: 'approved', approvedAt: new Date(), approvedBy: actor?.name ?? null, webHtml: web.content.html } },
+    { returnDocument: 'after' },
+  );
+  if (!approved) throw conflict(statusMessage((await getNewsletterRecord(id)).status), 'status');
+  return approved;
+}
+
+/** Approved (not yet sending) → draft, so staff can edit again. */
+export async function reopenNewsletter(id: string) {
+  const reopened = await Newsletter.findOneAndUpdate(
+    { _id: id, status: 'approved' },
+    { $set: { status: 'draft', approvedAt: null, approvedBy: null, scheduledAt: null, webHtml: null } },
+    { returnDocument: 'after' },
+  );
+  if (!reopened) throw conflict(statusMessage((await getNewsletterRecord(id)).status), 'status');
+  return reopened;
+}
+
+function statusMessage(status: NewsletterStatus): string {
+  return {
+    draft: "La lettre est encore en brouillon : approuvez-la d'abord.",
+    approved: 'La lettre est déjà approuvée.',
+    sending: "La lettre est en cours d'envoi.",
+    sent: 'La lettre a déjà été envoyée.',
+  }[status];
+}
+
+/** What a preview shows: the compiled issue with sample values in place of the personal ones. */
+export function previewContent(config: Config, issue: Pick<NewsletterRecord, 'content' | 'slug'>): MailContent {
+  return personalize(issue.content as MailContent, {
+    firstName: 'Camille',
+    lastName: 'Exemple',
+    email: 'camille.exemple@example.org',
+    unsubscribeUrl: `${config.publicUrl}/desabonnement/apercu`,
+    preferencesUrl: `${config.publicUrl}/preferences/apercu`,
+    browserUrl: archiveUrl(config, issue.slug),
+  });
+}
+
+/** Sends the issue, as it stands, to a few addresses; the subject says it is a test. */
+export async function sendTestNewsletter(ctx: Ctx, id: string, emails: string[], actor?: Actor) {
+  const issue = await getNewsletterRecord(id);
+  for (const email of emails) {
+    const content = personalize(issue.content as MailContent, {
+      email,
+      unsubscribeUrl: `${ctx.config.publicUrl}/desabonnement/essai`,
+      preferencesUrl: `${ctx.config.publicUrl}/preferences/essai`,
+      browserUrl: archiveUrl(ctx.config, issue.slug),
+    });
+    await sendTransactional(ctx, { to: email, ...content, subject: `[Essai] ${content.subject}` });
+  }
+  await Newsletter.updateOne({ _id: id }, { $push: { testSends: { at: new Date(), emails, by: actor?.name ?? null } } });
+  return { sent: emails.length };
+}
+
+/** Approved → sending now, or at `at` (the job `newsletter:send` picks it up then). */
+export async function sendNewsletter(ctx: AppContext, id: string, options: { at?: Date }, actor?: Actor) {
+  const issue = await getNewsletterRecord(id);
+  if (issue.status !== 'approved') throw conflict(statusMessage(issue.status), 'status');
+  if (options.at && options.at.getTime() > Date.now()) {
+    const scheduled = await Newsletter.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { scheduledAt: options.at } }, { returnDocument: 'after' });
+    const { NEWSLETTER_SEND } = await import('../../jobs/newsletter-send.job.js');
+    await ctx.scheduler.agenda.schedule(options.at, NEWSLETTER_SEND, { newsletterId: id });
+    return scheduled;
+  }
+  return startNewsletterSending(ctx, id, actor);
+}
+
+/**
+ * The one transition to `sending`, claimed atomically so two clicks or a job and a click
+ * create one mailing. The compiled content goes to the sender, which personalises it.
+ */
+export async function startNewsletterSending(ctx: AppContext, id: string, actor?: Actor) {
+  const api = await mailingApi();
+  const claimed = await Newsletter.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
+  if (!claimed) {
+    const issue = await getNewsletterRecord(id);
+    if (issue.status === 'sending' || issue.status === 'sent') return Newsletter.findById(id);
+    throw conflict(statusMessage(issue.status), 'status');
+  }
+  let mailingId: string;
+  try {
+    const list = await resolveList(claimed.list ?? 'lettre-mensuelle');
+    const mailing = await api.createMailing(
+      {
+        source: { kind: 'newsletter', id },
+        list: String(list._id),
+        ...(claimed.segment ? { segment: String(claimed.segment) } : {}),
+        content: { subject: claimed.content!.subject!, html: claimed.content!.html!, text: claimed.content!.text! },
+        browserUrl: archiveUrl(ctx.config, claimed.slug),
+      },
+      actor,
+    );
+    mailingId = String(mailing.id ?? mailing._id);
+  } catch (error) {
+    await Newsletter.updateOne({ _id: id, status: 'sending', mailing: null }, { $set: { status: 'approved', sendingAt: null } });
+    throw error;
+  }
+  await Newsletter.updateOne({ _id: id }, { $set: { mailing: new Types.ObjectId(mailingId) } });
+  await api.startMailing(ctx as AppContext, mailingId);
+  return Newsletter.findById(id);
+}
+
+/** The issue with fresh figures from its mailing; a finished mailing makes the issue `sent`. */
+export async function getNewsletter(id: string) {
+  const issue = await getNewsletterRecord(id);
+  if (!issue.mailing || !['sending', 'sent'].includes(issue.status)) return issue;
+  const progress = await (await mailingApi()).mailingProgress(String(issue.mailing));
+  const done = issue.status === 'sending' && mailingFinished(progress);
+  return (await Newsletter.findOneAndUpdate(
+    { _id: id },
+    { $set: { figures: progress, ...(done ? { status: 'sent', sentAt: new Date() } : {}) } },
+    { returnDocument: 'after' },
+  ).lean()) as NewsletterRecord;
+}
+
+export async function getNewsletterRecord(id: string): Promise<NewsletterRecord> {
+  const issue = await Newsletter.findById(id).lean();
+  if (!issue) throw notFound('Lettre');
+  return issue as NewsletterRecord;
+}
+
+export async function listNewsletters(query: ListQuery<NewsletterFilter>) {
+  const where: Record<string, unknown> = {};
+  if (query.filter.status) where.status = query.filter.status;
+  if (query.filter.month) where.month = query.filter.month;
+  if (query.filter.id) where._id = { $in: query.filter.id };
+  const [items, total] = await Promise.all([
+    Newsletter.find(where, { content: 0, webHtml: 0 }).sort({ [query.sort.field]: query.sort.order, _id: -1 }).skip(query.skip).limit(query.limit),
+    Newsletter.countDocuments(where),
+  ]);
+  return { items, total };
+}
+
+export async function deleteNewsletter(id: string) {
+  const deleted = await Newsletter.findOneAndDelete({ _id: id, status: 'draft' });
+  if (!deleted) {
+    await getNewsletterRecord(id);
+    throw conflict('Seule une lettre en brouillon peut être supprimée.', 'status');
+  }
+  return deleted;
+}
+
+/**
+ * The job of the 1st: compiles last month's issue and tells staff (the preview link, or
+ * that there was no news). An approved or sent issue is left alone, silently.
+ */
+export async function runMonthlyNewsletter(ctx: Ctx, now = new Date(), month = previousMonth(now)) {
+  try {
+    const { issue, outcome } = await compileNewsletter(ctx, month);
+    if (outcome === 'unchanged') return { month, outcome, issue };
+    const count = issue.items.length;
+    await notifyStaff(ctx, {
+      title: `${issue.title} : brouillon ${outcome === 'created' ? 'prêt' : 'mis à jour'}`,
+      paragraphs: [
+        `Le brouillon de la lettre de ${monthLabel(month)} rassemble ${count} actualité${count > 1 ? 's' : ''}.`,
+        "Relisez-le, ajoutez le mot de l'équipe, retirez ou réordonnez des actualités, puis approuvez-le pour l'envoyer.",
+      ],
+      action: { url: `${ctx.config.publicUrl}/api/newsletters/${issue._id}/preview.html`, label: "Voir l'aperçu" },
+    });
+    return { month, outcome, issue };
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'empty_month') throw error;
+    await notifyStaff(ctx, {
+      title: `Pas de lettre pour ${monthLabel(month)}`,
+      paragraphs: [error.message, "Ajoutez des actualités du mois puis compilez la lettre depuis l'administration si besoin."],
+    });
+    return { month, outcome: 'empty' as const, issue: undefined };
+  }
+}
+
+/** One e-mail to every active staff member and administrator. */
+async function notifyStaff(ctx: Ctx, notice: { title: string; paragraphs: string[]; action?: { url: string; label: string } }) {
+  const staff = await User.find({ role: { $in: ['admin', 'staff'] }, active: true }, { email: 1 }).lean();
+  if (!staff.length) return;
+  const email = await renderEmail('staff-notice', notice, ctx.config);
+  for (const user of staff) {
+    try {
+      await sendTransactional(ctx, { to: user.email, ...email });
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'staff notice not sent');
+    }
+  }
+}
