@@ -38,11 +38,17 @@ export async function requestSubscription(ctx: Ctx, form: SubscribeForm, ip: str
   );
   const missing = lists.filter((l) => !subscribed.has(String(l._id)));
   const mail = missing.length
-    ? confirmationEmail(ctx, { ...form, email: normalizeEmail(form.email), website: undefined, lists: missing.map((l) => String(l._id)), ip, at: Date.now() }, missing.map((l) => l.name))
+    ? confirmationEmail(ctx, { ...requestOf(form), lists: missing.map((l) => String(l._id)), ip, at: Date.now() }, missing.map((l) => l.name))
     : knownEmail(ctx, String(contact!._id), form.firstName ?? contact!.firstName ?? '', lists.map((l) => l.name));
   void mail
     .then((content) => sendTransactional(ctx, { to: normalizeEmail(form.email), ...content }))
     .catch((error: unknown) => ctx.logger.error({ err: error }, 'subscription e-mail not sent'));
+}
+
+/** What the confirmation link carries: the form without the honeypot and empty fields. */
+function requestOf({ website: _honeypot, lists: _lists, ...form }: SubscribeForm): Omit<SubscriptionRequest, 'lists' | 'at'> {
+  const fields = Object.entries({ ...form, email: normalizeEmail(form.email) }).filter(([, v]) => (Array.isArray(v) ? v.length : v));
+  return Object.fromEntries(fields) as Omit<SubscriptionRequest, 'lists' | 'at'>;
 }
 
 function confirmationEmail(ctx: Ctx, request: SubscriptionRequest, listNames: string[]) {
