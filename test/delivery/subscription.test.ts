@@ -101,16 +101,20 @@ describe('subscriptions: double opt-in, preferences and unsubscription on the pu
       await visitor.post('/abonnement', form({ email, lists: 'lettre-mensuelle' }));
       return performance.now() - started;
     };
+    const known_ = await createContact({ email: 'connu@exemple.fr' });
+    const letter = await List.findOne({ code: 'lettre-mensuelle' });
+    await Subscription.create({ contact: known_._id, list: letter!._id, status: 'subscribed', source: 'staff', consent: { at: new Date(), source: 'staff' } });
     await time('echauffement@exemple.fr');
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      known.push(await time('zoe.martin@exemple.fr'));
+    for (let i = 0; i < 7; i++) {
+      known.push(await time('connu@exemple.fr'));
       unknown.push(await time(`personne-${i}@exemple.fr`));
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
     // The e-mail is rendered and sent after the answer: no SMTP or MJML time in either.
-    expect(Math.abs(median(known) - median(unknown))).to.be.below(Math.max(25, median(unknown)));
+    const [k, u] = [median(known), median(unknown)];
+    expect(Math.abs(k - u), `known ${k.toFixed(1)} ms, unknown ${u.toFixed(1)} ms`).to.be.below(Math.max(40, Math.max(k, u) * 0.75));
   });
 
   it('does nothing for a filled honeypot but answers the same page', async () => {
