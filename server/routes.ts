@@ -7,6 +7,7 @@ import { subscriptionRoutes } from './subscriptions/subscription.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/import.routes.js';
 import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
+import { archivePages } from './newsletters/archive.routes.js';
 import { newsletterRoutes } from './newsletters/newsletter.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
 import { publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
@@ -53,5 +54,6 @@ export function publicRoutes(ctx: AppContext): Router {
   const pages = Router();
   pages.use(subscriptionPages(ctx));
   pages.use('/sollicitation', publicSolicitationRoutes(ctx));
+  pages.use(archivePages(ctx));
   return pages;
 }

@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.js';
+import { rateLimit } from '../lib/rate-limit.js';
+import { html, renderPage } from '../public/page.js';
+import { Newsletter } from './newsletter.model.js';
+
+const PUBLISHED: Array<'sending' | 'sent'> = ['sending', 'sent'];
+
+/** The public web archive: sent issues only, in their version without any personal link. */
+export function archivePages(ctx: AppContext): Router {
+  const { config } = ctx;
+  const pages = Router();
+  const limit = rateLimit({ name: 'public-archive', max: 120, windowMs: 60_000 });
+
+  pages.get('/lettres', limit, async (_req, res) => {
+    const issues = await Newsletter.find({ status: { $in: PUBLISHED } }, { month: 1, slug: 1, title: 1, sections: 1 }).sort({ month: -1 }).lean();
+    const body = issues.length
+      ? html`<ul>${issues.map(
+          (issue) =>
+            html`<li><a href="/lettres/${issue.slug}">${issue.title}</a> — ${issue.sections.reduce((sum, s) => sum + (s.count ?? 0), 0)} actualités</li>`,
+        )}</ul>`
+      : html`<p>Aucune lettre n'a encore été publiée.</p>`;
+    res.type('html').send(renderPage({ title: "Les lettres d'information", body: body + html`<p><a href="/abonnement">S'abonner à la lettre</a></p>`, config }));
+  });
+
+  pages.get('/lettres/:slug', limit, async (req, res) => {
+    const issue = await Newsletter.findOne({ slug: String(req.params.slug), status: { $in: PUBLISHED } }, { webHtml: 1 }).lean();
+    if (!issue?.webHtml) {
+      const body = html`<p>Cette lettre n'existe pas ou n'est pas encore publiée.</p><p><a href="/lettres">Toutes les lettres</a></p>`;
+      return res.status(404).type('html').send(renderPage({ title: 'Lettre introuvable', body, config }));
+    }
+    res.type('html').send(issue.webHtml);
+  });
+  return pages;
+}
