@@ -202,9 +202,10 @@ export async function receivePublicSolicitation(ctx: Pick<AppContext, 'config' |
 }
 
 async function acknowledge(ctx: Pick<AppContext, 'config'>, input: PublicSolicitationInput, receivedAt: Date): Promise<void> {
-  if (await isSuppressed(input.email)) return;
-  const type = await Vocabulary.findOne({ kind: 'solicitationTypes', code: input.type }).lean();
   const contact = await findContactByEmail(input.email);
+  const to = contact?.email ?? input.email.trim().toLowerCase();
+  if (await isSuppressed(to)) return;
+  const type = await Vocabulary.findOne({ kind: 'solicitationTypes', code: input.type }).lean();
   const email = await renderEmail(
     'solicitation-acknowledgement',
     {
@@ -215,5 +216,5 @@ async function acknowledge(ctx: Pick<AppContext, 'config'>, input: PublicSolicit
     },
     ctx.config,
   );
-  await sendTransactional(ctx, { to: input.email, ...email });
+  await sendTransactional(ctx, { to, ...email });
 }
