@@ -6,6 +6,10 @@ import { dataProvider } from './dataProvider';
 import { i18nProvider } from './i18n';
 import { Layout } from './layout/Layout';
 import { theme } from './theme';
+import contacts from './contacts';
+import organisations from './organisations';
+import territories from './territories';
+import themes from './themes';
 import users from './users';
 import vocabularies from './vocabularies';
 
@@ -24,6 +28,10 @@ export function App() {
       requireAuth
       disableTelemetry
     >
+      <Resource name="contacts" {...contacts} />
+      <Resource name="organisations" {...organisations} />
+      <Resource name="themes" {...themes} />
+      <Resource name="territories" {...territories} />
       <Resource name="vocabularies" {...vocabularies} />
       <Resource name="users" {...users} />
     </Admin>

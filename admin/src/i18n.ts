@@ -10,6 +10,44 @@ export const maillageMessages = {
     menu: { dashboard: 'Tableau de bord' },
   },
   resources: {
+    contacts: {
+      name: 'Contact |||| Contacts',
+      fields: {
+        civility: 'Civilité',
+        firstName: 'Prénom',
+        lastName: 'Nom',
+        email: 'Adresse e-mail',
+        emails: 'Autres adresses',
+        phones: 'Téléphones',
+        function: 'Fonction',
+        functions: 'Fonctions',
+        organisations: 'Organisations',
+        organisationTypes: 'Types d’organisation',
+        dispositifs: 'Dispositifs',
+        themes: 'Thèmes',
+        territories: 'Territoires',
+        notes: 'Notes',
+        source: 'Origine',
+        lists: 'Listes',
+        membership: 'Adhésion',
+        segment: 'Segment',
+        createdAt: 'Créé le',
+        updatedAt: 'Modifié le',
+        q: 'Recherche',
+      },
+    },
+    organisations: {
+      name: 'Organisation |||| Organisations',
+      fields: { name: 'Nom', type: 'Type', territory: 'Territoire', territories: 'Territoires', website: 'Site web', siren: 'SIREN', notes: 'Notes', q: 'Recherche' },
+    },
+    themes: {
+      name: 'Thème |||| Thèmes',
+      fields: { name: 'Nom', code: 'Code', parent: 'Thème parent', order: 'Ordre' },
+    },
+    territories: {
+      name: 'Territoire |||| Territoires',
+      fields: { label: 'Territoire', kind: 'Type', code: 'Code', postalCodes: 'Codes postaux', population: 'Population', q: 'Recherche' },
+    },
     users: {
       name: 'Compte |||| Comptes',
       fields: {

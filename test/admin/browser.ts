@@ -45,6 +45,12 @@ export async function pageAs(browser: AdminBrowser, server: TestServer, role: Ro
   await browser.context.clearCookies();
   await browser.context.addCookies([{ name: SESSION_COOKIE, value: token, domain: hostname, path: '/', httpOnly: true, sameSite: 'Lax' }]);
   const page = await browser.context.newPage();
+  // Each test starts without the list filters and sorts react-admin kept in localStorage (once per tab).
+  await page.addInitScript(() => {
+    if (sessionStorage.getItem('maillage-test-tab')) return;
+    localStorage.clear();
+    sessionStorage.setItem('maillage-test-tab', '1');
+  });
   return page;
 }
 

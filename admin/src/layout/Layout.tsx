@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { AppBar, Layout as RaLayout, UserMenu, useGetIdentity } from 'react-admin';
+import { useA11yFixes } from './a11yFixes';
 
 /** The account button shows the user's name; its accessible name must contain that visible text. */
 function AccountMenu() {
@@ -12,5 +13,6 @@ function MaillageAppBar() {
 }
 
 export function Layout({ children }: { children: ReactNode }) {
+  useA11yFixes();
   return <RaLayout appBar={MaillageAppBar}>{children}</RaLayout>;
 }

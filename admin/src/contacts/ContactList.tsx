@@ -1,0 +1,84 @@
+import DownloadIcon from '@mui/icons-material/Download';
+import {
+  BulkDeleteButton,
+  Button,
+  ChipField,
+  CreateButton,
+  DataTable,
+  DateField,
+  FilterButton,
+  List,
+  ReferenceArrayField,
+  SingleFieldList,
+  TopToolbar,
+  useCanAccess,
+  useListContext,
+} from 'react-admin';
+import { download } from '../common/download';
+import { VocabularyField } from '../common/vocabulary';
+import { BulkTagButton } from './BulkTagButton';
+import { contactFilters } from './contactFilters';
+import { contactName, type Contact } from './contactModel';
+
+/** Downloads the contacts matching the current filters, as CSV (streamed by the API). */
+function ExportCsvButton() {
+  const { filterValues, total } = useListContext();
+  const { canAccess } = useCanAccess({ resource: 'contacts', action: 'export' });
+  if (!canAccess) return null;
+  return (
+    <Button label="Exporter (CSV)" disabled={!total} onClick={() => download('/contacts/export.csv', { filter: filterValues })}>
+      <DownloadIcon />
+    </Button>
+  );
+}
+
+function ListActions() {
+  return (
+    <TopToolbar>
+      <FilterButton />
+      <CreateButton />
+      <ExportCsvButton />
+    </TopToolbar>
+  );
+}
+
+function BulkActions() {
+  return (
+    <>
+      <BulkTagButton />
+      <BulkDeleteButton mutationMode="pessimistic" />
+    </>
+  );
+}
+
+export function ContactList() {
+  const { canAccess: canEdit } = useCanAccess({ resource: 'contacts', action: 'edit' });
+  return (
+    <List filters={contactFilters} actions={<ListActions />} sort={{ field: 'sortName', order: 'ASC' }} perPage={25}>
+      <DataTable rowClick="show" bulkActionButtons={canEdit ? <BulkActions /> : false}>
+        <DataTable.Col source="lastName" label="Nom" render={(c: Contact) => contactName(c)} />
+        <DataTable.Col source="email" />
+        <DataTable.Col source="function" disableSort>
+          <VocabularyField source="function" vocabulary="functions" />
+        </DataTable.Col>
+        <DataTable.Col source="organisations" disableSort>
+          <ReferenceArrayField source="organisations" reference="organisations">
+            <SingleFieldList linkType={false}>
+              <ChipField source="name" size="small" />
+            </SingleFieldList>
+          </ReferenceArrayField>
+        </DataTable.Col>
+        <DataTable.Col source="territories" disableSort>
+          <ReferenceArrayField source="territories" reference="territories">
+            <SingleFieldList linkType={false}>
+              <ChipField source="label" size="small" />
+            </SingleFieldList>
+          </ReferenceArrayField>
+        </DataTable.Col>
+        <DataTable.Col source="updatedAt">
+          <DateField source="updatedAt" locales="fr-FR" />
+        </DataTable.Col>
+      </DataTable>
+    </List>
+  );
+}

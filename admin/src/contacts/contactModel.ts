@@ -1,0 +1,45 @@
+export type Contact = {
+  id: string;
+  civility?: 'madame' | 'monsieur' | null;
+  firstName: string;
+  lastName: string;
+  email: string;
+  emails: string[];
+  phones: string[];
+  function?: string | null;
+  organisations: string[];
+  dispositifs: string[];
+  themes: string[];
+  territories: string[];
+  notes: string;
+  source?: string;
+  erasedAt?: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export function contactName(c: Pick<Contact, 'firstName' | 'lastName' | 'email'> | undefined): string {
+  if (!c) return '';
+  const name = [c.firstName, c.lastName].filter(Boolean).join(' ');
+  return name || c.email;
+}
+
+export const MEMBERSHIP_STATES = [
+  { id: 'a-jour', name: 'Adhérent·e à jour' },
+  { id: 'en-retard', name: 'Adhésion en retard' },
+  { id: 'ancien-membre', name: 'Ancien·ne adhérent·e' },
+  { id: 'non-membre', name: 'Non adhérent·e' },
+];
+
+export const SUBSCRIPTION_STATES = [
+  { id: 'pending', name: 'En attente de confirmation' },
+  { id: 'subscribed', name: 'Abonné·e' },
+  { id: 'unsubscribed', name: 'Désabonné·e' },
+  { id: 'rejected', name: 'Refusé' },
+  { id: 'bounced', name: 'Adresse en erreur' },
+];
+
+/** Fields the API derives or fills itself: never sent back. */
+export function editableContact({ firstName, lastName, civility, email, emails, phones, function: fn, organisations, dispositifs, themes, territories, notes }: Contact) {
+  return { firstName, lastName, civility: civility || null, email, emails, phones, function: fn || null, organisations, dispositifs, themes, territories, notes };
+}

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { Contact } from '../../server/contacts/contact.model.js';
+import { createContact } from '../../server/contacts/contact.service.js';
+import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+
+describe('the admin in a browser: contacts', () => {
+  let server: TestServer;
+  let browser: AdminBrowser;
+  before(async function () {
+    this.timeout(120_000);
+    await resetDatabase();
+    server = await startTestServer();
+    browser = await launchBrowser();
+    await createContact({ email: 'lyon@fts.test', firstName: 'Léa', lastName: 'Lyonnaise', territories: ['commune-69123'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('creates a contact with a theme and a commune, then finds it by filtering on its région', async function () {
+    this.timeout(60_000);
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/contacts/create`);
+    await page.getByLabel('Prénom').fill('Samia');
+    await page.getByLabel('Nom', { exact: true }).fill('Benali');
+    await page.getByLabel('Adresse e-mail *').fill('samia.benali@fts.test');
+    await page.getByRole('combobox', { name: 'Thèmes' }).fill('mentale');
+    await page.getByRole('option', { name: 'Santé mentale' }).click();
+    await page.getByRole('combobox', { name: 'Territoires' }).fill('Saint-Denis');
+    await page.getByRole('option', { name: 'Saint-Denis (93)' }).click();
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
+    await screenshot(page, 'contact-edit');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(/\/admin\/contacts\/[a-f0-9]{24}\/show$/);
+    await page.getByText('Samia Benali').first().waitFor();
+
+    const saved = await Contact.findOne({ email: 'samia.benali@fts.test' }).lean();
+    expect(saved?.territories).to.deep.equal(['commune-93066']);
+    expect(saved?.themes).to.have.length(1);
+    expect(saved?.territoryScope).to.include('region-11');
+
+    await page.goto(`${server.url}/admin/contacts`);
+    await page.getByRole('cell', { name: 'lyon@fts.test' }).waitFor();
+    await page.getByRole('button', { name: 'Ajouter un filtre' }).click();
+    await page.getByRole('menu').getByText('Territoires', { exact: true }).click();
+    await page.getByRole('combobox', { name: 'Territoires' }).fill('Île-de-France');
+    await page.getByRole('option', { name: /^Île-de-France/ }).click();
+    await page.getByRole('cell', { name: 'samia.benali@fts.test' }).waitFor();
+    await page.getByRole('cell', { name: 'lyon@fts.test' }).waitFor({ state: 'detached' });
+    expect(page.url()).to.include('region-11');
+    await page.close();
+  });
+
+  it('shows the contact list without serious accessibility violations', async () => {
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/contacts`);
+    await page.getByRole('cell', { name: 'lyon@fts.test' }).waitFor();
+    await screenshot(page, 'contacts');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('warns while typing an e-mail that another contact already has', async () => {
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/contacts/create`);
+    await page.getByLabel('Adresse e-mail *').fill('lyon@fts.test');
+    await page.getByRole('status').filter({ hasText: 'Cette adresse appartient déjà à Léa Lyonnaise' }).waitFor();
+    await page.close();
+  });
+
+  it('shows a board member the contact without any edit button', async () => {
+    const page = await pageAs(browser, server, 'board');
+    const lyon = await Contact.findOne({ email: 'lyon@fts.test' });
+    await page.goto(`${server.url}/admin/contacts/${lyon!._id}/show`);
+    await page.getByText('Léa Lyonnaise').first().waitFor();
+    expect(await page.getByRole('link', { name: 'Éditer' }).count()).to.equal(0);
+    expect(await page.getByRole('button', { name: 'Fusionner' }).count()).to.equal(0);
+    await page.goto(`${server.url}/admin/contacts`);
+    await page.getByRole('cell', { name: 'lyon@fts.test' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Créer' }).count()).to.equal(0);
+    expect(await page.getByRole('checkbox').count()).to.equal(0);
+    await screenshot(page, 'contacts-board');
+    await page.close();
+  });
+});
