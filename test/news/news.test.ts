@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { NEWS_IMPORT } from '../../jobs/news-import.job.js';
 import { createServer, type Server } from 'node:http';
 import { News, NewsMapping } from '../../server/news/news.model.js';
 import { Theme } from '../../server/themes/theme.model.js';
@@ -160,6 +163,33 @@ describe('news items', () => {
         expect(missing.body.error.field).to.equal('url');
         expect(missing.body.error.message).to.include('404');
       } finally {
+        site.close();
+      }
+    });
+
+    it('imports a file from the command line: npm run news:import -- <file>', async () => {
+      await News.deleteMany({ guid: 'https://www.fabrique-territoires-sante.org/?p=4110' });
+      const env = { ...process.env, MONGODB_URI: process.env.TEST_MONGODB_URI, NODE_ENV: 'test', DEMO_DATA: 'off', DATA_DIR: '/tmp/maillage-test-data', LOG_LEVEL: 'silent' };
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/news-import.ts', 'fixtures/news/atom.xml'], { env });
+      expect(stdout).to.include('atom.xml : 1 éléments, 1 importés, 0 déjà présents.');
+      expect(await News.countDocuments({ guid: 'https://www.fabrique-territoires-sante.org/?p=4110' })).to.equal(1);
+    });
+
+    it('imports the configured feed on schedule, through the Agenda job', async () => {
+      const site: Server = createServer((_req, res) => {
+        res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
+        res.end(rss.replace(/\?p=41/g, '?p=61').replace(/\/2026\/(10|11)\//g, '/2026/$1/v3-'));
+      });
+      await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+      const feed = `http://127.0.0.1:${(site.address() as { port: number }).port}/feed/`;
+      const scheduled = await startTestServer({ env: { NEWS_FEED_URL: feed }, jobs: true });
+      try {
+        const done = new Promise<void>((resolve) => scheduled.ctx.scheduler.agenda.once(`complete:${NEWS_IMPORT}`, () => resolve()));
+        await scheduled.ctx.scheduler.agenda.now(NEWS_IMPORT);
+        await done;
+        expect(await News.countDocuments({ feedUrl: feed })).to.equal(3);
+      } finally {
+        await scheduled.close();
         site.close();
       }
     });
