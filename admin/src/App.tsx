@@ -7,6 +7,7 @@ import { i18nProvider } from './i18n';
 import { Layout } from './layout/Layout';
 import { theme } from './theme';
 import contacts from './contacts';
+import imports from './imports';
 import organisations from './organisations';
 import territories from './territories';
 import themes from './themes';
@@ -30,6 +31,7 @@ export function App() {
     >
       <Resource name="contacts" {...contacts} />
       <Resource name="organisations" {...organisations} />
+      <Resource name="imports" {...imports} />
       <Resource name="themes" {...themes} />
       <Resource name="territories" {...territories} />
       <Resource name="vocabularies" {...vocabularies} />

@@ -61,6 +61,17 @@ export const maillageMessages = {
         q: 'Recherche',
       },
     },
+    imports: {
+      name: 'Import |||| Imports',
+      fields: {
+        createdAt: 'Date',
+        fileName: 'Fichier',
+        status: 'État',
+        'counts.created': 'Créations',
+        'counts.updated': 'Mises à jour',
+        'counts.errors': 'Erreurs',
+      },
+    },
     vocabularies: {
       name: 'Liste de valeurs |||| Listes de valeurs',
       fields: { kind: 'Liste', code: 'Code', label: 'Libellé', order: 'Ordre', active: 'Active' },

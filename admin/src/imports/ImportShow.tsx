@@ -1,0 +1,137 @@
+import DownloadIcon from '@mui/icons-material/Download';
+import UndoIcon from '@mui/icons-material/Undo';
+import { Alert, Box, Button, Card, CardContent, LinearProgress, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { Confirm, Title, useCanAccess, useNotify } from 'react-admin';
+import { useParams } from 'react-router-dom';
+import { download } from '../common/download';
+import { useApi } from '../common/useApi';
+import { callApi } from '../dataProvider';
+import { STATUS_LABELS, type ImportDetails, type Preset } from './importModel';
+import { CountChips, IssueList, PreviewTable } from './ImportReport';
+import { ImportSettings, settingsOf, type Settings } from './ImportSettings';
+import { ImportSteps } from './ImportSteps';
+
+const WORKING = ['queued', 'running', 'undoing'];
+
+function Progress({ doc }: { doc: ImportDetails }) {
+  const { done, total } = doc.progress ?? { done: 0, total: 0 };
+  const percent = total ? Math.round((done / total) * 100) : 0;
+  return (
+    <Box sx={{ my: 3 }}>
+      <Typography id="import-progress-label" gutterBottom>
+        {STATUS_LABELS[doc.status]} : {done} / {total} ligne(s) ({percent} %)
+      </Typography>
+      <LinearProgress variant="determinate" value={percent} aria-labelledby="import-progress-label" sx={{ height: 10, borderRadius: 5 }} />
+    </Box>
+  );
+}
+
+/** Steps 2 to 5 of the wizard, driven by the import's state, so the page can be left and reopened. */
+export function ImportShow() {
+  const { id } = useParams();
+  const [refreshMs, setRefreshMs] = useState<number | undefined>();
+  const { data: doc, error, reload } = useApi<ImportDetails>(`/imports/${id}`, { refreshMs });
+  const { data: presets } = useApi<Preset[]>('/imports/presets');
+  const [settings, setSettings] = useState<Settings>();
+  const [busy, setBusy] = useState(false);
+  const [confirmUndo, setConfirmUndo] = useState(false);
+  const notify = useNotify();
+  const { canAccess: canWrite } = useCanAccess({ resource: 'imports', action: 'edit' });
+
+  useEffect(() => setRefreshMs(doc && WORKING.includes(doc.status) ? 500 : undefined), [doc]);
+  useEffect(() => {
+    if (doc?.status === 'ready') setSettings(settingsOf(doc));
+  }, [doc?.id, doc?.status, doc?.preview?.at]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  async function act(path: string, body: unknown, message?: string) {
+    setBusy(true);
+    try {
+      await callApi(`/imports/${id}${path}`, { method: 'POST', body });
+      if (message) notify(message, { type: 'info' });
+      reload();
+    } catch (e) {
+      notify((e as Error).message, { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (error) return <Alert severity="error">{error.message}</Alert>;
+  if (!doc || !settings) return <LinearProgress aria-label="Chargement" />;
+  const ready = doc.status === 'ready';
+  const step = ready ? (doc.preview?.at ? 2 : 1) : WORKING.includes(doc.status) ? 3 : 4;
+  const errorCount = (doc.issueCounts.error ?? 0) + (doc.issueCounts.skipped ?? 0);
+
+  return (
+    <Card sx={{ mt: 2 }}>
+      <Title title={`Import « ${doc.fileName} »`} />
+      <CardContent>
+        <ImportSteps active={step} />
+        <Typography variant="h5" component="h1" gutterBottom>
+          Import « {doc.fileName} » — {STATUS_LABELS[doc.status]}
+        </Typography>
+        {ready && canWrite && (
+          <>
+            <ImportSettings
+              doc={doc}
+              settings={settings}
+              onChange={setSettings}
+              presets={presets ?? []}
+              onPreset={(preset) => act('/preview', { preset }, 'Modèle appliqué.')}
+            />
+            <Box sx={{ my: 2 }}>
+              <Button variant="outlined" disabled={busy} onClick={() => act('/preview', { ...settings, subscribeList: settings.subscribeList ?? null }, 'Aperçu mis à jour.')}>
+                Mettre à jour l'aperçu
+              </Button>
+            </Box>
+            <Typography variant="h6" component="h2">
+              Aperçu (rien n'est encore enregistré)
+            </Typography>
+          </>
+        )}
+        {doc.problem && <Alert severity="error">{doc.problem}</Alert>}
+        {WORKING.includes(doc.status) && <Progress doc={doc} />}
+        {doc.failure && <Alert severity="error">{doc.failure}</Alert>}
+        <CountChips counts={ready ? doc.preview.counts : doc.counts} />
+        {doc.status === 'undone' && doc.undoReport && (
+          <Alert severity="info" sx={{ mb: 2 }}>
+            Import annulé : {doc.undoReport.deleted} contact(s) supprimé(s), {doc.undoReport.restored} fiche(s) restaurée(s)
+            {doc.undoReport.kept?.length ? `, ${doc.undoReport.kept.length} fiche(s) modifiée(s) depuis conservée(s)` : ''}.
+          </Alert>
+        )}
+        <IssueList issues={doc.issues} total={errorCount} />
+        {ready && <PreviewTable lines={doc.preview.lines} />}
+        <Box sx={{ display: 'flex', gap: 2, mt: 3, flexWrap: 'wrap' }}>
+          {errorCount > 0 && (
+            <Button startIcon={<DownloadIcon />} onClick={() => download(`/imports/${id}/errors.csv`)}>
+              Télécharger les lignes en erreur (CSV)
+            </Button>
+          )}
+          {ready && canWrite && (
+            <Button variant="contained" disabled={busy || !!doc.problem} onClick={() => act('/commit', {}, 'Import lancé.')}>
+              Importer {doc.preview.counts.rows - doc.preview.counts.errors - doc.preview.counts.skipped} ligne(s)
+            </Button>
+          )}
+          {doc.status === 'done' && canWrite && (
+            <Button color="warning" variant="outlined" startIcon={<UndoIcon />} disabled={busy} onClick={() => setConfirmUndo(true)}>
+              Annuler l'import
+            </Button>
+          )}
+        </Box>
+        <Confirm
+          isOpen={confirmUndo}
+          title="Annuler cet import ?"
+          content="Les contacts créés par l'import sont supprimés et les fiches mises à jour retrouvent leurs valeurs d'avant (sauf celles modifiées depuis)."
+          confirm="Annuler l'import"
+          cancel="Garder l'import"
+          onConfirm={() => {
+            setConfirmUndo(false);
+            act('/undo', {}, 'Annulation lancée.');
+          }}
+          onClose={() => setConfirmUndo(false)}
+        />
+      </CardContent>
+    </Card>
+  );
+}
