@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { outboxRoutes } from './delivery/outbox.routes.js';
+import { deliveryRoutes, mailingRoutes } from './delivery/mailing.routes.js';
 import { listRoutes } from './lists/list.routes.js';
 import { subscriptionPages } from './public/subscription.pages.js';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.js';
@@ -11,6 +12,7 @@ import { archivePages } from './newsletters/archive.routes.js';
 import { newsletterRoutes } from './newsletters/newsletter.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
 import { publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
+import { reportRoutes } from './reports/report.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
 import { contactRoutes } from './contacts/contact.routes.js';
 import { historyRoutes } from './history/history.routes.js';
@@ -30,6 +32,8 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/outbox', outboxRoutes());
   api.use('/lists', listRoutes());
   api.use('/subscriptions', subscriptionRoutes());
+  api.use('/mailings', mailingRoutes(ctx));
+  api.use('/deliveries', deliveryRoutes());
   api.use('/vocabularies', vocabularyRoutes());
   api.use('/territories', territoryRoutes());
   api.use('/themes', themeRoutes());
@@ -45,6 +49,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/fee-schedules', feeScheduleRoutes());
   api.use('/membership-reminders', reminderRoutes());
   api.use('/solicitations', solicitationRoutes());
+  api.use('/reports', reportRoutes());
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }

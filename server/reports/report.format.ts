@@ -1,0 +1,252 @@
+import type { ActivityReport, Share } from './report.service.js';
+
+/**
+ * The report as the association writes it: sentences first ("Fabrique Territoires Santé a
+ * reçu 63 sollicitations en 2017…"), then the tables. Percentages are printed rounded to the
+ * unit, and a change is the difference of the printed figures, so "de 30 à 14 %" always
+ * reads right.
+ */
+const number = (value: number) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(value).replace(/[\u202f\u00a0]/g, ' ');
+const pct = (value: number) => `${Math.round(value)} %`;
+const euros = (value: number) => `${number(value)} €`;
+const signed = (value: number) => (value > 0 ? `+${number(value)}` : value < 0 ? `−${number(-value)}` : '0');
+const points = (current: number, previous: number) => Math.round(current) - Math.round(previous);
+const plural = (count: number, one: string, many: string) => `${number(count)} ${count > 1 ? many : one}`;
+
+/** "près d'un tiers", "la moitié"... when a share is close to a simple fraction. */
+const FRACTIONS: Array<[number, string, string]> = [
+  [1 / 2, 'la moitié', 'près de la moitié'],
+  [1 / 3, 'un tiers', "près d'un tiers"],
+  [1 / 4, 'un quart', "près d'un quart"],
+  [2 / 3, 'deux tiers', 'près des deux tiers'],
+  [3 / 4, 'trois quarts', 'près des trois quarts'],
+];
+export function fractionWords(share: number): string | undefined {
+  const ratio = share / 100;
+  for (const [fraction, exact, near] of FRACTIONS) {
+    if (Math.abs(ratio - fraction) <= 0.005) return exact;
+    if (ratio < fraction && fraction - ratio <= 0.03) return near;
+  }
+  return undefined;
+}
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** How the report names who asked ("viennent de collectivités", "émanant d'associations locales"). */
+const REQUESTER_PHRASES: Record<string, string> = {
+  collectivite: 'de collectivités locales',
+  'association-locale': "d'associations locales",
+  'structure-nationale': "d'associations ou de structures nationales",
+  'ars-etat': "d'ARS ou de services de l'État",
+  'centre-ressources': 'de centres de ressources',
+  'promotion-sante': 'de Promotion Santé / IREPS',
+  'etablissement-sante': "d'établissements de santé",
+  'universite-formation': "de structures de formation ou d'enseignement",
+  chercheur: 'de chercheur·ses',
+  journaliste: 'de journalistes',
+  autre: "d'autres acteurs",
+};
+const TYPE_PHRASES: Record<string, string> = {
+  information: "demandes d'information et de ressources",
+  'relais-emploi': "demandes de diffusion d'une offre d'emploi",
+  'relais-evenement': "demandes de relais d'un événement ou d'une publication",
+  'mise-en-lien': 'demandes de mise en lien',
+  collaboration: "demandes de collaboration ou d'appui",
+  intervention: "demandes d'intervention",
+  presse: 'demandes de la presse',
+  formation: "demandes de formation ou d'enseignement",
+  autre: 'autres demandes',
+};
+const requesterPhrase = (row: Share) => REQUESTER_PHRASES[row.code] ?? `de la catégorie « ${row.label} »`;
+const typePhrase = (row: Share) => TYPE_PHRASES[row.code] ?? `demandes « ${row.label} »`;
+
+function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(headers), `|${headers.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function shareTable(first: string, count: string, rows: Share[], previousYear?: number): string {
+  if (previousYear === undefined) return table([first, count, 'Part'], rows.map((r) => [r.label, number(r.count), pct(r.share)]));
+  return table(
+    [first, count, 'Part', `Part en ${previousYear}`, 'Évolution'],
+    rows.map((r) => [r.label, number(r.count), pct(r.share), pct(r.previousShare ?? 0), `${signed(points(r.share, r.previousShare ?? 0))} pt`]),
+  );
+}
+
+function contactsSection(report: ActivityReport): string[] {
+  const c = report.contacts;
+  const change = c.growthPercent === undefined ? '' : ` (${signed(Math.round(c.growthPercent))} % par rapport à ${report.year - 1})`;
+  const lines = [
+    '### Base de contacts',
+    '',
+    `Au 31 décembre ${report.year}, Fabrique Territoires Santé dispose d'un listing de ${plural(c.total, 'contact', 'contacts')}${change}, dont ${pct(c.qualifiedShare)} qualifiés avec des entrées thématiques et territoriales.`,
+  ];
+  if (c.byOrganisationType.length) lines.push('', shareTable('Type de structure', 'Contacts', c.byOrganisationType));
+  return lines;
+}
+
+function listsSection(report: ActivityReport): string[] {
+  const { items, largest } = report.lists;
+  if (!largest) return [];
+  const change = largest.growthPercent === undefined ? '' : ` (${signed(Math.round(largest.growthPercent))} %)`;
+  return [
+    '### Listes de diffusion',
+    '',
+    `Des listes de diffusion sont associées à la base de contacts, dont la plus large (« ${largest.name} ») contient ${plural(largest.size, 'contact', 'contacts')}${change}.`,
+    '',
+    table(
+      ['Liste', `Inscrit·es au 31/12/${report.year}`, `Au 31/12/${report.year - 1}`, 'Évolution'],
+      items.map((l) => [l.name, number(l.size), number(l.previousSize), l.growthPercent === undefined ? '—' : `${signed(Math.round(l.growthPercent))} %`]),
+    ),
+  ];
+}
+
+function newsletterSection(report: ActivityReport): string[] {
+  const n = report.newsletters;
+  const s = report.subscriptions;
+  const lines = ['### Newsletter et actualités', ''];
+  lines.push(`En ${report.year}, ${plural(n.sent, 'newsletter mensuelle a été envoyée', 'newsletters mensuelles ont été envoyées')}.`);
+  if (s.list) {
+    const delta = s.subscribersAtYearEnd - s.subscribersAtPreviousYearEnd;
+    lines.push(
+      `Elle est envoyée à ${plural(s.subscribersAtYearEnd, 'contact volontairement inscrit', 'contacts volontairement inscrits')}, soit ${plural(Math.abs(delta), 'contact', 'contacts')} de ${delta >= 0 ? 'plus' : 'moins'} que l'an dernier : ${plural(s.gained, 'inscription', 'inscriptions')} et ${plural(s.lost, 'désinscription', 'désinscriptions')} dans l'année (en moyenne ${number(s.gainedPerMonth)} et ${number(s.lostPerMonth)} par mois).`,
+    );
+  }
+  lines.push('', `En ${report.year}, ${plural(report.news.total, 'actualité a été diffusée', 'actualités ont été diffusées')} par le site et la newsletter.`);
+  if (report.news.byCategory.length) lines.push('', shareTable('Catégorie', 'Actualités', report.news.byCategory));
+  return lines;
+}
+
+/** "La part des … a baissé (de 30 à 15 %), tandis que la part des … a augmenté (de 6 à 16 %)." */
+function typeChanges(rows: Share[], year: number): string[] {
+  const notable = rows.filter((r) => r.previousCount && Math.abs(points(r.share, r.previousShare!)) >= 5 && r.code !== 'non-renseigne');
+  const phrase = (r: Share) => `la part des ${typePhrase(r)} a ${r.share < r.previousShare! ? 'baissé' : 'augmenté'} (de ${Math.round(r.previousShare!)} à ${pct(r.share)})`;
+  const sentences: string[] = [];
+  const down = notable.filter((r) => r.share < r.previousShare!);
+  const up = notable.filter((r) => r.share > r.previousShare!);
+  const ordered = [...down, ...up];
+  if (ordered.length) {
+    sentences.push(`Quelques évolutions sont à noter par rapport à l'année précédente. ${capitalize(ordered.map(phrase).join(', tandis que '))}.`);
+  }
+  const appeared = rows.filter((r) => r.count && !r.previousCount && r.code !== 'non-renseigne');
+  if (appeared.length) sentences.push(`De plus, sont apparues en ${year} des ${appeared.map(typePhrase).join(' et des ')}.`);
+  return sentences;
+}
+
+function requesterSentences(rows: Share[], year: number): string[] {
+  const known = rows.filter((r) => r.code !== 'non-renseigne').sort((a, b) => b.count - a.count);
+  const sentences: string[] = [];
+  const [first, second] = known;
+  if (first) {
+    const words = fractionWords(first.share);
+    const head = words ? `${capitalize(words)} de ces sollicitations (${pct(first.share)})` : `${pct(first.share)} de ces sollicitations`;
+    const tail = second ? ` ; ${pct(second.share)} proviennent ${requesterPhrase(second)}` : '';
+    sentences.push(`${head} viennent ${requesterPhrase(first)}${tail}.`);
+  }
+  const risen = rows.filter((r) => r.previousCount && r.code !== 'non-renseigne' && points(r.share, r.previousShare!) >= 5);
+  for (const r of risen) sentences.push(`Notons que les demandes émanant ${requesterPhrase(r)} ont augmenté par rapport à ${year - 1} (de ${Math.round(r.previousShare!)} à ${pct(r.share)}).`);
+  const appeared = rows.filter((r) => r.count && !r.previousCount && r.code !== 'non-renseigne');
+  if (appeared.length) sentences.push(`Sont apparues en ${year} des demandes émanant ${appeared.map(requesterPhrase).join(' et ')}.`);
+  return sentences;
+}
+
+function solicitationsSection(report: ActivityReport): string[] {
+  const s = report.solicitations;
+  const previous = s.previousTotal ? ` (contre ${number(s.previousTotal)} en ${report.year - 1})` : '';
+  const lines = [
+    '### Sollicitations',
+    '',
+    `Fabrique Territoires Santé a reçu ${plural(s.total, 'sollicitation', 'sollicitations')} en ${report.year}${previous}, émanant d'acteurs locaux ou nationaux, adhérents ou non : ${pct(s.memberShare)} proviennent d'adhérent·es.`,
+  ];
+  const changes = s.previousTotal ? typeChanges(s.byType, report.year) : [];
+  if (changes.length) lines.push('', changes.join(' '));
+  const requesters = requesterSentences(s.byRequesterType, report.year);
+  if (requesters.length && s.total) lines.push('', requesters.join(' '));
+  if (s.medianDaysToAnswer !== undefined) {
+    lines.push('', `Le délai médian de réponse est de ${plural(s.medianDaysToAnswer, 'jour', 'jours')} (${plural(s.answered, 'demande répondue', 'demandes répondues')}).`);
+  }
+  if (!s.total) return lines;
+  const previousYear = s.previousTotal ? report.year - 1 : undefined;
+  lines.push('', `#### Pourquoi a-t-on été sollicité en ${report.year} ?`, '', shareTable('Type de demande', 'Sollicitations', s.byType, previousYear));
+  lines.push('', '#### Qui nous a sollicités ?', '', shareTable('Type de demandeur', 'Sollicitations', s.byRequesterType, previousYear));
+  return lines;
+}
+
+function membersSection(report: ActivityReport): string[] {
+  const m = report.members;
+  const lines = ['## Vie associative', ''];
+  const composition = m.total ? ` — dont ${plural(m.legalPersons, 'personne morale', 'personnes morales')} et ${plural(m.naturalPersons, 'personne physique', 'personnes physiques')} —` : '';
+  let sentence = `En ${report.year}, Fabrique Territoires Santé s'appuie sur l'engagement de ${plural(m.total, 'membre adhérent·e', 'membres adhérent·es')}${composition}`;
+  if (m.localAuthorities) {
+    const words = fractionWords(m.localAuthorityShare);
+    sentence += words ? `, dont ${words} (${pct(m.localAuthorityShare)}) de collectivités locales` : `, dont ${pct(m.localAuthorityShare)} de collectivités locales`;
+  }
+  lines.push(`${sentence.replace(/ —$/, '')}.`);
+  if (m.previousTotal) lines.push(`Ils et elles étaient ${number(m.previousTotal)} en ${report.year - 1}.`);
+  lines.push('', `Cotisations encaissées : ${euros(m.duesCollected)}${m.unpaid ? ` ; ${plural(m.unpaid, 'adhésion reste', 'adhésions restent')} à régler` : ''}.`);
+  if (m.byKind.length) lines.push('', shareTable('Adhérent·es', 'Nombre', m.byKind));
+  return lines;
+}
+
+export function reportToMarkdown(report: ActivityReport): string {
+  return [
+    `# Rapport d'activité ${report.year} — les chiffres`,
+    '',
+    `_Chiffres calculés par Maillage du 1er janvier au 31 décembre ${report.year} (heure de Paris)._`,
+    '',
+    "## Faciliter l'accès à l'information et aux ressources",
+    '',
+    ...contactsSection(report),
+    '',
+    ...listsSection(report),
+    '',
+    ...newsletterSection(report),
+    '',
+    ...solicitationsSection(report),
+    '',
+    ...membersSection(report),
+    '',
+  ]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
+}
+
+/** One line per figure: section;indicateur;code;libellé;valeur;part (%);part année précédente (%);évolution (points). */
+export function reportToCsv(report: ActivityReport): string {
+  const rows: Array<Array<string | number | undefined>> = [['section', 'indicateur', 'code', 'libellé', 'valeur', 'part (%)', 'part année précédente (%)', 'évolution (points)']];
+  const add = (section: string, indicator: string, value: number | undefined, extra: Partial<{ code: string; label: string; share: number; previousShare: number; change: number }> = {}) =>
+    rows.push([section, indicator, extra.code, extra.label, value, extra.share, extra.previousShare, extra.change]);
+  const addShares = (section: string, indicator: string, list: Share[]) =>
+    list.forEach((r) => add(section, indicator, r.count, { code: r.code, label: r.label, share: r.share, previousShare: r.previousShare, change: r.changePoints }));
+  const { contacts, lists, subscriptions, newsletters, news, solicitations, members } = report;
+  add('contacts', 'total', contacts.total);
+  add('contacts', 'total année précédente', contacts.previousTotal);
+  add('contacts', 'évolution (%)', contacts.growthPercent);
+  add('contacts', 'qualifiés', contacts.qualified, { share: contacts.qualifiedShare });
+  addShares('contacts', 'par type de structure', contacts.byOrganisationType);
+  lists.items.forEach((l) => add('listes', 'inscrits au 31/12', l.size, { code: l.code, label: l.name }));
+  add('abonnements', 'inscriptions', subscriptions.gained);
+  add('abonnements', 'désinscriptions', subscriptions.lost);
+  add('abonnements', 'inscriptions par mois', subscriptions.gainedPerMonth);
+  add('abonnements', 'désinscriptions par mois', subscriptions.lostPerMonth);
+  add('newsletters', 'envoyées', newsletters.sent);
+  add('actualités', 'total', news.total);
+  addShares('actualités', 'par catégorie', news.byCategory);
+  add('sollicitations', 'total', solicitations.total);
+  add('sollicitations', 'total année précédente', solicitations.previousTotal);
+  add('sollicitations', 'adhérent·es', solicitations.members, { share: solicitations.memberShare, previousShare: solicitations.previousMemberShare, change: solicitations.memberShareChangePoints });
+  addShares('sollicitations', 'par type', solicitations.byType);
+  addShares('sollicitations', 'par type de demandeur', solicitations.byRequesterType);
+  add('sollicitations', 'délai médian de réponse (jours)', solicitations.medianDaysToAnswer);
+  add('adhérents', 'total', members.total);
+  add('adhérents', 'personnes morales', members.legalPersons);
+  add('adhérents', 'personnes physiques', members.naturalPersons);
+  add('adhérents', 'collectivités locales', members.localAuthorities, { share: members.localAuthorityShare });
+  addShares('adhérents', 'par type', members.byKind);
+  add('adhérents', 'cotisations encaissées (€)', members.duesCollected);
+  const cell = (value: string | number | undefined) => {
+    if (value === undefined) return '';
+    const text = typeof value === 'number' ? String(value).replace('.', ',') : value;
+    return /[;"\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return `\ufeff${rows.map((row) => row.map(cell).join(';')).join('\r\n')}\r\n`;
+}
