@@ -6,6 +6,8 @@ import { defineNewsletterSend } from './newsletter-send.job.js';
 import { defineImportCommit } from './import-commit.job.js';
 import { defineImportUndo } from './import-undo.job.js';
 import { definePurgeExpired, schedulePurgeExpired } from './purge-expired.job.js';
+import { defineMailingSend } from './mailing-send.job.js';
+import { defineMailingWatchdog, scheduleMailingWatchdog } from './mailing-watchdog.job.js';
 import { defineBackup, scheduleBackup } from './backup.job.js';
 import { defineOpsTick, scheduleOpsTick } from './ops-tick.job.js';
 
@@ -16,6 +18,8 @@ import { defineOpsTick, scheduleOpsTick } from './ops-tick.job.js';
 export function defineJobs(ctx: AppContext): void {
   const { agenda } = ctx.scheduler;
   definePurgeExpired(agenda, ctx);
+  defineMailingSend(agenda, ctx);
+  defineMailingWatchdog(agenda, ctx);
   defineBackup(agenda, ctx);
   defineOpsTick(agenda, ctx); // test only, see the file
   defineMembershipReminders(agenda, ctx);
@@ -29,6 +33,7 @@ export function defineJobs(ctx: AppContext): void {
 export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   const { agenda } = ctx.scheduler;
   await schedulePurgeExpired(agenda);
+  await scheduleMailingWatchdog(agenda);
   await scheduleBackup(agenda, ctx.config);
   await scheduleOpsTick(agenda, ctx);
   await scheduleMembershipReminders(agenda);

@@ -80,7 +80,8 @@ function toNodemailer(config: Config, message: OutgoingMessage) {
     text: message.text,
     date: new Date(),
     headers: message.headers,
-    list: message.list,
+    // A nested array puts every address in ONE List-Unsubscribe header (RFC 2369), as RFC 8058 expects.
+    list: message.list && { ...message.list, ...(message.list.unsubscribe ? { unsubscribe: [message.list.unsubscribe] } : {}) },
     messageId: message.messageId,
     envelope: message.envelopeFrom ? { from: message.envelopeFrom, to: message.to } : undefined,
   };

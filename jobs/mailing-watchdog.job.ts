@@ -1,0 +1,23 @@
+import type { Agenda } from 'agenda';
+import type { AppContext } from '../server/context.js';
+import { enqueueSend } from '../server/delivery/mailing.service.js';
+import { orphanedMailings } from '../server/delivery/sender.js';
+
+/**
+ * Restarts the sender of every mailing left `sending` without a live sender (a crash, a
+ * restart). Runs when the job process starts, then every minute.
+ */
+export const MAILING_WATCHDOG = 'mailing:watchdog';
+
+export function defineMailingWatchdog(agenda: Agenda, ctx: AppContext): void {
+  agenda.define(MAILING_WATCHDOG, async () => {
+    for (const id of await orphanedMailings()) {
+      ctx.logger.warn({ mailing: id }, 'resuming an interrupted mailing');
+      await enqueueSend(ctx, id);
+    }
+  });
+}
+
+export async function scheduleMailingWatchdog(agenda: Agenda): Promise<void> {
+  await agenda.every('1 minute', MAILING_WATCHDOG);
+}

@@ -1,0 +1,179 @@
+import { Types } from 'mongoose';
+import type { AppContext } from '../context.js';
+import { badRequest, notFound } from '../lib/errors.js';
+import type { ListQuery } from '../lib/rest.js';
+import { resolveList } from '../lists/list.service.js';
+import { Segment } from '../segments/segment.model.js';
+import { Subscription } from '../subscriptions/subscription.model.js';
+import type { Actor } from '../users/user.service.js';
+import { ensureUnsubscribeLink } from './bulk-message.js';
+import { Delivery, type DeliveryStatus } from './delivery.model.js';
+import { Mailing, type MailingStatus } from './mailing.model.js';
+import type { MailContent } from './personalize.js';
+
+/** The Agenda job that runs the sender (defined in jobs/mailing-send.job.ts). */
+export const MAILING_SEND_JOB = 'mailing:send';
+
+export type MailingInput = {
+  source: { kind: string; id?: string };
+  /** A list id or code. */
+  list: string;
+  segment?: string;
+  content: MailContent;
+  browserUrl?: string;
+};
+
+/**
+ * A draft mailing. `content` is compiled once (placeholders of personalize.ts left in); an
+ * unsubscribe link is added when the content has none.
+ */
+export async function createMailing(input: MailingInput, actor?: Actor) {
+  const list = await resolveList(input.list);
+  if (input.segment && !(Types.ObjectId.isValid(input.segment) && (await Segment.exists({ _id: input.segment })))) {
+    throw badRequest('Segment inconnu.', 'segment');
+  }
+  for (const part of ['subject', 'html', 'text'] as const) {
+    if (!input.content?.[part]?.trim()) throw badRequest(`Le contenu de l'envoi n'a pas de ${part === 'subject' ? 'sujet' : `partie ${part}`}.`, `content.${part}`);
+  }
+  return Mailing.create({
+    source: input.source,
+    list: list._id,
+    segment: input.segment,
+    content: ensureUnsubscribeLink(input.content),
+    browserUrl: input.browserUrl,
+    status: 'draft',
+    createdBy: actor?.id,
+  });
+}
+
+/** draft → sending; the sender job resolves the audience at send time. */
+export async function startMailing(ctx: Pick<AppContext, 'scheduler'>, id: string) {
+  const started = await Mailing.findOneAndUpdate({ _id: id, status: 'draft' }, { $set: { status: 'sending', startedAt: new Date() } }, { returnDocument: 'after' });
+  if (!started) throw await stateError(id, 'démarré');
+  await enqueueSend(ctx, id);
+  return started;
+}
+
+/** Staff stop a running mailing; what is in flight finishes and is recorded. */
+export async function pauseMailing(id: string) {
+  const paused = await Mailing.findOneAndUpdate(
+    { _id: id, status: 'sending' },
+    { $set: { status: 'paused', pauseReason: "Envoi suspendu par l'équipe." } },
+    { returnDocument: 'after' },
+  );
+  if (!paused) throw await stateError(id, 'suspendu');
+  return paused;
+}
+
+export async function resumeMailing(ctx: Pick<AppContext, 'scheduler'>, id: string) {
+  const resumed = await Mailing.findOneAndUpdate({ _id: id, status: 'paused' }, { $set: { status: 'sending' }, $unset: { pauseReason: 1 } }, { returnDocument: 'after' });
+  if (!resumed) throw await stateError(id, 'repris');
+  // Retries waiting for their back-off are due again now that someone looked at the cause.
+  await Delivery.updateMany({ mailing: resumed._id, status: 'queued' }, { $unset: { nextAttemptAt: 1 } });
+  await enqueueSend(ctx, id);
+  return resumed;
+}
+
+export async function enqueueSend(ctx: Pick<AppContext, 'scheduler'>, id: string): Promise<void> {
+  await ctx.scheduler.agenda.now(MAILING_SEND_JOB, { mailingId: id });
+}
+
+async function stateError(id: string, verb: string) {
+  const mailing = await Mailing.findById(id, { status: 1 }).lean();
+  if (!mailing) return notFound('Envoi');
+  return badRequest(`Cet envoi ne peut pas être ${verb} : il est à l'état « ${STATUS_LABELS[mailing.status as MailingStatus]} ».`, 'status');
+}
+
+const STATUS_LABELS: Record<MailingStatus, string> = {
+  draft: 'brouillon',
+  sending: 'en cours',
+  paused: 'suspendu',
+  sent: 'envoyé',
+  cancelled: 'annulé',
+};
+
+export type MailingProgress = {
+  status: MailingStatus;
+  total: number;
+  sent: number;
+  failed: number;
+  remaining: number;
+  bounced: number;
+  unsubscribed: number;
+  uncertain: number;
+  skipped: number;
+  pauseReason?: string;
+  startedAt?: Date;
+  finishedAt?: Date;
+};
+
+/**
+ * Figures readable while the mailing runs. `sent` counts every message the SMTP server accepted
+ * (bounced ones included); `unsubscribed` counts the list's unsubscriptions since the start.
+ */
+export async function mailingProgress(id: string): Promise<MailingProgress> {
+  const mailing = await Mailing.findById(id).lean();
+  if (!mailing) throw notFound('Envoi');
+  const rows = await Delivery.aggregate<{ _id: DeliveryStatus; n: number }>([{ $match: { mailing: mailing._id } }, { $group: { _id: '$status', n: { $sum: 1 } } }]);
+  const count = Object.fromEntries(rows.map((r) => [r._id, r.n])) as Partial<Record<DeliveryStatus, number>>;
+  const n = (status: DeliveryStatus) => count[status] ?? 0;
+  const unsubscribed = mailing.startedAt
+    ? await Subscription.countDocuments({ list: mailing.list, status: 'unsubscribed', unsubscribedAt: { $gte: mailing.startedAt } })
+    : 0;
+  return {
+    status: mailing.status as MailingStatus,
+    total: mailing.total,
+    sent: n('sent') + n('bounced'),
+    failed: n('failed'),
+    remaining: n('queued') + n('sending'),
+    bounced: n('bounced'),
+    unsubscribed,
+    uncertain: n('uncertain'),
+    skipped: n('skipped'),
+    ...(mailing.pauseReason ? { pauseReason: mailing.pauseReason } : {}),
+    ...(mailing.startedAt ? { startedAt: mailing.startedAt } : {}),
+    ...(mailing.finishedAt ? { finishedAt: mailing.finishedAt } : {}),
+  };
+}
+
+export async function listMailings(query: ListQuery<{ status?: MailingStatus[]; list?: string; sourceKind?: string; sourceId?: string; id?: string[] }>) {
+  const where: Record<string, unknown> = {};
+  const f = query.filter;
+  if (f.status) where.status = { $in: f.status };
+  if (f.list) where.list = f.list;
+  if (f.sourceKind) where['source.kind'] = f.sourceKind;
+  if (f.sourceId) where['source.id'] = f.sourceId;
+  if (f.id) where._id = { $in: f.id };
+  const [items, total] = await Promise.all([
+    Mailing.find(where, { content: 0, leaseOwner: 0, leaseUntil: 0 }).sort({ [query.sort.field]: query.sort.order }).skip(query.skip).limit(query.limit),
+    Mailing.countDocuments(where),
+  ]);
+  return { items, total };
+}
+
+export async function getMailing(id: string) {
+  const mailing = await Mailing.findById(id, { leaseOwner: 0, leaseUntil: 0 });
+  if (!mailing) throw notFound('Envoi');
+  return { ...mailing.toJSON(), progress: await mailingProgress(id) };
+}
+
+export async function listDeliveries(query: ListQuery<{ mailing?: string; contact?: string; status?: DeliveryStatus[]; email?: string; id?: string[] }>) {
+  const where: Record<string, unknown> = {};
+  const f = query.filter;
+  if (f.mailing) where.mailing = f.mailing;
+  if (f.contact) where.contact = f.contact;
+  if (f.status) where.status = { $in: f.status };
+  if (f.email) where.email = f.email.toLowerCase();
+  if (f.id) where._id = { $in: f.id };
+  const [items, total] = await Promise.all([
+    Delivery.find(where).sort({ [query.sort.field]: query.sort.order }).skip(query.skip).limit(query.limit),
+    Delivery.countDocuments(where),
+  ]);
+  return { items, total };
+}
+
+export async function getDelivery(id: string) {
+  const delivery = await Delivery.findById(id);
+  if (!delivery) throw notFound('Envoi individuel');
+  return delivery;
+}
