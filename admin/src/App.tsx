@@ -8,6 +8,8 @@ import { Layout } from './layout/Layout';
 import { theme } from './theme';
 import contacts from './contacts';
 import imports from './imports';
+import news from './news';
+import newsletters from './newsletters';
 import organisations from './organisations';
 import territories from './territories';
 import themes from './themes';
@@ -32,6 +34,8 @@ export function App() {
       <Resource name="contacts" {...contacts} />
       <Resource name="organisations" {...organisations} />
       <Resource name="imports" {...imports} />
+      <Resource name="news" {...news} />
+      <Resource name="newsletters" {...newsletters} />
       <Resource name="themes" {...themes} />
       <Resource name="territories" {...territories} />
       <Resource name="vocabularies" {...vocabularies} />

@@ -72,6 +72,26 @@ export const maillageMessages = {
         'counts.errors': 'Erreurs',
       },
     },
+    news: {
+      name: 'Actualité |||| Actualités',
+      fields: {
+        title: 'Titre',
+        url: 'Lien',
+        summary: 'Résumé',
+        publishedAt: 'Date de publication',
+        publishedAt_gte: 'Publiée depuis le',
+        publishedAt_lte: 'Publiée jusqu’au',
+        category: 'Catégorie',
+        themes: 'Thèmes',
+        territories: 'Territoires',
+        q: 'Recherche',
+      },
+    },
+    newsletters: {
+      name: 'Lettre |||| Lettres',
+      fields: { month: 'Mois', title: 'Titre', status: 'État', items: 'Actualités', sentAt: 'Envoyée le', figures: 'Envoyés / destinataires' },
+    },
+    'news-categories': { name: 'Catégorie d’actualité |||| Catégories d’actualités', fields: { label: 'Libellé' } },
     vocabularies: {
       name: 'Liste de valeurs |||| Listes de valeurs',
       fields: { kind: 'Liste', code: 'Code', label: 'Libellé', order: 'Ordre', active: 'Active' },

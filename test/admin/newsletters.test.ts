@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import { createNews } from '../../server/news/news.service.js';
+import { Newsletter } from '../../server/newsletters/newsletter.model.js';
+import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+
+describe('the admin in a browser: the newsletter review', () => {
+  let server: TestServer;
+  let browser: AdminBrowser;
+  before(async function () {
+    this.timeout(120_000);
+    await resetDatabase();
+    server = await startTestServer();
+    browser = await launchBrowser();
+    await createNews({ title: 'Rencontre nationale des coordinations ASV', category: 'evenements', publishedAt: new Date(), url: 'https://fts.test/rencontre' });
+    await createNews({ title: 'Rapport sur la santé mentale des jeunes', category: 'avis-rapports', publishedAt: new Date(), url: 'https://fts.test/rapport' });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("compiles this month's newsletter and previews it at desktop and mobile width, and as text", async function () {
+    this.timeout(60_000);
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/newsletters`);
+    await page.getByRole('button', { name: 'Compiler un mois' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Compiler' }).click();
+    await page.waitForURL(/\/admin\/newsletters\/[a-f0-9]{24}\/show$/);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    const desktop = page.frameLocator('iframe[title="Aperçu de la lettre sur ordinateur"]');
+    const mobile = page.frameLocator('iframe[title="Aperçu de la lettre sur mobile"]');
+    await desktop.getByText('Rencontre nationale des coordinations ASV').first().waitFor();
+    await mobile.getByText('Rapport sur la santé mentale des jeunes').first().waitFor();
+    expect(await page.locator('iframe[title="Aperçu de la lettre sur mobile"]').getAttribute('sandbox')).to.equal('');
+    expect(await page.getByRole('list', { name: 'Actualités de la lettre' }).getByRole('listitem').count()).to.equal(2);
+    await screenshot(page, 'newsletter-review');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
+
+    await page.getByRole('tab', { name: 'Texte' }).click();
+    await page.getByLabel('Version texte').getByText(/Rencontre nationale des coordinations ASV/).waitFor();
+    await page.close();
+  });
+
+  it('leaves an item out, saves, and approves the issue', async function () {
+    this.timeout(60_000);
+    const issue = await Newsletter.findOne().lean();
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/newsletters/${issue!._id}/show`);
+    await page.getByRole('button', { name: 'Retirer « Rapport sur la santé mentale des jeunes »' }).click();
+    await page.getByLabel('Actions de la Fabrique ce mois-ci').fill('Ce mois-ci, la Fabrique était à Lille.');
+    await page.getByRole('button', { name: 'Enregistrer et recompiler' }).click();
+    await page.getByText('Lettre mise à jour.').waitFor();
+    await page.frameLocator('iframe[title="Aperçu de la lettre sur ordinateur"]').getByText('Ce mois-ci, la Fabrique était à Lille.').first().waitFor();
+    await page.getByRole('button', { name: 'Approuver' }).click();
+    await page.getByText('Approuvée', { exact: true }).waitFor();
+    const saved = await Newsletter.findById(issue!._id).lean();
+    expect(saved?.status).to.equal('approved');
+    expect(saved?.excluded.map(String)).to.have.length(1);
+    await page.close();
+  });
+
+  it('shows a board member the review without any action button', async () => {
+    const issue = await Newsletter.findOne().lean();
+    const page = await pageAs(browser, server, 'board');
+    await page.goto(`${server.url}/admin/newsletters/${issue!._id}/show`);
+    await page.frameLocator('iframe[title="Aperçu de la lettre sur ordinateur"]').getByText('Rencontre nationale des coordinations ASV').first().waitFor();
+    expect(await page.getByRole('button', { name: /Envoyer|Approuver|Programmer|brouillon/ }).count()).to.equal(0);
+    await page.close();
+  });
+});
