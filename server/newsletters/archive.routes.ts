@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { rateLimit } from '../lib/rate-limit.js';
-import { html, renderPage } from '../public/page.js';
+import { html, raw, renderPage } from '../public/page.js';
 import { Newsletter } from './newsletter.model.js';
 
 const PUBLISHED: Array<'sending' | 'sent'> = ['sending', 'sent'];
@@ -15,9 +15,8 @@ export function archivePages(ctx: AppContext): Router {
   pages.get('/lettres', limit, async (_req, res) => {
     const issues = await Newsletter.find({ status: { $in: PUBLISHED } }, { month: 1, slug: 1, title: 1, sections: 1 }).sort({ month: -1 }).lean();
     const body = issues.length
-      ? html`<ul>${issues.map(
-          (issue) =>
-            html`<li><a href="/lettres/${issue.slug}">${issue.title}</a> — ${issue.sections.reduce((sum, s) => sum + (s.count ?? 0), 0)} actualités</li>`,
+      ? html`<ul>${issues.map((issue) =>
+          raw(html`<li><a href="/lettres/${issue.slug}">${issue.title}</a> — ${issue.sections.reduce((sum, s) => sum + (s.count ?? 0), 0)} actualités</li>`),
         )}</ul>`
       : html`<p>Aucune lettre n'a encore été publiée.</p>`;
     res.type('html').send(renderPage({ title: "Les lettres d'information", body: body + html`<p><a href="/abonnement">S'abonner à la lettre</a></p>`, config }));

@@ -6,7 +6,7 @@ export type NewsletterStatus = (typeof NEWSLETTER_STATUSES)[number];
 
 const contentSchema = new Schema({ subject: String, html: String, text: String }, { _id: false });
 const figuresSchema = new Schema(
-  { status: String, total: Number, sent: Number, failed: Number, remaining: Number, bounced: Number, unsubscribed: Number },
+  { status: String, total: Number, sent: Number, failed: Number, remaining: Number, bounced: Number, unsubscribed: Number, uncertain: Number, skipped: Number },
   { _id: false },
 );
 
@@ -44,3 +44,11 @@ const newsletterSchema = new Schema(
 
 export type NewsletterRecord = InferSchemaType<typeof newsletterSchema> & { _id: mongoose.Types.ObjectId };
 export const Newsletter = mongoose.model('Newsletter', newsletterSchema, 'newsletters');
+
+/**
+ * Claims of one-time transitions (`send:<issue id>`). On FerretDB 1.24 a conditional
+ * findOneAndUpdate is not atomic under concurrency (two clicks both "won"); inserting a
+ * document with a unique `_id` is.
+ */
+const claimSchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+export const NewsletterClaim = mongoose.model('NewsletterClaim', claimSchema, 'newsletter_claims');

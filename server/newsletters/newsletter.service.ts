@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
+import { createMailing, mailingProgress, startMailing } from '../delivery/mailing.service.js';
 import { personalize, type MailContent } from '../delivery/personalize.js';
 import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
@@ -11,12 +12,14 @@ import { newsCategories } from '../news/news.service.js';
 import { renderEmail } from '../templates/render.js';
 import { User } from '../users/user.model.js';
 import type { Actor } from '../users/user.service.js';
-import { mailingApi, mailingFinished } from './newsletter.delivery.js';
-import { Newsletter, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
+import { Newsletter, NewsletterClaim, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
 import type { NewsletterFilter, NewsletterUpdateInput } from './newsletter.schemas.js';
 import { monthBounds, monthLabel, monthSlug, previousMonth } from './month.js';
 
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
+
+/** The Agenda job that sends a scheduled issue (defined in jobs/newsletter-send.job.ts). */
+export const NEWSLETTER_SEND_JOB = 'newsletter:send';
 export type CompileOutcome = 'created' | 'refreshed' | 'unchanged';
 
 export const emptyMonth = (month: string) =>
@@ -221,21 +224,27 @@ export async function sendNewsletter(ctx: AppContext, id: string, options: { at?
   if (issue.status !== 'approved') throw conflict(statusMessage(issue.status), 'status');
   if (options.at && options.at.getTime() > Date.now()) {
     const scheduled = await Newsletter.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { scheduledAt: options.at } }, { returnDocument: 'after' });
-    const { NEWSLETTER_SEND } = await import('../../jobs/newsletter-send.job.js');
-    await ctx.scheduler.agenda.schedule(options.at, NEWSLETTER_SEND, { newsletterId: id });
+    await ctx.scheduler.agenda.schedule(options.at, NEWSLETTER_SEND_JOB, { newsletterId: id });
     return scheduled;
   }
   return startNewsletterSending(ctx, id, actor);
 }
 
 /**
- * The one transition to `sending`, claimed atomically so two clicks or a job and a click
- * create one mailing. The compiled content goes to the sender, which personalises it.
+ * The one transition to `sending`, claimed by a unique insert so two clicks, or a job and a
+ * click, create one mailing. The compiled content goes to the sender, which personalises it.
  */
 export async function startNewsletterSending(ctx: AppContext, id: string, actor?: Actor) {
-  const api = await mailingApi();
+  const claim = `send:${id}`;
+  try {
+    await NewsletterClaim.create({ _id: claim, at: new Date() });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    return Newsletter.findById(id); // another click or the scheduled job is sending it
+  }
   const claimed = await Newsletter.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
   if (!claimed) {
+    await NewsletterClaim.deleteOne({ _id: claim });
     const issue = await getNewsletterRecord(id);
     if (issue.status === 'sending' || issue.status === 'sent') return Newsletter.findById(id);
     throw conflict(statusMessage(issue.status), 'status');
@@ -243,7 +252,7 @@ export async function startNewsletterSending(ctx: AppContext, id: string, actor?
   let mailingId: string;
   try {
     const list = await resolveList(claimed.list ?? 'lettre-mensuelle');
-    const mailing = await api.createMailing(
+    const mailing = await createMailing(
       {
         source: { kind: 'newsletter', id },
         list: String(list._id),
@@ -253,13 +262,14 @@ export async function startNewsletterSending(ctx: AppContext, id: string, actor?
       },
       actor,
     );
-    mailingId = String(mailing.id ?? mailing._id);
+    mailingId = String(mailing._id);
   } catch (error) {
     await Newsletter.updateOne({ _id: id, status: 'sending', mailing: null }, { $set: { status: 'approved', sendingAt: null } });
+    await NewsletterClaim.deleteOne({ _id: claim });
     throw error;
   }
   await Newsletter.updateOne({ _id: id }, { $set: { mailing: new Types.ObjectId(mailingId) } });
-  await api.startMailing(ctx as AppContext, mailingId);
+  await startMailing(ctx, mailingId);
   return Newsletter.findById(id);
 }
 
@@ -267,8 +277,8 @@ export async function startNewsletterSending(ctx: AppContext, id: string, actor?
 export async function getNewsletter(id: string) {
   const issue = await getNewsletterRecord(id);
   if (!issue.mailing || !['sending', 'sent'].includes(issue.status)) return issue;
-  const progress = await (await mailingApi()).mailingProgress(String(issue.mailing));
-  const done = issue.status === 'sending' && mailingFinished(progress);
+  const progress = await mailingProgress(String(issue.mailing));
+  const done = issue.status === 'sending' && progress.status === 'sent';
   return (await Newsletter.findOneAndUpdate(
     { _id: id },
     { $set: { figures: progress, ...(done ? { status: 'sent', sentAt: new Date() } : {}) } },
