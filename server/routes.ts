@@ -13,6 +13,7 @@ import { newsletterRoutes } from './newsletters/newsletter.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
 import { publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
 import { reportRoutes } from './reports/report.routes.js';
+import { dashboardRoutes } from './dashboard/dashboard.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
 import { contactRoutes } from './contacts/contact.routes.js';
 import { historyRoutes } from './history/history.routes.js';
@@ -50,6 +51,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/membership-reminders', reminderRoutes());
   api.use('/solicitations', solicitationRoutes());
   api.use('/reports', reportRoutes());
+  api.use('/dashboard', dashboardRoutes());
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }

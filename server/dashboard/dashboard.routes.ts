@@ -1,0 +1,20 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseBody } from '../lib/rest.js';
+import { parisYear } from '../reports/paris-time.js';
+import { allow, READ } from '../users/auth.middleware.js';
+import { monthlySubscriptionFlows } from './dashboard.service.js';
+
+const query = z.strictObject({
+  year: z.coerce.number('doit être une année').int('doit être une année').min(2000, 'année trop ancienne').max(2100, 'année trop lointaine').optional(),
+});
+
+/** `/api/dashboard`: the series the admin's dashboard charts and the activity report lack. */
+export function dashboardRoutes(): Router {
+  const router = Router();
+  router.get('/subscriptions', allow(READ), async (req, res) => {
+    const { year } = parseBody(query, req.query);
+    res.json(await monthlySubscriptionFlows(year ?? parisYear(new Date())));
+  });
+  return router;
+}

@@ -1,0 +1,27 @@
+import { List } from '../lists/list.model.js';
+import { parisParts, parisYearRange } from '../reports/paris-time.js';
+import { Subscription } from '../subscriptions/subscription.model.js';
+
+export type MonthlyFlow = { month: string; gained: number; lost: number };
+
+/**
+ * Subscribers gained and lost per Paris month of a year on one list, for the admin's chart.
+ * Dated as the activity report dates them (server/reports/report.service.ts): joined when
+ * confirmed (or consented, for staff and imports), left when unsubscribed or bounced. Counted
+ * in code: FerretDB has no date operators in pipelines.
+ */
+export async function monthlySubscriptionFlows(year: number, listCode = 'lettre-mensuelle') {
+  const list = await List.findOne({ code: listCode }, { code: 1, name: 1 }).lean();
+  const months: MonthlyFlow[] = Array.from({ length: 12 }, (_, i) => ({ month: `${year}-${String(i + 1).padStart(2, '0')}`, gained: 0, lost: 0 }));
+  if (!list) return { year, list: undefined, months };
+  const { start, end } = parisYearRange(year);
+  const inYear = (date: Date | undefined | null): date is Date => Boolean(date && date >= start && date < end);
+  const cursor = Subscription.find({ list: list._id }, { status: 1, consent: 1, unsubscribedAt: 1, updatedAt: 1 }).lean().cursor({ batchSize: 5000 });
+  for await (const s of cursor) {
+    const joined = s.consent?.confirmedAt ?? (s.status === 'pending' || s.status === 'rejected' ? undefined : s.consent?.at);
+    const left = s.unsubscribedAt ?? (s.status === 'unsubscribed' || s.status === 'bounced' ? s.updatedAt : undefined);
+    if (inYear(joined)) months[parisParts(joined).month - 1].gained++;
+    if (inYear(left)) months[parisParts(left).month - 1].lost++;
+  }
+  return { year, list: { code: list.code, name: list.name }, months };
+}
