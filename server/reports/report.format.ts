@@ -173,15 +173,14 @@ function solicitationsSection(report: ActivityReport): string[] {
 
 function membersSection(report: ActivityReport): string[] {
   const m = report.members;
-  const lines = ['## Vie associative', ''];
-  const composition = m.total ? ` — dont ${plural(m.legalPersons, 'personne morale', 'personnes morales')} et ${plural(m.naturalPersons, 'personne physique', 'personnes physiques')} —` : '';
-  let sentence = `En ${report.year}, Fabrique Territoires Santé s'appuie sur l'engagement de ${plural(m.total, 'membre adhérent·e', 'membres adhérent·es')}${composition}`;
+  const composition = m.total ? ` — dont ${plural(m.legalPersons, 'personne morale', 'personnes morales')} et ${plural(m.naturalPersons, 'personne physique', 'personnes physiques')}` : '';
+  const sentences = [`En ${report.year}, Fabrique Territoires Santé compte ${plural(m.total, 'membre adhérent·e', 'membres adhérent·es')}${composition}.`];
   if (m.localAuthorities) {
     const words = fractionWords(m.localAuthorityShare);
-    sentence += words ? `, dont ${words} (${pct(m.localAuthorityShare)}) de collectivités locales` : `, dont ${pct(m.localAuthorityShare)} de collectivités locales`;
+    sentences.push(words ? `${capitalize(words)} (${pct(m.localAuthorityShare)}) sont des collectivités locales.` : `${pct(m.localAuthorityShare)} sont des collectivités locales.`);
   }
-  lines.push(`${sentence.replace(/ —$/, '')}.`);
-  if (m.previousTotal) lines.push(`Ils et elles étaient ${number(m.previousTotal)} en ${report.year - 1}.`);
+  if (m.previousTotal) sentences.push(`Ils et elles étaient ${number(m.previousTotal)} en ${report.year - 1}.`);
+  const lines = ['## Vie associative', '', sentences.join(' ')];
   lines.push('', `Cotisations encaissées : ${euros(m.duesCollected)}${m.unpaid ? ` ; ${plural(m.unpaid, 'adhésion reste', 'adhésions restent')} à régler` : ''}.`);
   if (m.byKind.length) lines.push('', shareTable('Adhérent·es', 'Nombre', m.byKind));
   return lines;
