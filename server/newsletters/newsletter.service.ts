@@ -328,7 +328,7 @@ export async function runMonthlyNewsletter(ctx: Ctx, now = new Date(), month = p
         `Le brouillon de la lettre de ${monthLabel(month)} rassemble ${count} actualité${count > 1 ? 's' : ''}.`,
         "Relisez-le, ajoutez le mot de l'équipe, retirez ou réordonnez des actualités, puis approuvez-le pour l'envoyer.",
       ],
-      action: { url: `${ctx.config.publicUrl}/api/newsletters/${issue._id}/preview.html`, label: "Voir l'aperçu" },
+      action: { url: `${ctx.config.publicUrl}/admin/newsletters/${issue._id}/show`, label: 'Relire la lettre' },
     });
     return { month, outcome, issue };
   } catch (error) {

@@ -106,7 +106,7 @@ describe('monthly newsletter compilation', () => {
     expect(refreshed.items).to.have.length(issue.items.length);
     expect(refreshed.content!.html).to.include('La Fabrique était à Lyon.').and.to.include('Arrivée tardive');
     const notices = await smtp.waitFor(1, (m) => m.rcptTo.includes(staffEmail) && /octobre 2026/.test(m.parsed?.subject ?? ''));
-    expect(notices[0].parsed!.text).to.include('/api/newsletters/');
+    expect(notices[0].parsed!.text).to.include(`http://maillage.test/admin/newsletters/${issue._id}/show`);
   });
 
   it('never modifies an approved issue, even when the job runs again', async () => {
