@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { createNews } from '../../server/news/news.service.js';
 import { compileNewsletter, previewContent } from '../../server/newsletters/newsletter.service.js';
+import { describeViolations, seriousAxeViolations } from '../admin/browser.js';
 import { resetDatabase, testConfig } from '../helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -29,7 +30,7 @@ describe('newsletter rendering in headless Chromium', function () {
         summary: i === 1 ? `Un mot interminable ${'santé'.repeat(40)} ne doit pas élargir la page.` : 'Résumé de l’actualité, en deux ou trois phrases. '.repeat(3),
       });
     }
-    const config = testConfig();
+    const config = testConfig({ ORG_LOGO_URL: 'https://www.fabrique-territoires-sante.org/logo.png' });
     const { issue } = await compileNewsletter({ config }, '2026-10');
     html = previewContent(config, issue).html;
     profile = mkdtempSync(path.join(os.tmpdir(), 'maillage-chromium-'));
@@ -65,12 +66,22 @@ describe('newsletter rendering in headless Chromium', function () {
       lang: document.documentElement.lang,
       injected: (window as unknown as { injected?: boolean }).injected,
       text: document.body.innerText,
-      imagesWithoutAlt: [...document.images].filter((img) => !img.hasAttribute('alt')).length,
+      images: document.images.length,
+      imagesWithoutAlt: [...document.images].filter((img) => !img.getAttribute('alt')).length,
     }));
+    expect(state.images).to.be.greaterThan(0); // the configured logo
     expect(state.lang).to.equal('fr');
     expect(state.injected).to.equal(undefined);
     expect(state.text).to.include('<script>window.injected = true</script> {{organisation.name}}');
     expect(state.imagesWithoutAlt).to.equal(0);
+    await page.close();
+  });
+
+  it('has no serious or critical WCAG 2.1 AA violation (axe-core), contrast included', async () => {
+    const page = await context.newPage();
+    await page.setContent(html, { waitUntil: 'load' });
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
     await page.close();
   });
 });
