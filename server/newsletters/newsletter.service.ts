@@ -8,6 +8,7 @@ import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../lib
 import type { ListQuery } from '../lib/rest.js';
 import { resolveList } from '../lists/list.service.js';
 import { News } from '../news/news.model.js';
+import { Segment } from '../segments/segment.model.js';
 import { newsCategories } from '../news/news.service.js';
 import { renderEmail } from '../templates/render.js';
 import { User } from '../users/user.model.js';
@@ -135,6 +136,7 @@ export async function updateNewsletter(ctx: Pick<AppContext, 'config'>, id: stri
     ({ items, excluded } = mergeItems(monthIds, items, excluded));
   }
   if (input.list) await resolveList(input.list);
+  if (input.segment && !(await Segment.exists({ _id: input.segment }))) throw badRequest('Segment inconnu.', 'segment');
   const editorial = input.editorial ?? issue.editorial;
   const compiled = await compileContent(ctx.config, { month: issue.month, editorial, items });
   const updated = await Newsletter.findOneAndUpdate(

@@ -5,6 +5,7 @@ import { createContact } from '../../server/contacts/contact.service.js';
 import { List } from '../../server/lists/list.model.js';
 import { createNews } from '../../server/news/news.service.js';
 import { Newsletter } from '../../server/newsletters/newsletter.model.js';
+import { createSegment } from '../../server/segments/segment.service.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
 import { createSubscription } from '../../server/subscriptions/subscription.service.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../delivery/smtp-receiver.js';
@@ -136,5 +137,25 @@ describe('sending a newsletter to the monthly list', () => {
     const sent = await smtp.waitFor(2, (m) => m.parsed?.subject === "Lettre d'information — novembre 2026");
     expect(sent.map((m) => m.rcptTo[0]).sort()).to.deep.equal(['aicha.benali@lecteurs.test', 'chloe.payet@lecteurs.test']);
     expect((await Newsletter.findById(november.id).lean())!.status).to.be.oneOf(['sending', 'sent']);
+  });
+
+  it('narrows the audience to a segment of the list', async () => {
+    await createNews({ title: 'Offre de décembre', category: 'offres-emploi', publishedAt: new Date('2026-12-10T10:00:00Z') });
+    const december = (await staff.post('/api/newsletters/compile', { month: '2026-12' })).body;
+    const unknown = await staff.put(`/api/newsletters/${december.id}`, { segment: '64b000000000000000000099' });
+    expect(unknown.status).to.equal(400);
+    expect(unknown.body.error.field).to.equal('segment');
+    const segment = await createSegment({ name: 'Lecteurs de La Réunion', filter: { q: 'payet' } });
+    expect((await staff.put(`/api/newsletters/${december.id}`, { segment: String(segment._id) })).status).to.equal(200);
+    await staff.post(`/api/newsletters/${december.id}/approve`);
+    expect((await staff.post(`/api/newsletters/${december.id}/send`)).status).to.equal(202);
+    const sent = await smtp.waitFor(1, (m) => m.parsed?.subject === "Lettre d'information — décembre 2026");
+    const final = await until(
+      async () => (await staff.get(`/api/newsletters/${december.id}`)).body,
+      (body) => body.status === 'sent',
+    );
+    expect(final.figures).to.include({ total: 1, sent: 1 });
+    expect(smtp.mails.filter((m) => m.parsed?.subject === "Lettre d'information — décembre 2026").map((m) => m.rcptTo[0])).to.deep.equal(['chloe.payet@lecteurs.test']);
+    expect(sent).to.have.length(1);
   });
 });
