@@ -14,6 +14,7 @@ import type { Actor } from '../users/user.service.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { contactQuery } from './contact.filter.js';
+import { noteContactsChanged, queryContactIndex } from './contact.index.js';
 import { Contact } from './contact.model.js';
 import type { ContactCreateInput, ContactFilter, ContactUpdateInput } from './contact.schemas.js';
 
@@ -136,6 +137,7 @@ export async function createContact(input: ContactCreateInput, actor?: Actor) {
   await assertAddressesFree([email, ...emails]);
   const fields = await deriveContactFields({ ...input, email, emails });
   const contact = await Contact.create({ ...fields, createdBy: actor?.id, updatedBy: actor?.id });
+  await noteContactsChanged([contact._id]);
   await recordHistory({ resource: 'contacts', record: contact._id, action: 'create', actor, changes: diffFields({}, contact.toObject(), HISTORY_FIELDS) });
   return contact;
 }
@@ -167,6 +169,7 @@ export async function updateContact(id: string, input: ContactUpdateInput, actor
   contact.set({ ...changes, updatedBy: actor?.id });
   contact.set(await deriveContactFields(contact.toObject()));
   await contact.save();
+  await noteContactsChanged([contact._id]);
   const diff = diffFields(before, contact.toObject(), HISTORY_FIELDS);
   if (diff.length) await recordHistory({ resource: 'contacts', record: contact._id, action: 'update', actor, changes: diff });
   return contact;
@@ -175,21 +178,21 @@ export async function updateContact(id: string, input: ContactUpdateInput, actor
 export async function deleteContact(id: string, actor?: Actor) {
   const contact = await getContact(id);
   await contact.deleteOne();
+  await noteContactsChanged([contact._id]);
   await recordHistory({ resource: 'contacts', record: contact._id, action: 'delete', actor, changes: diffFields(contact.toObject(), {}, HISTORY_FIELDS) });
   return contact;
 }
 
 export const CONTACT_SORTABLE = ['sortName', 'lastName', 'firstName', 'email', 'createdAt', 'updatedAt', 'id'] as const;
 
+/** A page of contacts: filtered and sorted on the in-memory index, then read by id. */
 export async function listContacts(query: ListQuery<ContactFilter>) {
   const where = await contactQuery(query.filter);
-  // "lastName" sorts like the folded name, which has an index
+  // "lastName" sorts like the folded "lastname firstname"
   const field = ['lastName', 'name'].includes(query.sort.field) ? 'sortName' : query.sort.field;
-  const [items, total] = await Promise.all([
-    Contact.find(where).sort({ [field]: query.sort.order, _id: 1 }).skip(query.skip).limit(query.limit).lean(),
-    Contact.countDocuments(where),
-  ]);
-  return { items: items.map(withId), total };
+  const { ids, total } = await queryContactIndex(where, { sort: { field, order: query.sort.order }, skip: query.skip, limit: query.limit });
+  const items = await Promise.all(ids.map((id) => Contact.findById(id).lean()));
+  return { items: items.filter((c) => c !== null).map(withId), total };
 }
 
 /** Re-derives the contacts of an organisation after it was renamed, retyped or deleted. */
@@ -201,6 +204,7 @@ export async function refreshContactsOfOrganisation(organisationId: Types.Object
     contact.set(await deriveContactFields(contact.toObject()));
     await contact.save();
   }
+  await noteContactsChanged(contacts.map((c) => c._id));
 }
 
 export async function contactHistory(id: string) {
@@ -279,6 +283,7 @@ export async function mergeContacts(targetId: string, sourceId: string, actor?: 
   target.set(await deriveContactFields(target.toObject()));
   await target.save();
   await source.deleteOne();
+  await noteContactsChanged([target._id, source._id]);
   await repointReferences(source._id, target._id);
   await moveHistory('contacts', source._id, target._id);
   await recordHistory({
@@ -383,6 +388,7 @@ export async function eraseContact(id: string, actor?: Actor) {
   contact.set(await deriveContactFields(contact.toObject()));
   contact.set({ searchText: '', searchTokens: [], sortName: '' });
   await contact.save();
+  await noteContactsChanged([contact._id]);
   await collection('subscriptions').updateMany(
     { contact: contact._id, status: { $in: ['pending', 'subscribed'] } },
     { $set: { status: 'unsubscribed', unsubscribedAt: new Date(), unsubscribeSource: 'staff' } },

@@ -1,5 +1,5 @@
 import { contactQuery } from '../contacts/contact.filter.js';
-import { Contact } from '../contacts/contact.model.js';
+import { countContactIndex } from '../contacts/contact.index.js';
 import type { ContactFilter } from '../contacts/contact.schemas.js';
 import { badRequest, notFound } from '../lib/errors.js';
 import { escapeRegExp } from '../lib/normalize.js';
@@ -21,7 +21,7 @@ export async function segmentContactQuery(segmentId: string): Promise<Record<str
 }
 
 export async function countSegment(segmentId: string): Promise<number> {
-  return Contact.countDocuments(await segmentContactQuery(segmentId));
+  return countContactIndex(await segmentContactQuery(segmentId));
 }
 
 export async function listSegments(query: ListQuery<{ q?: string; id?: string[] }>) {

@@ -1,0 +1,261 @@
+/**
+ * bench/contacts: 100,000 generated contacts (French names, real communes weighted by
+ * population, themes, functions, organisations) in a fresh embedded database (FerretDB over
+ * SQLite), served by the real app in a child process. Prints median and p95 latency over 50
+ * runs of: a segment's live count, the first page of a filtered list sorted by name, an
+ * accent-insensitive search; and the server's peak RSS.
+ *
+ *   npx tsx bench/contacts/run.ts [--contacts 100000] [--runs 50]
+ *   (MONGODB_URI=... to use an existing server instead of a fresh FerretDB)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Types } from 'mongoose';
+import { loadReferenceData } from '../../fixtures/index.js';
+import { Contact } from '../../server/contacts/contact.model.js';
+import { deriveContactFields } from '../../server/contacts/contact.service.js';
+import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
+import { findFreePort, startFerretdb } from '../../server/lib/ferretdb.js';
+import { Organisation } from '../../server/organisations/organisation.model.js';
+import { Segment } from '../../server/segments/segment.model.js';
+import { loadGeography } from '../../server/territories/territory.data.js';
+import { territoryScope } from '../../server/territories/territory.service.js';
+import { Theme } from '../../server/themes/theme.model.js';
+import { openSession, SESSION_COOKIE } from '../../server/users/auth.service.js';
+import { createUser } from '../../server/users/user.service.js';
+import { Vocabulary } from '../../server/vocabularies/vocabulary.model.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CONTACTS = arg('contacts', 100_000);
+const RUNS = arg('runs', 50);
+const ORGANISATIONS = Math.max(50, Math.round(CONTACTS / 50));
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const FIRST = `Hélène Marie Nathalie Isabelle Sylvie Catherine Sophie Christine Valérie Sandrine Céline Julie Camille Léa Chloé Manon Inès
+Aïcha Fatou Samia Nadia Élodie Émilie Zoé Anaïs Laure Claire Anne Lucie Agnès Jean Pierre Michel Philippe Nicolas François Thomas Julien
+Antoine Hugo Lucas Karim Mehdi Rachid Yannick Olivier Benoît Guillaume Jérôme Stéphane Sébastien Frédéric Noël Loïc Mathieu Rémi Théo`.split(/\s+/);
+const LAST = `Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefèbvre Lefèvre Michel Garcia David Bertrand
+Roux Vincent Fournier Morel Girard André Mercier Dupont Lambert Bonnet François Martinez Legrand Garnier Faure Rousseau Blanc Guérin
+Muller Henry Roussel Nicolas Perrin Morin Mathieu Clément Gauthier Dumont Lopez Fontaine Chevalier Robin Masson Sánchez Gérard Nguyen
+Boyer Denis Lemaire Duval Joly Gautier Roger Roche Roy Noël Meyer Lucas Meunier Jean Pérez Marchand Dufour Blanchard Barbier Brun
+Dumas Brunet Schmitt Leroux Colin Fernandez Benali Haddad Cherif Bouzid Diallo Traoré Hoarau Payet Amrani Belkacem Nguyễn Çelik`.split(/\s+/);
+
+/** A deterministic pseudo-random generator (mulberry32): the same base every run. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rnd = random(20261122);
+const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)];
+const some = <T>(items: readonly T[], max: number) => [...new Set(Array.from({ length: 1 + Math.floor(rnd() * max) }, () => pick(items)))];
+const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
+/** Communes drawn in proportion to their population (cumulative weights, binary search). */
+function communeSampler() {
+  const communes = loadGeography().all.filter((t) => t.kind === 'commune' && (t.population ?? 0) > 0);
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (const c of communes) cumulative.push((sum += c.population!));
+  return () => {
+    const x = rnd() * sum;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return communes[lo];
+  };
+}
+
+async function generate(): Promise<void> {
+  const commune = communeSampler();
+  const themes = (await Theme.find({}, { _id: 1 }).lean()).map((t) => t._id);
+  const vocab = async (kind: string): Promise<string[]> => (await Vocabulary.find({ kind: kind as never }, { code: 1 }).lean()).map((v) => v.code);
+  const [functions, dispositifs, organisationTypes] = [await vocab('functions'), await vocab('dispositifs'), await vocab('organisationTypes')];
+
+  const organisations = Array.from({ length: ORGANISATIONS }, (_, i) => {
+    const place = commune();
+    const type = pick(organisationTypes);
+    const name = `${type === 'commune' ? 'Ville de' : type === 'association-locale' ? 'Association santé de' : 'Structure'} ${place.name} ${i}`;
+    return { _id: new Types.ObjectId(), name, type, territory: place.id, territoryScope: territoryScope([place.id]), searchText: slug(name).replace(/-/g, ' ') };
+  });
+  await Organisation.collection.insertMany(organisations as never[]);
+
+  const started = Date.now();
+  for (let offset = 0; offset < CONTACTS; offset += 1000) {
+    const batch = [];
+    for (let i = offset; i < Math.min(CONTACTS, offset + 1000); i++) {
+      const [firstName, lastName] = [pick(FIRST), pick(LAST)];
+      const place = commune();
+      const mine = some(organisations, 2);
+      const contact = await deriveContactFields(
+        {
+          firstName,
+          lastName,
+          email: `${slug(firstName)}.${slug(lastName)}.${i}@exemple-${i % 97}.fr`,
+          emails: [] as string[],
+          phones: [] as string[],
+          function: pick(functions),
+          organisations: mine.map((o) => o._id),
+          dispositifs: rnd() < 0.4 ? some(dispositifs, 2) : [],
+          themes: some(themes, 3),
+          territories: rnd() < 0.1 ? [place.id, 'qualite-qpv'] : [place.id],
+          notes: '',
+          source: 'bench',
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        },
+        mine,
+      );
+      batch.push(contact);
+    }
+    await Contact.collection.insertMany(batch, { ordered: false });
+    if ((offset / 1000) % 20 === 19) console.log(`  ${offset + 1000} contacts inserted (${Math.round((Date.now() - started) / 1000)} s)`);
+  }
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      await fetch(`${url}/api/health`); // 503 is fine: no scheduler runs in this process (JOBS=off)
+      return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('server did not start');
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function measure(label: string, url: string, cookie: string, check: (body: unknown, headers: Headers) => string) {
+  const times: number[] = [];
+  let detail = '';
+  for (let run = 0; run < RUNS + 3; run++) {
+    const t = performance.now();
+    const response = await fetch(url, { headers: { cookie } });
+    const body = await response.json();
+    const elapsed = performance.now() - t;
+    if (!response.ok) throw new Error(`${label}: ${response.status} ${JSON.stringify(body)}`);
+    if (run >= 3) times.push(elapsed); // 3 warm-up runs
+    detail = check(body, response.headers);
+  }
+  times.sort((a, b) => a - b);
+  return { label, median: percentile(times, 50), p95: percentile(times, 95), detail };
+}
+
+function peakRssMiB(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return hwm ? Math.round(Number(hwm[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** FerretDB runs under a guard shell: its pid is the shell's child. */
+function childPid(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    return children.find((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('ferretdb'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'maillage-bench-contacts-'));
+  const ferretdb = process.env.MONGODB_URI ? undefined : await startFerretdb({ storage: { kind: 'sqlite', dir: path.join(dir, 'db') }, database: 'bench' });
+  const uri = process.env.MONGODB_URI ?? ferretdb!.uri;
+  let server: ReturnType<typeof spawn> | undefined;
+  try {
+    await connectDatabase(uri);
+    await loadReferenceData();
+    console.log(`Generating ${CONTACTS} contacts and ${ORGANISATIONS} organisations…`);
+    const t = Date.now();
+    await generate();
+    console.log(`Generated in ${Math.round((Date.now() - t) / 1000)} s.`);
+
+    const themes = new Map((await Theme.find({}, { code: 1 }).lean()).map((th) => [th.code, String(th._id)]));
+    const segment = await Segment.create({
+      name: 'Bench: santé mentale ou cadre de vie, Auvergne-Rhône-Alpes, coordinations',
+      filter: { themes: [themes.get('sante-mentale'), themes.get('cadre-vie')], territories: ['region-84'], functions: ['coordo-asv', 'coordo-cls', 'coordo-clsm'] },
+    });
+    await createUser({ email: 'bench@maillage.test', name: 'Bench', role: 'staff', password: 'bench password 2026' });
+    const session = await openSession('bench@maillage.test', 'bench password 2026');
+    const cookie = `${SESSION_COOKIE}=${session!.token}`;
+
+    const port = await findFreePort();
+    server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        MONGODB_URI: uri,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        JOBS: 'off',
+        DEMO_DATA: 'off',
+        LOG_LEVEL: 'fatal',
+        DATA_DIR: dir,
+        SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(url);
+
+    const filter = (f: unknown) => encodeURIComponent(JSON.stringify(f));
+    const total = (headers: Headers) => headers.get('content-range')?.split('/')[1] ?? '?';
+    const results = [
+      await measure('segment count', `${url}/api/segments/${segment._id}/count`, cookie, (body) => `${(body as { count: number }).count} contacts`),
+      await measure(
+        'filtered list, 1st page by name',
+        `${url}/api/contacts?filter=${filter({ territories: ['departement-69'], themes: [themes.get('sante-mentale')] })}&sort=${filter(['sortName', 'ASC'])}&range=[0,24]`,
+        cookie,
+        (_body, headers) => `${total(headers)} matching`,
+      ),
+      await measure(
+        'search "helene" (accents)',
+        `${url}/api/contacts?filter=${filter({ q: 'helene' })}&sort=${filter(['sortName', 'ASC'])}&range=[0,24]`,
+        cookie,
+        (body, headers) => `${total(headers)} matching, first: ${(body as { firstName: string }[])[0]?.firstName}`,
+      ),
+      await measure(
+        'search "lefevre saint" (2 words)',
+        `${url}/api/contacts?filter=${filter({ q: 'lefevre saint' })}&sort=${filter(['sortName', 'ASC'])}&range=[0,24]`,
+        cookie,
+        (_body, headers) => `${total(headers)} matching`,
+      ),
+    ];
+    console.log(`\n${CONTACTS} contacts, ${RUNS} runs each (after 3 warm-up runs), over HTTP:`);
+    console.log('| query | median (ms) | p95 (ms) | result |');
+    console.log('|---|---|---|---|');
+    for (const r of results) console.log(`| ${r.label} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.detail} |`);
+    console.log(`\nServer peak RSS: ${peakRssMiB(server.pid)} MiB; FerretDB peak RSS: ${peakRssMiB(childPid(ferretdb?.process.pid)) ?? 'n/a'} MiB`);
+    const missed = results.filter((r) => r.p95 >= 150);
+    console.log(missed.length ? `Target p95 < 150 ms MISSED for: ${missed.map((r) => r.label).join(', ')}` : 'Target p95 < 150 ms met for every query.');
+  } finally {
+    server?.kill('SIGTERM');
+    await disconnectDatabase();
+    await ferretdb?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

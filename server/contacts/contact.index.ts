@@ -1,0 +1,283 @@
+import mongoose, { Types } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { Contact } from './contact.model.js';
+
+/**
+ * An in-memory index of the contacts' filter and sort fields, kept by every process that
+ * lists or counts contacts.
+ *
+ * Why: FerretDB 1.x over SQLite pushes nothing down but a lone `_id` equality; any other
+ * filter decodes every document (about 20 s for 100,000 contacts on this machine), and its
+ * indexes only enforce uniqueness. So filters and sorts run here, on the Mongo filter built
+ * by `contactQuery` (one rule, two evaluators), and a page is read back by `_id`.
+ *
+ * Coherence between processes: every contact write appends a numbered entry to
+ * `contact_index_log` (`noteContactsChanged`); before answering, a process reads the entries
+ * after the last one it applied (point lookups by `_id`) and re-reads those contacts. A
+ * missing or different `epoch` (emptied database) triggers a full reload.
+ */
+type Entry = {
+  id: string;
+  sortName: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  createdAt: number;
+  updatedAt: number;
+  erasedAt: Date | null;
+  searchTokens: string[];
+  themes: string[];
+  territoryScope: string[];
+  organisationTypes: string[];
+  organisations: string[];
+  function: string | null;
+  dispositifs: string[];
+};
+
+const PROJECTION = {
+  sortName: 1,
+  email: 1,
+  firstName: 1,
+  lastName: 1,
+  createdAt: 1,
+  updatedAt: 1,
+  erasedAt: 1,
+  searchTokens: 1,
+  themes: 1,
+  territoryScope: 1,
+  organisationTypes: 1,
+  organisations: 1,
+  function: 1,
+  dispositifs: 1,
+};
+
+// Many contacts share the same territory, theme and code strings: keep one copy of each.
+const interned = new Map<string, string>();
+const intern = (value: unknown) => {
+  const s = String(value);
+  let kept = interned.get(s);
+  if (kept === undefined) interned.set(s, (kept = s));
+  return kept;
+};
+
+function toEntry(doc: Record<string, any>): Entry {
+  return {
+    id: String(doc._id),
+    sortName: doc.sortName ?? '',
+    email: doc.email ?? '',
+    firstName: doc.firstName ?? '',
+    lastName: doc.lastName ?? '',
+    createdAt: doc.createdAt ? new Date(doc.createdAt).getTime() : 0,
+    updatedAt: doc.updatedAt ? new Date(doc.updatedAt).getTime() : 0,
+    erasedAt: doc.erasedAt ?? null,
+    searchTokens: doc.searchTokens ?? [],
+    themes: (doc.themes ?? []).map(intern),
+    territoryScope: (doc.territoryScope ?? []).map(intern),
+    organisationTypes: (doc.organisationTypes ?? []).map(intern),
+    organisations: (doc.organisations ?? []).map(intern),
+    function: doc.function ? intern(doc.function) : null,
+    dispositifs: (doc.dispositifs ?? []).map(intern),
+  };
+}
+
+type Index = { epoch: string; revision: number; loadedAt: number; entries: Map<string, Entry>; sorted: Map<string, Entry[]> };
+let index: Index | undefined;
+let syncing: Promise<Index> | undefined;
+let reloading: Promise<void> | undefined;
+
+/** A safety net for writes that bypassed `noteContactsChanged`: reload in the background now and then. */
+const RELOAD_EVERY_MS = 10 * 60_000;
+
+const state = () => mongoose.connection.db!.collection<{ _id: string; epoch: string; hint: number }>('contact_index_state');
+const log = () => mongoose.connection.db!.collection<{ _id: string; ids: string[]; at: Date }>('contact_index_log');
+
+async function readState(): Promise<{ epoch: string; hint: number }> {
+  const found = await state().findOne({ _id: 'state' });
+  if (found) return found;
+  try {
+    await state().insertOne({ _id: 'state', epoch: randomUUID(), hint: 0 });
+  } catch {
+    /* another process created it first */
+  }
+  return (await state().findOne({ _id: 'state' }))!;
+}
+
+/**
+ * Tells every process that these contacts changed (created, updated, deleted). Call it after
+ * any write to `contacts` made outside contact.service.ts (imports write in batches).
+ */
+export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | string>): Promise<void> {
+  if (!ids.length) return;
+  const { epoch, hint } = await readState();
+  // The entry's unique _id is the claim: on a clash another writer took that number, try the next.
+  for (let revision = hint + 1; ; revision++) {
+    try {
+      await log().insertOne({ _id: `${epoch}:${revision}`, ids: ids.map(String), at: new Date() });
+      await state().updateOne({ _id: 'state' }, { $max: { hint: revision } });
+      return;
+    } catch (error) {
+      if (!String((error as Error).message).match(/duplicate|E11000|UNIQUE/i)) throw error;
+    }
+  }
+}
+
+async function fullLoad(epoch: string, hint: number): Promise<Index> {
+  const entries = new Map<string, Entry>();
+  const cursor = Contact.find({}, PROJECTION).lean().cursor({ batchSize: 2000 });
+  for await (const doc of cursor) entries.set(String(doc._id), toEntry(doc));
+  return { epoch, revision: hint, loadedAt: Date.now(), entries, sorted: new Map() };
+}
+
+async function catchUp(current: Index): Promise<Index> {
+  const changed = new Set<string>();
+  for (;;) {
+    const entry = await log().findOne({ _id: `${current.epoch}:${current.revision + 1}` });
+    if (!entry) break;
+    for (const id of entry.ids) changed.add(id);
+    current.revision++;
+  }
+  if (!changed.size) return current;
+  const docs = await Promise.all([...changed].map((id) => Contact.findById(id, PROJECTION).lean()));
+  [...changed].forEach((id, i) => {
+    const doc = docs[i];
+    if (doc) current.entries.set(id, toEntry(doc));
+    else current.entries.delete(id);
+  });
+  current.sorted.clear();
+  return current;
+}
+
+async function sync(): Promise<Index> {
+  const { epoch, hint } = await readState();
+  if (!index || index.epoch !== epoch) index = await fullLoad(epoch, hint);
+  else if (Date.now() - index.loadedAt > RELOAD_EVERY_MS && !reloading) {
+    index.loadedAt = Date.now();
+    reloading = fullLoad(epoch, hint)
+      .then((fresh) => {
+        if (index?.epoch === fresh.epoch) index = { ...fresh, revision: Math.min(fresh.revision, index.revision) };
+      })
+      .catch(() => undefined)
+      .finally(() => (reloading = undefined));
+  }
+  return catchUp(index);
+}
+
+/** The up-to-date index (one sync at a time; concurrent callers share it). */
+export async function contactIndex(): Promise<Index> {
+  syncing ??= sync().finally(() => (syncing = undefined));
+  return syncing;
+}
+
+/** Loads the index ahead of the first request (the first full load takes seconds at 100,000 contacts). */
+export function warmContactIndex(): void {
+  contactIndex().catch(() => undefined);
+}
+
+// ---- evaluating the Mongo filter of contactQuery ------------------------------------------
+
+type Where = Record<string, unknown>;
+
+function valueOf(entry: Entry, field: string): unknown {
+  if (field === '_id') return entry.id;
+  if (!(field in entry)) throw new Error(`contact index: unknown field ${field}`);
+  return entry[field as keyof Entry];
+}
+
+// A filter is evaluated against every contact: convert its $in lists and regexes once.
+const inSets = new WeakMap<unknown[], Set<string>>();
+const regexes = new Map<string, RegExp>();
+function inSet(values: unknown[]): Set<string> {
+  let set = inSets.get(values);
+  if (!set) inSets.set(values, (set = new Set(values.map(String))));
+  return set;
+}
+function regex(pattern: unknown): RegExp {
+  if (pattern instanceof RegExp) return pattern;
+  let re = regexes.get(String(pattern));
+  if (!re) {
+    if (regexes.size > 1000) regexes.clear();
+    regexes.set(String(pattern), (re = new RegExp(String(pattern))));
+  }
+  return re;
+}
+
+function fieldMatches(value: unknown, condition: unknown): boolean {
+  const values = Array.isArray(value) ? value : [value];
+  if (condition === null) return value === null || value === undefined;
+  if (condition instanceof Types.ObjectId || typeof condition !== 'object') return values.some((v) => String(v) === String(condition));
+  const ops = condition as Record<string, unknown>;
+  return Object.entries(ops).every(([op, arg]) => {
+    switch (op) {
+      case '$in': {
+        const wanted = inSet(arg as unknown[]);
+        return values.some((v) => wanted.has(String(v)));
+      }
+      case '$regex': {
+        const re = regex(arg);
+        return values.some((v) => typeof v === 'string' && re.test(v));
+      }
+      case '$ne':
+        return !fieldMatches(value, arg);
+      default:
+        throw new Error(`contact index: unsupported operator ${op}`);
+    }
+  });
+}
+
+/** Whether an indexed contact matches a Mongo filter (the operators contactQuery emits). */
+export function matchesWhere(entry: Entry, where: Where): boolean {
+  return Object.entries(where).every(([key, condition]) => {
+    switch (key) {
+      case '$and':
+        return (condition as Where[]).every((w) => matchesWhere(entry, w));
+      case '$or':
+        return (condition as Where[]).some((w) => matchesWhere(entry, w));
+      case '$nor':
+        return !(condition as Where[]).some((w) => matchesWhere(entry, w));
+      default:
+        return fieldMatches(valueOf(entry, key), condition);
+    }
+  });
+}
+
+const SORT_FIELDS = ['sortName', 'email', 'firstName', 'lastName', 'createdAt', 'updatedAt', '_id'] as const;
+
+function sortedBy(current: Index, field: string): Entry[] {
+  let sorted = current.sorted.get(field);
+  if (!sorted) {
+    const key = (e: Entry) => (field === '_id' ? e.id : (e[field as keyof Entry] as string | number));
+    sorted = [...current.entries.values()].sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+    current.sorted.set(field, sorted);
+  }
+  return sorted;
+}
+
+/** The ids of one page of matching contacts, in order, and the total. */
+export async function queryContactIndex(
+  where: Where,
+  options: { sort: { field: string; order: 1 | -1 }; skip: number; limit: number },
+): Promise<{ ids: string[]; total: number }> {
+  const current = await contactIndex();
+  if (!SORT_FIELDS.includes(options.sort.field as (typeof SORT_FIELDS)[number])) throw new Error(`contact index: cannot sort on ${options.sort.field}`);
+  const sorted = sortedBy(current, options.sort.field);
+  const ids: string[] = [];
+  let total = 0;
+  const from = options.sort.order === 1 ? 0 : sorted.length - 1;
+  const step = options.sort.order;
+  for (let i = from; i >= 0 && i < sorted.length; i += step) {
+    if (!matchesWhere(sorted[i], where)) continue;
+    if (total >= options.skip && ids.length < options.limit) ids.push(sorted[i].id);
+    total++;
+  }
+  return { ids, total };
+}
+
+export async function countContactIndex(where: Where): Promise<number> {
+  const current = await contactIndex();
+  let total = 0;
+  for (const entry of current.entries.values()) if (matchesWhere(entry, where)) total++;
+  return total;
+}

@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { contactQuery } from '../../server/contacts/contact.filter.js';
+import { noteContactsChanged, queryContactIndex } from '../../server/contacts/contact.index.js';
+import { Contact } from '../../server/contacts/contact.model.js';
+import type { ContactFilter } from '../../server/contacts/contact.schemas.js';
+import { deriveContactFields } from '../../server/contacts/contact.service.js';
+import { clientAs, Client, listPath, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { postContact, postOrganisation, themeIds } from './fixtures.js';
+
+describe('the in-memory contact index', () => {
+  let server: TestServer;
+  let staff: Client;
+  let themes: Record<string, string>;
+  before(async () => {
+    await resetDatabase();
+    server = await startTestServer();
+    staff = (await clientAs(server, 'staff')).client;
+    themes = await themeIds();
+    const org = await postOrganisation(staff, { name: 'Métropole de Lyon', type: 'epci', territory: 'epci-200046977' });
+    const people: Array<[string, string, string[], string[], string[]]> = [
+      ['Hélène', 'Abadie', ['commune-69123'], ['sante-mentale'], [org.id]],
+      ['Éric', 'Bézier', ['commune-93066', 'qualite-qpv'], ['habitat'], []],
+      ['Inès', 'Çelik', ['departement-59'], ['cadre-vie', 'alimentation'], [org.id]],
+      ['Noël', 'Dupré', ['region-84'], [], []],
+      ['Zoé', 'Étienne', [], ['precarite'], []],
+    ];
+    for (const [firstName, lastName, territories, codes, organisations] of people) {
+      await postContact(staff, { firstName, lastName, email: `${lastName.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}@exemple.fr`, territories, themes: codes.map((c) => themes[c]), organisations });
+    }
+  });
+  after(() => server.close());
+
+  it('answers every filter exactly like the database does', async () => {
+    const filters: ContactFilter[] = [
+      {},
+      { q: 'hel' },
+      { q: 'ETIENNE' },
+      { q: 'metropole lyon' },
+      { territories: ['region-84'] },
+      { territories: ['qualite-qpv', 'departement-59'] },
+      { themes: [themes['cadre-vie']] },
+      { themes: [themes['cadre-vie'], themes.alimentation], themesMode: 'all' },
+      { organisationTypes: ['epci'], territories: ['region-84'] },
+      { membership: ['non-membre'] },
+    ];
+    for (const filter of filters) {
+      const where = await contactQuery(filter);
+      const fromDb = (await Contact.find(where, { _id: 1 }).sort({ sortName: 1 }).lean()).map((c) => String(c._id));
+      const fromIndex = await queryContactIndex(where, { sort: { field: 'sortName', order: 1 }, skip: 0, limit: 100 });
+      expect(fromIndex.ids, JSON.stringify(filter)).to.deep.equal(fromDb);
+      expect(fromIndex.total).to.equal(fromDb.length);
+    }
+  });
+
+  it('sees contacts written in a batch by another part of the app once they are noted', async () => {
+    const _id = new Types.ObjectId();
+    const doc = await deriveContactFields({ _id, email: 'lot@exemple.fr', firstName: 'Gaëlle', lastName: 'Lot', emails: [], territories: ['commune-93066'], organisations: [] });
+    await Contact.collection.insertOne({ ...doc, themes: [], phones: [], dispositifs: [], createdAt: new Date(), updatedAt: new Date() });
+    await noteContactsChanged([_id]);
+    const found = await staff.get(listPath('contacts', { filter: { q: 'gaelle', territories: ['departement-93'] } }));
+    expect(found.body.map((c: { id: string }) => c.id)).to.deep.equal([String(_id)]);
+    await Contact.collection.deleteOne({ _id });
+    await noteContactsChanged([_id]);
+    expect((await staff.get(listPath('contacts', { filter: { q: 'gaelle' } }))).body).to.deep.equal([]);
+  });
+
+  it('pages and sorts descending with the right Content-Range', async () => {
+    const reply = await staff.get(listPath('contacts', { sort: ['lastName', 'DESC'], range: [1, 2] }));
+    expect(reply.headers.get('content-range')).to.equal('contacts 1-2/5');
+    expect(reply.body.map((c: { lastName: string }) => c.lastName)).to.deep.equal(['Dupré', 'Çelik']);
+  });
+});
