@@ -2,6 +2,7 @@ import type { Agenda } from 'agenda';
 import mongoose from 'mongoose';
 import type { AppContext } from '../server/context.js';
 import type { Config } from '../server/lib/config.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 import { rotateBackup } from '../server/ops/backup.service.js';
 
 /** The daily archive in BACKUP_DIR, keeping the BACKUP_KEEP newest (see docs/production.md). */
@@ -23,5 +24,5 @@ export async function scheduleBackup(agenda: Agenda, config: Config): Promise<vo
     await agenda.cancel({ name: BACKUP });
     return;
   }
-  await agenda.every(config.backup.cron, BACKUP, undefined, { timezone: 'Europe/Paris', skipImmediate: true });
+  await scheduleRecurring(agenda, config.backup.cron, BACKUP, { timezone: 'Europe/Paris', skipImmediate: true });
 }

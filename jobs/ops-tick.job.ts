@@ -2,6 +2,7 @@ import type { Agenda } from 'agenda';
 import mongoose from 'mongoose';
 import os from 'node:os';
 import type { AppContext } from '../server/context.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 
 /**
  * TEST ONLY: a short-interval recurring job that records each run, so test/ops can show that
@@ -23,5 +24,5 @@ export function defineOpsTick(agenda: Agenda, ctx: AppContext): void {
 
 export async function scheduleOpsTick(agenda: Agenda, ctx: AppContext): Promise<void> {
   const cron = tickCron(ctx);
-  if (cron) await agenda.every(cron, OPS_TICK, undefined, { skipImmediate: true });
+  if (cron) await scheduleRecurring(agenda, cron, OPS_TICK, { skipImmediate: true });
 }

@@ -1,0 +1,114 @@
+import { expect } from 'chai';
+import { MongoClient, type Db } from 'mongodb';
+import { OPS_TICK, OPS_TICKS_COLLECTION } from '../../jobs/ops-tick.job.js';
+import { hashPassword } from '../../server/users/user.service.js';
+import { Client, resetDatabase, TEST_PASSWORD } from '../helpers.js';
+import { startFerretdbOnPostgres, type PostgresFerretdb } from './postgres.js';
+import { baseEnv, startProcess, type AppProcess } from './processes.js';
+
+const TICK_SECONDS = 10;
+const STAFF = { email: 'multi.instance@fts.test', name: 'Héloïse Multiprocess' };
+
+/**
+ * Two app processes and one worker, real `node` processes, on one FerretDB-over-PostgreSQL
+ * database. Every process runs the scheduler (JOBS=on: the worst case; in production the apps
+ * run with JOBS=off beside the worker), with a test-only job due every 10 seconds.
+ */
+describe('several instances on one FerretDB-over-PostgreSQL database', function () {
+  this.timeout(180_000);
+  let ferretdb: PostgresFerretdb;
+  let client: MongoClient;
+  let db: Db;
+  let appA: AppProcess;
+  let appB: AppProcess;
+  let worker: AppProcess;
+  let readyAt = 0;
+
+  before(async () => {
+    await resetDatabase();
+    ferretdb = await startFerretdbOnPostgres('multi');
+    client = await MongoClient.connect(ferretdb.uri);
+    db = client.db();
+    await db.collection('users').insertOne({
+      email: STAFF.email,
+      name: STAFF.name,
+      role: 'staff',
+      active: true,
+      passwordHash: await hashPassword(TEST_PASSWORD),
+    });
+    const env = baseEnv(ferretdb.uri, { JOBS: 'on', MAILLAGE_TEST_TICK_CRON: `*/${TICK_SECONDS} * * * * *` });
+    const heartbeatOf = async (pid: number) => Boolean(await db.collection('heartbeats').findOne({ pid }));
+    [appA, appB, worker] = await Promise.all([
+      startProcess('server/main.ts', env),
+      startProcess('server/main.ts', env),
+      startProcess('server/worker.ts', env, { ready: heartbeatOf }),
+    ]);
+    readyAt = Date.now();
+  });
+  after(async () => {
+    await Promise.all([appA, appB, worker].map((proc) => proc?.stop()));
+    await client?.close();
+    await ferretdb?.drop();
+  });
+
+  it('both apps are ready against the one database', async () => {
+    for (const app of [appA, appB]) {
+      const ready = await new Client(app.url!).get('/api/health/ready');
+      expect(ready.status, app.url).to.equal(200);
+      expect(ready.body).to.include({ db: 'ok', migrations: 'ok', jobs: 'ok' });
+    }
+  });
+
+  it('a session opened on one app works on the other, and a logout on the other ends it', async () => {
+    const onA = new Client(appA.url!);
+    const forwarded = { 'x-forwarded-for': '203.0.113.10' };
+    expect((await onA.post('/api/auth/login', { email: STAFF.email, password: TEST_PASSWORD }, forwarded)).status).to.equal(200);
+    const onB = new Client(appB.url!);
+    onB.cookie = onA.cookie;
+    const me = await onB.get('/api/auth/me');
+    expect(me.status).to.equal(200);
+    expect(me.body.user.email).to.equal(STAFF.email);
+    expect((await onB.post('/api/auth/logout')).status).to.equal(200);
+    expect((await onA.get('/api/auth/me')).status).to.equal(401);
+  });
+
+  it('the login rate limit counts attempts made on both apps together', async () => {
+    // Behind the reverse proxy both apps see the client address in X-Forwarded-For.
+    const forwarded = { 'x-forwarded-for': '203.0.113.77' };
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const app = attempt % 2 === 0 ? appA : appB;
+      statuses.push((await new Client(app.url!).post('/api/auth/login', { email: STAFF.email, password: 'mauvais' }, forwarded)).status);
+    }
+    expect(statuses).to.deep.equal(Array(10).fill(401));
+    for (const app of [appA, appB]) {
+      const blocked = await new Client(app.url!).post('/api/auth/login', { email: STAFF.email, password: TEST_PASSWORD }, forwarded);
+      expect(blocked.status, app.url).to.equal(429);
+    }
+    const otherClient = await new Client(appB.url!).post('/api/auth/login', { email: STAFF.email, password: TEST_PASSWORD }, { 'x-forwarded-for': '203.0.113.78' });
+    expect(otherClient.status).to.equal(200);
+  });
+
+  it(`a job scheduled every ${TICK_SECONDS} s runs once per period, whichever process takes it`, async () => {
+    // From the very first run, while the processes were still starting and scheduling it.
+    const period = TICK_SECONDS * 1000;
+    const firstTick = await db.collection(OPS_TICKS_COLLECTION).find().sort({ lastRunAt: 1 }).limit(1).next();
+    const first = firstTick ? Math.floor(firstTick.lastRunAt.getTime() / period) : Math.ceil(readyAt / period);
+    const wanted = 3;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (first + wanted) * period + 3000 - Date.now())));
+    expect(await db.collection('jobs').countDocuments({ name: OPS_TICK })).to.equal(1);
+    const ticks = await db.collection(OPS_TICKS_COLLECTION).find({ lastRunAt: { $gte: new Date(first * period) } }).sort({ at: 1 }).toArray();
+    const periods = ticks.map((tick) => Math.floor(tick.lastRunAt.getTime() / period) - first);
+    expect(periods, 'one run in each period, none twice, none skipped').to.deep.equal(Array.from({ length: periods.length }, (_, i) => i));
+    expect(periods.length).to.be.at.least(wanted);
+    for (const tick of ticks) expect([appA.child.pid, appB.child.pid, worker.child.pid]).to.include(tick.pid);
+  });
+
+  it('logs requests with an id and no e-mail or name at info level', () => {
+    const logs = appA.output() + appB.output() + worker.output();
+    expect(logs).to.match(/"req":\{"id":"[^"]+","method":"POST","url":"\/api\/auth\/login"\}/);
+    expect(logs.toLowerCase()).not.to.include(STAFF.email);
+    expect(logs).not.to.include('Héloïse').and.not.to.include('Multiprocess');
+    expect(logs).not.to.include(TEST_PASSWORD);
+  });
+});
