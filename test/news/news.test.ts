@@ -194,6 +194,14 @@ describe('news items', () => {
       }
     });
 
+    it('creates each item once when two imports of the same feed run at once', async () => {
+      const feed = rss.replace(/\?p=41/g, '?p=71').replace(/\/2026\/(10|11)\//g, '/2026/$1/v4-');
+      const replies = await Promise.all([staff.post('/api/news/import', upload(feed)), staff.post('/api/news/import', upload(feed))]);
+      expect(replies.map((r) => r.status)).to.deep.equal([200, 200]);
+      expect(replies[0].body.created + replies[1].body.created).to.equal(3);
+      expect(await News.countDocuments({ guid: /\?p=71/ })).to.equal(3);
+    });
+
     it('refuses a document that is not a feed, naming the field', async () => {
       const reply = await staff.post('/api/news/import', upload('<html><body>Bonjour</body></html>', 'page.html'));
       expect(reply.status).to.equal(400);
