@@ -93,7 +93,7 @@ export async function compileContent(config: Config, issue: { month: string; edi
       sections: groups.map((g) => ({
         anchor: g.code,
         label: g.label,
-        items: g.items.map((n) => ({ title: inert(n.title), url: n.url, summary: inert(n.summary ?? ''), publishedAt: n.publishedAt })),
+        items: g.items.map((n) => ({ title: inert(n.title), url: n.url?.replace(/%%/g, '%25%25'), summary: inert(n.summary ?? ''), publishedAt: n.publishedAt })),
       })),
       footer:
         variant === 'email'
@@ -111,7 +111,11 @@ export async function compileContent(config: Config, issue: { month: string; edi
 
 const paragraphs = (text: string) => inert(text).split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
 
-/** Text staff or a feed typed must never turn into a per-recipient placeholder: "%%" gets a zero-width space. */
+/**
+ * Text staff or a feed typed must never turn into a per-recipient placeholder (a link to
+ * `https://elsewhere/?%%EMAIL%%` would hand every address to that site): "%%" gets a
+ * zero-width space in text and is percent-encoded in links.
+ */
 const inert = (text: string) => text.replace(/%%/g, '%\u200b%');
 
 /** Staff edit a draft: editorial, order of items, exclusions, audience. The issue is recompiled. */
