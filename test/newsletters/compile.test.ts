@@ -175,7 +175,7 @@ describe('monthly newsletter compilation', () => {
     await createNews({ title: 'Titre %%EMAIL%%', category: 'evenements', publishedAt: new Date('2026-08-10T10:00:00Z'), url: 'https://elsewhere.test/?who=%%EMAIL%%' });
     const august = await staff.post('/api/newsletters/compile', { month: '2026-08' });
     const issue = (await Newsletter.findById(august.body.id).lean())!;
-    expect(issue.content!.html.match(/%%EMAIL%%/g)).to.have.length(1); // the footer's own
+    expect(issue.content!.html!.match(/%%EMAIL%%/g)).to.have.length(1); // the footer's own
     expect(issue.content!.html).to.include('https://elsewhere.test/?who&#x3D;%25%25EMAIL%25%25');
   });
 
