@@ -1,17 +1,23 @@
 import { Admin, Resource } from 'react-admin';
 import { BrowserRouter } from 'react-router-dom';
 import { authProvider } from './authProvider';
+import contacts from './contacts';
 import { Dashboard } from './dashboard/Dashboard';
 import { dataProvider } from './dataProvider';
 import { i18nProvider } from './i18n';
-import { Layout } from './layout/Layout';
-import { theme } from './theme';
-import contacts from './contacts';
 import imports from './imports';
+import { Layout } from './layout/Layout';
+import lists from './lists';
+import memberships from './memberships';
 import news from './news';
 import newsletters from './newsletters';
 import organisations from './organisations';
+import outbox from './outbox';
+import segments from './segments';
+import solicitations from './solicitations';
+import subscriptions from './subscriptions';
 import territories from './territories';
+import { theme } from './theme';
 import themes from './themes';
 import users from './users';
 import vocabularies from './vocabularies';
@@ -20,27 +26,33 @@ export function App() {
   // Real paths under /admin (not react-admin's default hash router): links can be shared and reloaded.
   return (
     <BrowserRouter basename="/admin">
-    <Admin
-      title="Maillage"
-      dataProvider={dataProvider}
-      authProvider={authProvider}
-      i18nProvider={i18nProvider}
-      dashboard={Dashboard}
-      layout={Layout}
-      theme={theme}
-      requireAuth
-      disableTelemetry
-    >
-      <Resource name="contacts" {...contacts} />
-      <Resource name="organisations" {...organisations} />
-      <Resource name="imports" {...imports} />
-      <Resource name="news" {...news} />
-      <Resource name="newsletters" {...newsletters} />
-      <Resource name="themes" {...themes} />
-      <Resource name="territories" {...territories} />
-      <Resource name="vocabularies" {...vocabularies} />
-      <Resource name="users" {...users} />
-    </Admin>
+      <Admin
+        title="Maillage"
+        dataProvider={dataProvider}
+        authProvider={authProvider}
+        i18nProvider={i18nProvider}
+        dashboard={Dashboard}
+        layout={Layout}
+        theme={theme}
+        requireAuth
+        disableTelemetry
+      >
+        <Resource name="contacts" {...contacts} />
+        <Resource name="organisations" {...organisations} />
+        <Resource name="segments" {...segments} />
+        <Resource name="lists" {...lists} />
+        <Resource name="subscriptions" {...subscriptions} />
+        <Resource name="imports" {...imports} />
+        <Resource name="news" {...news} />
+        <Resource name="newsletters" {...newsletters} />
+        <Resource name="memberships" {...memberships} />
+        <Resource name="solicitations" {...solicitations} />
+        <Resource name="themes" {...themes} />
+        <Resource name="territories" {...territories} />
+        <Resource name="vocabularies" {...vocabularies} />
+        <Resource name="outbox" {...outbox} />
+        <Resource name="users" {...users} />
+      </Admin>
     </BrowserRouter>
   );
 }

@@ -8,6 +8,7 @@ export function download(path: string, params: Record<string, unknown> = {}): vo
   const link = document.createElement('a');
   link.href = `/api${path}${query ? `?${query}` : ''}`;
   link.rel = 'noopener';
+  link.download = ''; // same origin: saved as a file (name from Content-Disposition) rather than opened
   document.body.appendChild(link);
   link.click();
   link.remove();

@@ -1,0 +1,143 @@
+import CardMembershipIcon from '@mui/icons-material/CardMembership';
+import {
+  AutocompleteInput,
+  Create,
+  DataTable,
+  DateField,
+  Edit,
+  FunctionField,
+  List,
+  NumberField,
+  NumberInput,
+  ReferenceField,
+  ReferenceInput,
+  required,
+  SelectField,
+  SelectInput,
+  SimpleForm,
+  TextInput,
+} from 'react-admin';
+import { VocabularyArrayInput, VocabularyField, VocabularySelectInput } from '../common/vocabulary';
+import { contactName, type Contact } from '../contacts/contactModel';
+import { PAYMENT_STATUS_CHOICES, type Membership } from './membershipModel';
+import { PaymentButton } from './PaymentButton';
+
+const thisYear = new Date().getFullYear();
+const YEARS = Array.from({ length: 8 }, (_, i) => ({ id: thisYear + 1 - i, name: String(thisYear + 1 - i) }));
+
+const filters = [
+  <SelectInput key="year" source="year" choices={YEARS} alwaysOn />,
+  <SelectInput key="paymentStatus" source="paymentStatus" choices={PAYMENT_STATUS_CHOICES} alwaysOn />,
+  <VocabularySelectInput key="category" source="category" vocabulary="membership-categories" />,
+];
+
+function Member() {
+  return (
+    <FunctionField
+      render={(m: Membership) =>
+        m.organisation ? (
+          <ReferenceField source="organisation" reference="organisations" link="show" />
+        ) : (
+          <ReferenceField source="contact" reference="contacts" link="show" />
+        )
+      }
+    />
+  );
+}
+
+/** Memberships of a year, unpaid first ("due" sorts before "paid" and "waived"). */
+function MembershipList() {
+  return (
+    <List filters={filters} filterDefaultValues={{ year: thisYear }} sort={{ field: 'paymentStatus', order: 'ASC' }}>
+      <DataTable rowClick="edit">
+        <DataTable.Col label="Membre" disableSort>
+          <Member />
+        </DataTable.Col>
+        <DataTable.Col source="year" />
+        <DataTable.Col source="category">
+          <VocabularyField source="category" vocabulary="membership-categories" />
+        </DataTable.Col>
+        <DataTable.NumberCol source="fee">
+          <NumberField source="fee" options={{ style: 'currency', currency: 'EUR' }} locales="fr-FR" />
+        </DataTable.NumberCol>
+        <DataTable.Col source="paymentStatus">
+          <SelectField source="paymentStatus" choices={PAYMENT_STATUS_CHOICES} />
+        </DataTable.Col>
+        <DataTable.Col source="paidAt">
+          <DateField source="paidAt" locales="fr-FR" />
+        </DataTable.Col>
+        <DataTable.Col label="Actions" disableSort>
+          <PaymentButton />
+          <FunctionField
+            render={(m: Membership) =>
+              m.paymentStatus === 'paid' ? (
+                <a href={`/api/memberships/${m.id}/certificate.html`} target="_blank" rel="noopener" onClick={(e) => e.stopPropagation()}>
+                  Attestation
+                </a>
+              ) : null
+            }
+          />
+        </DataTable.Col>
+      </DataTable>
+    </List>
+  );
+}
+
+const byText = (q: string) => ({ q });
+
+function MembershipInputs({ create = false }: { create?: boolean }) {
+  return (
+    <>
+      {create && (
+        <ReferenceInput source="organisation" reference="organisations">
+          <AutocompleteInput optionText="name" filterToQuery={byText} helperText="Une organisation (personne morale)…" />
+        </ReferenceInput>
+      )}
+      {create && (
+        <ReferenceInput source="contact" reference="contacts">
+          <AutocompleteInput optionText={(c: Contact) => `${contactName(c)} <${c.email}>`} filterToQuery={byText} helperText="… ou une personne physique" />
+        </ReferenceInput>
+      )}
+      <NumberInput source="year" defaultValue={thisYear} validate={required()} />
+      <VocabularySelectInput source="category" vocabulary="membership-categories" validate={required()} />
+      <NumberInput source="fee" helperText="Vide : le tarif de l'année pour cette catégorie" />
+      <ReferenceInput source="representative" reference="contacts">
+        <AutocompleteInput optionText={(c: Contact) => `${contactName(c)} <${c.email}>`} filterToQuery={byText} />
+      </ReferenceInput>
+      <VocabularyArrayInput source="boardRoles" vocabulary="board-roles" />
+      <TextInput source="notes" multiline fullWidth />
+    </>
+  );
+}
+
+const editable = ({ year, category, fee, representative, boardRoles, notes }: Record<string, unknown>) => ({
+  year,
+  category,
+  fee: fee ?? undefined,
+  representative: representative || null,
+  boardRoles,
+  notes,
+});
+
+function MembershipCreate() {
+  return (
+    <Create redirect="list" transform={(d: Record<string, unknown>) => ({ ...editable(d), organisation: d.organisation || undefined, contact: d.contact || undefined, representative: d.representative || undefined })}>
+      <SimpleForm>
+        <MembershipInputs create />
+      </SimpleForm>
+    </Create>
+  );
+}
+
+function MembershipEdit() {
+  return (
+    <Edit mutationMode="pessimistic" redirect="list" transform={editable}>
+      <SimpleForm>
+        <Member />
+        <MembershipInputs />
+      </SimpleForm>
+    </Edit>
+  );
+}
+
+export default { list: MembershipList, create: MembershipCreate, edit: MembershipEdit, icon: CardMembershipIcon };

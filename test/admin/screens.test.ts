@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { createContact } from '../../server/contacts/contact.service.js';
+import { clientAs, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+
+const YEAR = new Date().getFullYear();
+
+/** Every error the page shows or throws while we look at it. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', (r) => {
+    if (r.url().includes('/api/') && r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+  });
+  return errors;
+}
+
+describe('the admin in a browser: every screen', () => {
+  let server: TestServer;
+  let browser: AdminBrowser;
+  before(async function () {
+    this.timeout(120_000);
+    await resetDatabase();
+    server = await startTestServer();
+    browser = await launchBrowser();
+    const { client } = await clientAs(server, 'staff');
+    const contact = await createContact({ email: 'adherente@fts.test', firstName: 'Inès', lastName: 'Adhérente', territories: ['commune-93066'] });
+    const seed = async (path: string, body: unknown) => {
+      const reply = await client.post(path, body);
+      expect(reply.status, `${path}: ${reply.text}`).to.be.oneOf([200, 201]);
+      return reply.body;
+    };
+    await seed('/api/fee-schedules', { year: YEAR, fees: [{ category: 'personne-physique', amount: 30 }] });
+    await seed('/api/memberships', { contact: String(contact._id), year: YEAR, category: 'personne-physique' });
+    await seed('/api/solicitations', { channel: 'email', requesterEmail: 'demande@fts.test', type: 'information', requesterType: 'collectivite', subject: 'Ressources sur les CLSM' });
+    await seed('/api/segments', { name: 'Seine-Saint-Denis', filter: { territories: ['departement-93'] } });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the dashboard with its key figures and charts, without serious accessibility violations', async function () {
+    this.timeout(30_000);
+    const page = await pageAs(browser, server, 'staff');
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/admin/`);
+    await page.getByRole('heading', { name: 'Sollicitations ouvertes' }).waitFor();
+    await page.getByRole('heading', { name: `Abonné·es à la lettre par mois (${YEAR})` }).waitFor();
+    await page.locator('.recharts-surface').first().waitFor();
+    await page.getByText('1 reçues cette année').waitFor();
+    await screenshot(page, 'dashboard');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Télécharger (CSV)' }).click();
+    expect((await download).suggestedFilename()).to.match(/\.csv$/);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  const screens: [string, string, string][] = [
+    ['memberships', 'Inès Adhérente', 'memberships'],
+    ['solicitations', 'Ressources sur les CLSM', 'solicitations'],
+    ['segments', 'Seine-Saint-Denis', 'segments'],
+    ['lists', 'Lettre', 'lists'],
+    ['subscriptions', '', 'subscriptions'],
+    ['news', '', 'news'],
+    ['newsletters', '', 'newsletters'],
+    ['imports', '', 'imports'],
+    ['organisations', '', 'organisations'],
+    ['themes', 'Santé mentale', 'themes'],
+    ['territories', 'Île-de-France', 'territories'],
+    ['vocabularies', 'Collectivité — commune', 'vocabularies'],
+    ['outbox', '', 'outbox'],
+  ];
+  for (const [path, text, name] of screens) {
+    it(`opens the ${path} screen without an error`, async function () {
+      this.timeout(30_000);
+      const page = await pageAs(browser, server, 'staff');
+      const errors = watchErrors(page);
+      await page.goto(`${server.url}/admin/${path}`);
+      await page.locator('#main-content').waitFor();
+      if (text) await page.getByText(text).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await screenshot(page, name);
+      expect(errors).to.deep.equal([]);
+      expect(await page.getByText(/Not found|Error|undefined/).count()).to.equal(0);
+      await page.close();
+    });
+  }
+
+  it('records a payment from the membership list', async function () {
+    this.timeout(30_000);
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/memberships`);
+    await page.getByRole('button', { name: 'Paiement reçu' }).click();
+    await page.getByRole('dialog').getByRole('combobox', { name: /Mode de paiement/ }).click();
+    await page.getByRole('option', { name: 'Virement' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Paiement enregistré.').waitFor();
+    await page.getByRole('link', { name: 'Attestation' }).waitFor();
+    await page.close();
+  });
+});
