@@ -32,24 +32,11 @@ type Entry = {
   organisations: string[];
   function: string | null;
   dispositifs: string[];
+  /** The stored document as the API returns it (without `searchText`): a list page needs no database read. */
+  doc: Record<string, unknown>;
 };
 
-const PROJECTION = {
-  sortName: 1,
-  email: 1,
-  firstName: 1,
-  lastName: 1,
-  createdAt: 1,
-  updatedAt: 1,
-  erasedAt: 1,
-  searchTokens: 1,
-  themes: 1,
-  territoryScope: 1,
-  organisationTypes: 1,
-  organisations: 1,
-  function: 1,
-  dispositifs: 1,
-};
+const PROJECTION = { searchText: 0, __v: 0 };
 
 // Many contacts share the same territory, theme and code strings: keep one copy of each.
 const interned = new Map<string, string>();
@@ -61,7 +48,9 @@ const intern = (value: unknown) => {
 };
 
 function toEntry(doc: Record<string, any>): Entry {
+  const { _id, ...rest } = doc;
   return {
+    doc: { ...rest, id: String(_id), themes: (doc.themes ?? []).map(String), organisations: (doc.organisations ?? []).map(String) },
     id: String(doc._id),
     sortName: doc.sortName ?? '',
     email: doc.email ?? '',
@@ -259,20 +248,20 @@ function sortedBy(current: Index, field: string): Entry[] {
 export async function queryContactIndex(
   where: Where,
   options: { sort: { field: string; order: 1 | -1 }; skip: number; limit: number },
-): Promise<{ ids: string[]; total: number }> {
+): Promise<{ ids: string[]; docs: Record<string, unknown>[]; total: number }> {
   const current = await contactIndex();
   if (!SORT_FIELDS.includes(options.sort.field as (typeof SORT_FIELDS)[number])) throw new Error(`contact index: cannot sort on ${options.sort.field}`);
   const sorted = sortedBy(current, options.sort.field);
-  const ids: string[] = [];
+  const page: Entry[] = [];
   let total = 0;
   const from = options.sort.order === 1 ? 0 : sorted.length - 1;
   const step = options.sort.order;
   for (let i = from; i >= 0 && i < sorted.length; i += step) {
     if (!matchesWhere(sorted[i], where)) continue;
-    if (total >= options.skip && ids.length < options.limit) ids.push(sorted[i].id);
+    if (total >= options.skip && page.length < options.limit) page.push(sorted[i]);
     total++;
   }
-  return { ids, total };
+  return { ids: page.map((e) => e.id), docs: page.map((e) => e.doc), total };
 }
 
 export async function countContactIndex(where: Where): Promise<number> {

@@ -4,6 +4,7 @@ import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { actorOf, ADMIN, allow, READ, WRITE } from '../users/auth.middleware.js';
 import { exportContactsCsv, exportContactsJson } from './contact.export.js';
 import { contactQuery } from './contact.filter.js';
+import { warmContactIndex } from './contact.index.js';
 import { contactCreateBody, contactFilter, contactUpdateBody, mergeBody } from './contact.schemas.js';
 import {
   CONTACT_SORTABLE,
@@ -38,6 +39,7 @@ async function exportFilter(req: Request) {
 }
 
 export function contactRoutes(): Router {
+  warmContactIndex(); // the first full load takes seconds at 100,000 contacts: start it now
   const router = Router();
   router.get('/', allow(READ), async (req, res) => {
     const query = parseListQuery(req, contactFilter, listDefaults);

@@ -185,14 +185,13 @@ export async function deleteContact(id: string, actor?: Actor) {
 
 export const CONTACT_SORTABLE = ['sortName', 'lastName', 'firstName', 'email', 'createdAt', 'updatedAt', 'id'] as const;
 
-/** A page of contacts: filtered and sorted on the in-memory index, then read by id. */
+/** A page of contacts, filtered and sorted on the in-memory index (contact.index.ts). */
 export async function listContacts(query: ListQuery<ContactFilter>) {
   const where = await contactQuery(query.filter);
   // "lastName" sorts like the folded "lastname firstname"
   const field = ['lastName', 'name'].includes(query.sort.field) ? 'sortName' : query.sort.field;
-  const { ids, total } = await queryContactIndex(where, { sort: { field, order: query.sort.order }, skip: query.skip, limit: query.limit });
-  const items = await Promise.all(ids.map((id) => Contact.findById(id).lean()));
-  return { items: items.filter((c) => c !== null).map(withId), total };
+  const { docs, total } = await queryContactIndex(where, { sort: { field, order: query.sort.order }, skip: query.skip, limit: query.limit });
+  return { items: docs, total };
 }
 
 /** Re-derives the contacts of an organisation after it was renamed, retyped or deleted. */
