@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const ADMIN_DIST = path.join(root, 'admin/dist');
@@ -26,6 +27,14 @@ export function buildAdmin(): void {
   const vite = path.join(root, 'node_modules/.bin/vite');
   const result = spawnSync(vite, ['build', '--config', 'admin/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`La construction de l'interface d'administration a échoué (code ${result.status}).`);
+  precompress(path.join(ADMIN_DIST, 'assets'));
+}
+
+/** Writes `x.js.gz` next to each script and style sheet: the server sends them to browsers that accept gzip. */
+function precompress(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (/\.(js|css)$/.test(name)) writeFileSync(path.join(dir, `${name}.gz`), gzipSync(readFileSync(path.join(dir, name)), { level: 9 }));
+  }
 }
 
 export function ensureAdminBuild(): boolean {

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ const DEFAULT_DIST = fileURLToPath(new URL('../admin/dist', import.meta.url));
  */
 export function adminStatic(distDir = DEFAULT_DIST): Router {
   const router = Router();
+  router.use('/assets', precompressed(path.join(distDir, 'assets')));
   router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }), (_req, res) => {
     res.status(404).end();
   });
@@ -24,4 +25,17 @@ export function adminStatic(distDir = DEFAULT_DIST): Router {
     res.set('Cache-Control', 'no-cache').sendFile(index);
   });
   return router;
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+/** The gzipped copy the build wrote (`x.js.gz`), for browsers that accept it; otherwise on to express.static. */
+function precompressed(assetsDir: string): RequestHandler {
+  return (req, res, next) => {
+    const type = TYPES[path.extname(req.path)];
+    const file = path.join(assetsDir, path.basename(req.path));
+    if (!type || !/\bgzip\b/.test(req.headers['accept-encoding'] ?? '') || !existsSync(`${file}.gz`)) return next();
+    res.set({ 'Content-Type': type, 'Content-Encoding': 'gzip', 'Cache-Control': 'public, max-age=31536000, immutable', Vary: 'Accept-Encoding' });
+    res.sendFile(`${file}.gz`);
+  };
 }

@@ -1,6 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { authProvider } from './authProvider';
+
+// Ask who is logged in while React mounts: the first screen does not wait for that round trip.
+authProvider.checkAuth({}).catch(() => undefined);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -33,6 +33,11 @@ describe('serving the admin at /admin', () => {
     expect(asset.status).to.equal(200);
     expect(asset.headers.get('cache-control')).to.include('immutable');
     expect((await client.get('/admin/assets/absent-123.js')).status).to.equal(404);
+    const gzipped = await fetch(server.url + script, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzipped.headers.get('content-encoding')).to.equal('gzip');
+    expect(gzipped.headers.get('content-type')).to.match(/javascript/);
+    expect(gzipped.headers.get('cache-control')).to.include('immutable');
+    expect(await gzipped.text()).to.equal(asset.text); // fetch inflates it: the same script
   });
 
   it('leaves /api answers untouched', async () => {
