@@ -69,7 +69,28 @@ function toEntry(doc: Record<string, any>): Entry {
   };
 }
 
-type Index = { epoch: string; revision: number; loadedAt: number; entries: Map<string, Entry>; sorted: Map<string, Entry[]> };
+type Index = {
+  epoch: string;
+  revision: number;
+  loadedAt: number;
+  entries: Map<string, Entry>;
+  /** Every address of every contact (primary and others) → contact id. */
+  byEmail: Map<string, string>;
+  sorted: Map<string, Entry[]>;
+};
+
+const addressesOf = (entry: Entry) => [entry.email, ...((entry.doc.emails as string[] | undefined) ?? [])];
+
+function setEntry(current: Pick<Index, 'entries' | 'byEmail'>, id: string, entry: Entry | undefined): void {
+  const previous = current.entries.get(id);
+  if (previous) for (const address of addressesOf(previous)) if (current.byEmail.get(address) === id) current.byEmail.delete(address);
+  if (!entry) {
+    current.entries.delete(id);
+    return;
+  }
+  current.entries.set(id, entry);
+  for (const address of addressesOf(entry)) current.byEmail.set(address, id);
+}
 let index: Index | undefined;
 let syncing: Promise<Index> | undefined;
 let reloading: Promise<void> | undefined;
@@ -111,10 +132,10 @@ export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | st
 }
 
 async function fullLoad(epoch: string, hint: number): Promise<Index> {
-  const entries = new Map<string, Entry>();
+  const loaded = { entries: new Map<string, Entry>(), byEmail: new Map<string, string>() };
   const cursor = Contact.find({}, PROJECTION).lean().cursor({ batchSize: 2000 });
-  for await (const doc of cursor) entries.set(String(doc._id), toEntry(doc));
-  return { epoch, revision: hint, loadedAt: Date.now(), entries, sorted: new Map() };
+  for await (const doc of cursor) setEntry(loaded, String(doc._id), toEntry(doc));
+  return { epoch, revision: hint, loadedAt: Date.now(), ...loaded, sorted: new Map() };
 }
 
 async function catchUp(current: Index): Promise<Index> {
@@ -129,8 +150,7 @@ async function catchUp(current: Index): Promise<Index> {
   const docs = await Promise.all([...changed].map((id) => Contact.findById(id, PROJECTION).lean()));
   [...changed].forEach((id, i) => {
     const doc = docs[i];
-    if (doc) current.entries.set(id, toEntry(doc));
-    else current.entries.delete(id);
+    setEntry(current, id, doc ? toEntry(doc) : undefined);
   });
   current.sorted.clear();
   return current;
@@ -269,4 +289,23 @@ export async function countContactIndex(where: Where): Promise<number> {
   let total = 0;
   for (const entry of current.entries.values()) if (matchesWhere(entry, where)) total++;
   return total;
+}
+
+/** The id of the contact holding this (normalised) address, primary or other. */
+export async function contactIdByEmail(address: string): Promise<string | undefined> {
+  return (await contactIndex()).byEmail.get(address);
+}
+
+/** The ids of every contact matching a Mongo filter (any order). */
+export async function contactIdsWhere(where: Where): Promise<string[]> {
+  const current = await contactIndex();
+  return [...current.entries.values()].filter((entry) => matchesWhere(entry, where)).map((entry) => entry.id);
+}
+
+/** Name and organisations of every contact not erased, for the duplicates view. */
+export async function contactNames(): Promise<Array<{ id: string; firstName: string; lastName: string; email: string; sortName: string; organisations: string[] }>> {
+  const current = await contactIndex();
+  return [...current.entries.values()]
+    .filter((e) => !e.erasedAt)
+    .map((e) => ({ id: e.id, firstName: e.firstName, lastName: e.lastName, email: e.email, sortName: e.sortName, organisations: e.organisations }));
 }

@@ -14,7 +14,7 @@ import type { Actor } from '../users/user.service.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { contactQuery } from './contact.filter.js';
-import { noteContactsChanged, queryContactIndex } from './contact.index.js';
+import { contactIdByEmail, contactIdsWhere, contactNames, noteContactsChanged, queryContactIndex } from './contact.index.js';
 import { Contact } from './contact.model.js';
 import type { ContactCreateInput, ContactFilter, ContactUpdateInput } from './contact.schemas.js';
 
@@ -93,9 +93,13 @@ async function assertReferences(input: Partial<ContactCreateInput>): Promise<voi
   await assertOrganisations(input.organisations ?? [], 'organisations');
 }
 
+/** The contact holding this address (primary or other), found through the in-memory index. */
 export async function findContactByEmail(email: string) {
   const address = normalizeEmail(email);
-  return Contact.findOne({ $or: [{ email: address }, { emails: address }] });
+  const id = await contactIdByEmail(address);
+  // No database fallback (a full scan on FerretDB): the unique index on `email` still
+  // refuses a duplicate primary address that a batch write forgot to note.
+  return id ? Contact.findById(id) : null;
 }
 
 const displayName = (c: { firstName?: string | null; lastName?: string | null; email: string }) =>
@@ -197,7 +201,8 @@ export async function listContacts(query: ListQuery<ContactFilter>) {
 /** Re-derives the contacts of an organisation after it was renamed, retyped or deleted. */
 export async function refreshContactsOfOrganisation(organisationId: Types.ObjectId): Promise<void> {
   const exists = await Organisation.exists({ _id: organisationId });
-  const contacts = await Contact.find({ organisations: organisationId });
+  const ids = await contactIdsWhere({ organisations: { $in: [organisationId] } });
+  const contacts = (await Promise.all(ids.map((id) => Contact.findById(id)))).filter((c) => c !== null);
   for (const contact of contacts) {
     if (!exists) contact.organisations = contact.organisations.filter((o) => !o.equals(organisationId));
     contact.set(await deriveContactFields(contact.toObject()));
@@ -302,7 +307,7 @@ export async function mergeContacts(targetId: string, sourceId: string, actor?: 
  * on derived keys needs string operators FerretDB lacks.
  */
 export async function findDuplicates(limit = 200) {
-  const contacts = await Contact.find({ erasedAt: null, sortName: { $ne: '' } }, { firstName: 1, lastName: 1, email: 1, organisations: 1, sortName: 1 }).lean();
+  const contacts = (await contactNames()).filter((c) => c.sortName);
   const groups = new Map<string, { reason: 'same-name' | 'same-name-and-organisation'; ids: Set<string> }>();
   const add = (key: string, reason: 'same-name' | 'same-name-and-organisation', id: string) => {
     const group = groups.get(key) ?? { reason, ids: new Set<string>() };
@@ -312,10 +317,10 @@ export async function findDuplicates(limit = 200) {
   for (const c of contacts) {
     const lastName = normalizeText(c.lastName ?? '');
     if (!lastName) continue;
-    add(`name:${c.sortName}`, 'same-name', String(c._id));
-    for (const o of c.organisations) add(`org:${o}:${lastName}`, 'same-name-and-organisation', String(c._id));
+    add(`name:${c.sortName}`, 'same-name', c.id);
+    for (const o of c.organisations) add(`org:${o}:${lastName}`, 'same-name-and-organisation', c.id);
   }
-  const byId = new Map(contacts.map((c) => [String(c._id), c]));
+  const byId = new Map(contacts.map((c) => [c.id, c]));
   const seen = new Set<string>();
   const result = [];
   for (const group of groups.values()) {
@@ -327,7 +332,7 @@ export async function findDuplicates(limit = 200) {
       reason: group.reason,
       contacts: [...group.ids].map((id) => {
         const c = byId.get(id)!;
-        return { id, firstName: c.firstName, lastName: c.lastName, email: c.email, organisations: c.organisations.map(String) };
+        return { id, firstName: c.firstName, lastName: c.lastName, email: c.email, organisations: c.organisations };
       }),
     });
     if (result.length >= limit) break;
