@@ -89,6 +89,18 @@ describe('several instances on one FerretDB-over-PostgreSQL database', function 
     expect(otherClient.status).to.equal(200);
   });
 
+  it('the login rate limit lets no more than 10 through when both apps are hit at the same moment', async () => {
+    const forwarded = { 'x-forwarded-for': '203.0.113.99' };
+    const attempts = Array.from({ length: 16 }, (_, i) =>
+      new Client((i % 2 ? appA : appB).url!).post('/api/auth/login', { email: STAFF.email, password: 'mauvais' }, forwarded),
+    );
+    const statuses = (await Promise.all(attempts)).map((reply) => reply.status);
+    // Simultaneous hits may all see each other (then all are refused); never more than 10 get through.
+    expect(statuses.filter((status) => status === 401).length).to.be.at.most(10);
+    expect(statuses.filter((status) => status === 429).length).to.be.at.least(6);
+    expect(statuses.every((status) => status === 401 || status === 429)).to.equal(true);
+  });
+
   it(`a job scheduled every ${TICK_SECONDS} s runs once per period, whichever process takes it`, async () => {
     // From the very first run, while the processes were still starting and scheduling it.
     const period = TICK_SECONDS * 1000;
