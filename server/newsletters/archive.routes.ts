@@ -16,7 +16,7 @@ export function archivePages(ctx: AppContext): Router {
     const issues = await Newsletter.find({ status: { $in: PUBLISHED } }, { month: 1, slug: 1, title: 1, sections: 1 }).sort({ month: -1 }).lean();
     const body = issues.length
       ? html`<ul>${issues.map((issue) =>
-          raw(html`<li><a href="/lettres/${issue.slug}">${issue.title}</a> — ${issue.sections.reduce((sum, s) => sum + (s.count ?? 0), 0)} actualités</li>`),
+          raw(html`<li><a href="/lettres/${issue.slug}">${issue.title}</a> — ${countLabel(issue.sections.reduce((sum, s) => sum + (s.count ?? 0), 0))}</li>`),
         )}</ul>`
       : html`<p>Aucune lettre n'a encore été publiée.</p>`;
     res.type('html').send(renderPage({ title: "Les lettres d'information", body: body + html`<p><a href="/abonnement">S'abonner à la lettre</a></p>`, config }));
@@ -32,3 +32,5 @@ export function archivePages(ctx: AppContext): Router {
   });
   return pages;
 }
+
+const countLabel = (count: number) => `${count} actualité${count > 1 ? 's' : ''}`;

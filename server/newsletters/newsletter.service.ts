@@ -87,7 +87,7 @@ export async function compileContent(config: Config, issue: { month: string; edi
     {
       title,
       headline: title,
-      preheader: `${news.length} actualités du réseau et de la santé dans les territoires`,
+      preheader: `${news.length} actualité${news.length > 1 ? 's' : ''} du réseau et de la santé dans les territoires`,
       editorial: paragraphs(issue.editorial),
       itemCount: news.length,
       sections: groups.map((g) => ({

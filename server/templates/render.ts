@@ -50,6 +50,8 @@ export function createTemplateEngine(dir = TEMPLATES_DIR) {
   const hbs = Handlebars.create();
   hbs.registerHelper('date', (value: unknown) => (value ? PARIS_DATE.format(new Date(value as string)) : ''));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // {{plural count "actualité" "actualités"}} → "1 actualité", "3 actualités" (French: 0 and 1 are singular)
+  hbs.registerHelper('plural', (count: number, one: string, many: string) => `${count} ${Math.abs(count) < 2 ? one : many}`);
   const cache = new Map<string, TemplateFile>();
   let partialsLoaded = false;
 

@@ -169,6 +169,7 @@ describe('monthly newsletter compilation', () => {
     expect(mail.parsed!.subject).to.equal("[Essai] Lettre d'information — novembre 2026");
     expect(mail.parsed!.html).to.include('Premier quart d’heure de novembre');
     expect(mail.parsed!.text).to.include('relecture@fts.test');
+    expect(mail.parsed!.text).to.match(/Au sommaire de ce mois : 1 actualité\n/);
   });
 
   it('never lets a typed "%%EMAIL%%" become a per-recipient placeholder', async () => {
