@@ -13,7 +13,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
+import { createLogger } from '../../server/lib/logger.js';
+import { runMigrations } from '../../server/ops/migration.service.js';
 import { loadReferenceData } from '../../fixtures/index.js';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { deriveContactFields } from '../../server/contacts/contact.service.js';
@@ -127,7 +129,7 @@ async function generate(): Promise<void> {
 }
 
 async function waitForHealth(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 3000; i++) {
     try {
       await fetch(`${url}/api/health`); // 503 is fine: no scheduler runs in this process (JOBS=off)
       return;
@@ -185,6 +187,8 @@ async function main() {
   let server: ReturnType<typeof spawn> | undefined;
   try {
     await connectDatabase(uri);
+    // as the app does on start, while the base is still empty (they rewrite every contact)
+    await runMigrations(mongoose.connection.db!, createLogger('silent'));
     await loadReferenceData();
     console.log(`Generating ${CONTACTS} contacts and ${ORGANISATIONS} organisations…`);
     const t = Date.now();

@@ -1,5 +1,5 @@
 import mongoose, { Types } from 'mongoose';
-import { AppError, badRequest, notFound } from '../lib/errors.js';
+import { AppError, badRequest, isDuplicateKey, notFound } from '../lib/errors.js';
 import { withId } from '../lib/db.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
@@ -150,7 +150,21 @@ export async function createContact(input: ContactCreateInput, actor?: Actor) {
 export async function findOrCreateContactByEmail(input: ContactCreateInput, actor?: Actor) {
   const existing = await findContactByEmail(input.email);
   if (existing) return { contact: existing, created: false };
-  return { contact: await createContact(input, actor), created: true };
+  try {
+    return { contact: await createContact(input, actor), created: true };
+  } catch (error) {
+    // a batch write the index was not told about: find it the slow way, and heal the index
+    if (!isUniqueViolation(error)) throw error;
+    const found = await Contact.findOne({ email: normalizeEmail(input.email) });
+    if (!found) throw error;
+    await noteContactsChanged([found._id]);
+    return { contact: found, created: false };
+  }
+}
+
+/** E11000, or what FerretDB/SQLite sometimes answers instead (an internal error naming the constraint). */
+function isUniqueViolation(error: unknown): boolean {
+  return isDuplicateKey(error) || /UNIQUE constraint failed/.test(String((error as Error)?.message));
 }
 
 export async function getContact(id: string) {

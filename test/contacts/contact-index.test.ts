@@ -4,7 +4,7 @@ import { contactQuery } from '../../server/contacts/contact.filter.js';
 import { noteContactsChanged, queryContactIndex } from '../../server/contacts/contact.index.js';
 import { Contact } from '../../server/contacts/contact.model.js';
 import type { ContactFilter } from '../../server/contacts/contact.schemas.js';
-import { deriveContactFields } from '../../server/contacts/contact.service.js';
+import { deriveContactFields, findOrCreateContactByEmail } from '../../server/contacts/contact.service.js';
 import { clientAs, Client, listPath, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { postContact, postOrganisation, themeIds } from './fixtures.js';
 
@@ -63,6 +63,18 @@ describe('the in-memory contact index', () => {
     await Contact.collection.deleteOne({ _id });
     await noteContactsChanged([_id]);
     expect((await staff.get(listPath('contacts', { filter: { q: 'gaelle' } }))).body).to.deep.equal([]);
+  });
+
+  it('finds, and heals the index for, a contact written by a batch that forgot to note it', async () => {
+    const _id = new Types.ObjectId();
+    const doc = await deriveContactFields({ _id, email: 'oubli@exemple.fr', firstName: 'Odile', lastName: 'Oubli', emails: [], territories: [], organisations: [] });
+    await Contact.collection.insertOne({ ...doc, themes: [], phones: [], dispositifs: [], createdAt: new Date(), updatedAt: new Date() });
+    const { contact, created } = await findOrCreateContactByEmail({ email: 'OUBLI@exemple.fr', firstName: 'Autre' });
+    expect(created).to.equal(false);
+    expect(String(contact._id)).to.equal(String(_id));
+    expect((await staff.get(listPath('contacts', { filter: { q: 'odile' } }))).body).to.have.length(1);
+    await Contact.collection.deleteOne({ _id });
+    await noteContactsChanged([_id]);
   });
 
   it('pages and sorts descending with the right Content-Range', async () => {
