@@ -28,6 +28,8 @@ const mailingSchema = new Schema(
     /** Messages accepted by SMTP or not, we cannot know: the process died between the two records. */
     uncertain: { type: Number, default: 0 },
     pauseReason: { type: String },
+    /** Retries logged before this date are due at once (staff resumed after fixing the cause). */
+    resumedAt: { type: Date },
     leaseOwner: { type: String },
     leaseUntil: { type: Date },
     startedAt: { type: Date },

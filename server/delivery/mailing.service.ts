@@ -7,7 +7,8 @@ import { Segment } from '../segments/segment.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import type { Actor } from '../users/user.service.js';
 import { ensureUnsubscribeLink } from './bulk-message.js';
-import { Delivery, type DeliveryStatus } from './delivery.model.js';
+import { withId } from '../lib/db.js';
+import { Delivery, DeliveryEvent, foldEvents, type DeliveryEventKind, type DeliveryRecord, type DeliveryStatus } from './delivery.model.js';
 import { Mailing, type MailingStatus } from './mailing.model.js';
 import type { MailContent } from './personalize.js';
 
@@ -66,10 +67,13 @@ export async function pauseMailing(id: string) {
 }
 
 export async function resumeMailing(ctx: Pick<AppContext, 'scheduler'>, id: string) {
-  const resumed = await Mailing.findOneAndUpdate({ _id: id, status: 'paused' }, { $set: { status: 'sending' }, $unset: { pauseReason: 1 } }, { returnDocument: 'after' });
-  if (!resumed) throw await stateError(id, 'repris');
   // Retries waiting for their back-off are due again now that someone looked at the cause.
-  await Delivery.updateMany({ mailing: resumed._id, status: 'queued' }, { $unset: { nextAttemptAt: 1 } });
+  const resumed = await Mailing.findOneAndUpdate(
+    { _id: id, status: 'paused' },
+    { $set: { status: 'sending', resumedAt: new Date() }, $unset: { pauseReason: 1 } },
+    { returnDocument: 'after' },
+  );
+  if (!resumed) throw await stateError(id, 'repris');
   await enqueueSend(ctx, id);
   return resumed;
 }
@@ -108,24 +112,29 @@ export type MailingProgress = {
 };
 
 /**
- * Figures readable while the mailing runs. `sent` counts every message the SMTP server accepted
- * (bounced ones included); `unsubscribed` counts the list's unsubscriptions since the start.
+ * Figures readable while the mailing runs, counted from the delivery events. `sent` counts every
+ * message the SMTP server accepted (bounced ones included); `unsubscribed` counts the list's
+ * unsubscriptions since the start.
  */
 export async function mailingProgress(id: string): Promise<MailingProgress> {
   const mailing = await Mailing.findById(id).lean();
   if (!mailing) throw notFound('Envoi');
-  const rows = await Delivery.aggregate<{ _id: DeliveryStatus; n: number }>([{ $match: { mailing: mailing._id } }, { $group: { _id: '$status', n: { $sum: 1 } } }]);
-  const count = Object.fromEntries(rows.map((r) => [r._id, r.n])) as Partial<Record<DeliveryStatus, number>>;
-  const n = (status: DeliveryStatus) => count[status] ?? 0;
+  const rows = await DeliveryEvent.aggregate<{ _id: DeliveryEventKind; n: number }>([
+    { $match: { mailing: mailing._id } },
+    { $group: { _id: '$event', n: { $sum: 1 } } },
+  ]);
+  const count = Object.fromEntries(rows.map((r) => [r._id, r.n])) as Partial<Record<DeliveryEventKind, number>>;
+  const n = (event: DeliveryEventKind) => count[event] ?? 0;
   const unsubscribed = mailing.startedAt
     ? await Subscription.countDocuments({ list: mailing.list, status: 'unsubscribed', unsubscribedAt: { $gte: mailing.startedAt } })
     : 0;
+  const done = n('sent') + n('failed') + n('uncertain') + n('skipped');
   return {
     status: mailing.status as MailingStatus,
     total: mailing.total,
-    sent: n('sent') + n('bounced'),
+    sent: n('sent'),
     failed: n('failed'),
-    remaining: n('queued') + n('sending'),
+    remaining: Math.max(0, mailing.total - done),
     bounced: n('bounced'),
     unsubscribed,
     uncertain: n('uncertain'),
@@ -157,23 +166,37 @@ export async function getMailing(id: string) {
   return { ...mailing.toJSON(), progress: await mailingProgress(id) };
 }
 
-export async function listDeliveries(query: ListQuery<{ mailing?: string; contact?: string; status?: DeliveryStatus[]; email?: string; id?: string[] }>) {
+type DeliveryFilter = { mailing?: string; contact?: string; status?: DeliveryStatus[]; email?: string; id?: string[] };
+
+/**
+ * Deliveries with their state folded from the events. A status filter is applied in code
+ * (state is not a stored field), so it needs the other filters to narrow the rows first.
+ */
+export async function listDeliveries(query: ListQuery<DeliveryFilter>) {
   const where: Record<string, unknown> = {};
   const f = query.filter;
   if (f.mailing) where.mailing = f.mailing;
   if (f.contact) where.contact = f.contact;
-  if (f.status) where.status = { $in: f.status };
   if (f.email) where.email = f.email.toLowerCase();
   if (f.id) where._id = { $in: f.id };
-  const [items, total] = await Promise.all([
-    Delivery.find(where).sort({ [query.sort.field]: query.sort.order }).skip(query.skip).limit(query.limit),
-    Delivery.countDocuments(where),
-  ]);
-  return { items, total };
+  const sort = { [query.sort.field === 'status' ? '_id' : query.sort.field]: query.sort.order };
+  if (!f.status) {
+    const [rows, total] = await Promise.all([Delivery.find(where).sort(sort).skip(query.skip).limit(query.limit).lean(), Delivery.countDocuments(where)]);
+    return { items: await withStates(rows), total };
+  }
+  const all = await withStates(await Delivery.find(where).sort(sort).lean());
+  const matching = all.filter((d) => f.status!.includes(d.status));
+  return { items: matching.slice(query.skip, query.skip + query.limit), total: matching.length };
+}
+
+async function withStates(rows: DeliveryRecord[]) {
+  const events = await DeliveryEvent.find(rows.length > 500 ? { mailing: { $in: [...new Set(rows.map((r) => String(r.mailing)))] } } : { delivery: { $in: rows.map((r) => r._id) } }).lean();
+  const states = foldEvents(events);
+  return rows.map((row) => ({ ...withId(row), ...(states.get(String(row._id)) ?? { status: 'queued' as const, attempts: 0 }) }));
 }
 
 export async function getDelivery(id: string) {
-  const delivery = await Delivery.findById(id);
+  const delivery = await Delivery.findById(id).lean();
   if (!delivery) throw notFound('Envoi individuel');
-  return delivery;
+  return (await withStates([delivery]))[0];
 }

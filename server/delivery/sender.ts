@@ -9,7 +9,8 @@ import { segmentContactQuery } from '../segments/segment.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { suppressedAmong } from '../suppressions/suppression.service.js';
 import { bulkMessage } from './bulk-message.js';
-import { Delivery, type DeliveryRecord } from './delivery.model.js';
+import { Delivery, DeliveryEvent, foldEvents, type DeliveryEventKind, type DeliveryEventRecord, type DeliveryRecord, type DeliveryState } from './delivery.model.js';
+import { EventLog, insertEvents } from './event-log.js';
 import { failureReason, isTemporaryFailure, mailerFor, type Mailer } from './mailer.js';
 import { Mailing, type MailingRecord } from './mailing.model.js';
 
@@ -39,11 +40,13 @@ const OWNER = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}
 
 export type RunOutcome = 'sent' | 'paused' | 'busy' | 'stopped';
 
+type Pending = { delivery: DeliveryRecord; attempt: number; due?: number };
+
 /**
- * Sends a mailing until nothing is left, in batches above the last id handled. Each recipient is
- * recorded `sending` before the SMTP call and `sent`/`failed`/`queued` (retry) after it, so a
- * restart never sends a recorded message twice and skips no one; rows found in `sending` at
- * start are the uncertain ones (at most one per parallel call) and are reported, not resent.
+ * Sends a mailing until nothing is left, walking its deliveries in id order. Each attempt is
+ * logged `sending` before the SMTP call and `sent` / `failed` / `retry` after it, so a restart
+ * never sends a recorded message twice and skips no one; attempts found `sending` at start are
+ * the uncertain ones (at most one per parallel call) and are reported, not resent.
  */
 export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mailingId: string, options: Partial<SenderOptions> = {}): Promise<RunOutcome> {
   const opts: SenderOptions = { ...SENDER_DEFAULTS, concurrency: ctx.config.smtp.url ? ctx.config.smtp.maxConnections : 1, ...options };
@@ -58,38 +61,51 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
   try {
     const mailing = (await Mailing.findById(mailingId).lean())!;
     if (!mailing.audienceResolvedAt) await resolveAudience(mailing);
-    await markUncertain(ctx, mailing);
+    const states = foldEvents(await DeliveryEvent.find({ mailing: mailing._id }).lean());
+    await markUncertain(ctx, mailing, states);
     const list = (await List.findById(mailing.list, { code: 1, name: 1 }).lean())!;
-    const send = sendOne(ctx, opts, mailing, list);
-    let after: Types.ObjectId | undefined;
-    for (;;) {
+    const sender = createSender(ctx, opts, mailing, list);
+    const stillSending = async (): Promise<RunOutcome | undefined> => {
       await opts.touch?.();
       const current = await Mailing.findById(mailingId, { status: 1 }).lean();
-      if (leaseLost || current?.status !== 'sending') return current?.status === 'paused' ? 'paused' : 'stopped';
-      const batch = await nextBatch(mailing._id, after, opts.batchSize);
-      if (!batch.length) {
-        if (after) {
-          after = undefined; // end of a pass: look again from the start for retries now due
-          continue;
-        }
-        const wait = await untilNextRetry(mailing._id);
-        if (wait === undefined) break;
+      if (sender.paused || current?.status === 'paused') return 'paused';
+      if (leaseLost || current?.status !== 'sending') return 'stopped';
+      return undefined;
+    };
+
+    let chunk: Pending[] = [];
+    const now = Date.now();
+    for await (const delivery of Delivery.find({ mailing: mailing._id }).sort({ _id: 1 }).lean<DeliveryRecord>().cursor({ batchSize: opts.batchSize })) {
+      const state = states.get(String(delivery._id));
+      if (state && state.status !== 'queued') continue;
+      const waived = state?.retriedAt && mailing.resumedAt && state.retriedAt < mailing.resumedAt;
+      const pending = { delivery, attempt: (state?.attempts ?? 0) + 1, due: waived ? undefined : state?.nextAttemptAt?.getTime() };
+      if (pending.due && pending.due > now) sender.retries.push(pending);
+      else chunk.push(pending);
+      if (chunk.length < opts.batchSize) continue;
+      const stop = (await stillSending()) ?? (await sender.chunk(chunk), await stillSending());
+      if (stop) return stop;
+      chunk = [];
+    }
+    if (chunk.length) {
+      const stop = (await stillSending()) ?? (await sender.chunk(chunk), await stillSending());
+      if (stop) return stop;
+    }
+    while (sender.retries.length) {
+      const stop = await stillSending();
+      if (stop) return stop;
+      sender.retries.sort((a, b) => (a.due ?? 0) - (b.due ?? 0));
+      const wait = (sender.retries[0].due ?? 0) - Date.now();
+      if (wait > 0) {
         await sleep(Math.min(wait, 1000));
         continue;
       }
-      after = batch[batch.length - 1]._id;
-      const gone = await leftSinceResolved(batch);
-      let next = 0;
-      const worker = async () => {
-        while (next < batch.length && !send.paused) {
-          const delivery = batch[next++];
-          if (gone.has(String(delivery._id))) await skip(delivery);
-          else await send.one(delivery);
-        }
-      };
-      await Promise.all(Array.from({ length: opts.concurrency }, worker));
-      if (send.paused) return 'paused';
+      const due = sender.retries.filter((r) => (r.due ?? 0) <= Date.now());
+      sender.retries = sender.retries.filter((r) => !due.includes(r));
+      await sender.chunk(due);
     }
+    const stop = await stillSending();
+    if (stop) return stop;
     await Mailing.updateOne({ _id: mailing._id, status: 'sending' }, { $set: { status: 'sent', finishedAt: new Date() } });
     ctx.logger.info({ mailing: mailingId }, 'mailing sent');
     return 'sent';
@@ -99,53 +115,74 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
   }
 }
 
-function sendOne(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOptions, mailing: MailingRecord, list: { code: string; name: string }) {
+function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOptions, mailing: MailingRecord, list: { code: string; name: string }) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
   const content = mailing.content; // one object for the whole run: personalize() compiles it once
+  const log = new EventLog();
   const state = { paused: false, consecutiveFailures: 0 };
-  return {
+  const event = (d: DeliveryRecord, attempt: number, kind: DeliveryEventKind, extra: Partial<DeliveryEventRecord> = {}): DeliveryEventRecord => ({
+    _id: `${d._id}:${attempt}:${kind}`,
+    delivery: d._id,
+    mailing: mailing._id,
+    event: kind,
+    attempt,
+    at: new Date(),
+    ...extra,
+  });
+
+  const sender = {
+    retries: [] as Pending[],
     get paused() {
       return state.paused;
     },
-    async one(delivery: DeliveryRecord) {
-      const claimed = await Delivery.updateOne({ _id: delivery._id, status: 'queued' }, { $set: { status: 'sending' }, $inc: { attempts: 1 } });
-      if (!claimed.modifiedCount) return;
-      let result;
-      try {
-        result = await mailer.send(
-          bulkMessage(ctx.config, list, content, mailing.browserUrl ?? undefined, {
-            deliveryId: String(delivery._id),
-            mailingId: String(mailing._id),
-            contactId: String(delivery.contact),
-            subscriptionId: String(delivery.subscription),
-            email: delivery.email,
-            firstName: delivery.firstName,
-            lastName: delivery.lastName,
-          }),
-        );
-      } catch (error) {
-        await recordFailure(delivery, error);
-        return;
-      }
-      // A failure to record here propagates: the row stays `sending` and is reported as uncertain.
-      await Delivery.updateOne(
-        { _id: delivery._id },
-        { $set: { status: 'sent', sentAt: new Date(), smtpResponse: result.response.slice(0, 300), messageId: result.messageId }, $unset: { error: 1, nextAttemptAt: 1 } },
-      );
-      state.consecutiveFailures = 0;
+    /** Sends a chunk with `concurrency` parallel SMTP calls; recipients who left are skipped. */
+    async chunk(pending: Pending[]) {
+      const gone = await leftSinceResolved(pending.map((p) => p.delivery));
+      await insertEvents(pending.filter((p) => gone.has(String(p.delivery._id))).map((p) => event(p.delivery, p.attempt, 'skipped', { error: SKIPPED })));
+      const queue = pending.filter((p) => !gone.has(String(p.delivery._id)));
+      let next = 0;
+      const worker = async () => {
+        while (next < queue.length && !state.paused) await one(queue[next++]);
+      };
+      await Promise.all(Array.from({ length: opts.concurrency }, worker));
     },
   };
+  return sender;
 
-  async function recordFailure(delivery: DeliveryRecord, error: unknown) {
-    const attempts = delivery.attempts + 1;
+  async function one({ delivery, attempt }: Pending) {
+    const claim = event(delivery, attempt, 'sending');
+    if ((await log.write([claim])).has(claim._id)) return; // this attempt was already made
+    let result;
+    try {
+      result = await mailer.send(
+        bulkMessage(ctx.config, list, content, mailing.browserUrl ?? undefined, {
+          deliveryId: String(delivery._id),
+          mailingId: String(mailing._id),
+          contactId: String(delivery.contact),
+          subscriptionId: String(delivery.subscription),
+          email: delivery.email,
+          firstName: delivery.firstName,
+          lastName: delivery.lastName,
+        }),
+      );
+    } catch (error) {
+      await recordFailure(delivery, attempt, error);
+      return;
+    }
+    // A failure to record here propagates: the attempt stays `sending` and is reported as uncertain.
+    await log.write([event(delivery, attempt, 'sent', { response: result.response.slice(0, 300) })]);
+    state.consecutiveFailures = 0;
+  }
+
+  async function recordFailure(delivery: DeliveryRecord, attempt: number, error: unknown) {
     const reason = failureReason(error);
-    const retry = isTemporaryFailure(error) && attempts < opts.maxAttempts;
-    await Delivery.updateOne(
-      { _id: delivery._id },
-      retry
-        ? { $set: { status: 'queued', error: reason, nextAttemptAt: new Date(Date.now() + opts.backoffMs(attempts)) } }
-        : { $set: { status: 'failed', error: reason } },
-    );
+    if (isTemporaryFailure(error) && attempt < opts.maxAttempts) {
+      const due = Date.now() + opts.backoffMs(attempt);
+      await log.write([event(delivery, attempt, 'retry', { error: reason, nextAttemptAt: new Date(due) })]);
+      sender.retries.push({ delivery, attempt: attempt + 1, due });
+    } else {
+      await log.write([event(delivery, attempt, 'failed', { error: reason })]);
+    }
     state.consecutiveFailures++;
     if (state.consecutiveFailures >= opts.pauseAfter && !state.paused) {
       state.paused = true;
@@ -156,28 +193,11 @@ function sendOne(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOptions
   }
 }
 
-async function nextBatch(mailing: Types.ObjectId, after: Types.ObjectId | undefined, size: number) {
-  const now = new Date();
-  return Delivery.find({
-    mailing,
-    status: 'queued',
-    ...(after ? { _id: { $gt: after } } : {}),
-    $or: [{ nextAttemptAt: { $exists: false } }, { nextAttemptAt: { $lte: now } }],
-  })
-    .sort({ _id: 1 })
-    .limit(size)
-    .lean<DeliveryRecord[]>();
-}
-
-/** Milliseconds until the next retry is due, or undefined when nothing is queued any more. */
-async function untilNextRetry(mailing: Types.ObjectId): Promise<number | undefined> {
-  const next = await Delivery.findOne({ mailing, status: 'queued' }, { nextAttemptAt: 1 }).sort({ nextAttemptAt: 1 }).lean();
-  if (!next) return undefined;
-  return Math.max(0, (next.nextAttemptAt?.getTime() ?? 0) - Date.now());
-}
+const SKIPPED = "Désabonné·e ou exclu·e des envois avant l'envoi.";
 
 /** Recipients who unsubscribed or were suppressed after the audience was resolved. */
 async function leftSinceResolved(batch: DeliveryRecord[]): Promise<Set<string>> {
+  if (!batch.length) return new Set();
   const [still, suppressed] = await Promise.all([
     Subscription.find({ _id: { $in: batch.map((d) => d.subscription) }, status: 'subscribed' }, { _id: 1 }).lean(),
     suppressedAmong(batch.map((d) => d.email)),
@@ -186,20 +206,16 @@ async function leftSinceResolved(batch: DeliveryRecord[]): Promise<Set<string>> 
   return new Set(batch.filter((d) => !subscribed.has(String(d.subscription)) || suppressed.has(d.email)).map((d) => String(d._id)));
 }
 
-async function skip(delivery: DeliveryRecord) {
-  await Delivery.updateOne({ _id: delivery._id, status: 'queued' }, { $set: { status: 'skipped', error: "Désabonné·e ou exclu·e des envois avant l'envoi." } });
-}
-
-async function markUncertain(ctx: Pick<AppContext, 'logger'>, mailing: MailingRecord): Promise<void> {
-  const stuck = await Delivery.find({ mailing: mailing._id, status: 'sending' }, { _id: 1 }).lean();
+async function markUncertain(ctx: Pick<AppContext, 'logger'>, mailing: MailingRecord, states: Map<string, DeliveryState>): Promise<void> {
+  const stuck = [...states.entries()].filter(([, s]) => s.status === 'sending');
   if (!stuck.length) return;
-  const ids = stuck.map((d) => d._id);
-  const { modifiedCount } = await Delivery.updateMany(
-    { _id: { $in: ids }, status: 'sending' },
-    { $set: { status: 'uncertain', error: "Envoi interrompu pendant l'appel SMTP : le message a peut-être été remis. Il n'est pas renvoyé." } },
+  const error = "Envoi interrompu pendant l'appel SMTP : le message a peut-être été remis. Il n'est pas renvoyé.";
+  await insertEvents(
+    stuck.map(([id, s]) => ({ _id: `${id}:${s.attempts}:uncertain`, delivery: new Types.ObjectId(id), mailing: mailing._id, event: 'uncertain', attempt: s.attempts, error, at: new Date() })),
   );
-  await Mailing.updateOne({ _id: mailing._id }, { $inc: { uncertain: modifiedCount } });
-  ctx.logger.warn({ mailing: String(mailing._id), deliveries: ids.map(String) }, 'uncertain deliveries after an interruption');
+  for (const [, s] of stuck) Object.assign(s, { status: 'uncertain', error });
+  await Mailing.updateOne({ _id: mailing._id }, { $inc: { uncertain: stuck.length } });
+  ctx.logger.warn({ mailing: String(mailing._id), deliveries: stuck.map(([id]) => id) }, 'uncertain deliveries after an interruption');
 }
 
 /**
@@ -226,8 +242,6 @@ export async function resolveAudience(mailing: MailingRecord): Promise<number> {
         email: c.email,
         firstName: c.firstName,
         lastName: c.lastName,
-        status: 'queued',
-        attempts: 0,
       }));
     await insertIgnoringDuplicates(rows);
   }

@@ -27,6 +27,7 @@ export async function startSmtpReceiver(
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', () => undefined); // the client went away mid-message: nothing was accepted
       stream.on('end', async () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const mail: ReceivedMail = {
