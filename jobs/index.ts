@@ -3,6 +3,7 @@ import { defineMembershipReminders, scheduleMembershipReminders } from './member
 import { defineNewsImport, scheduleNewsImport } from './news-import.job.js';
 import { defineNewsletterCompile, scheduleNewsletterCompile } from './newsletter-compile.job.js';
 import { defineNewsletterSend } from './newsletter-send.job.js';
+import { defineNewsletterFollow, scheduleNewsletterFollow } from './newsletter-follow.job.js';
 import { defineImportCommit } from './import-commit.job.js';
 import { defineImportUndo } from './import-undo.job.js';
 import { definePurgeExpired, schedulePurgeExpired } from './purge-expired.job.js';
@@ -26,6 +27,7 @@ export function defineJobs(ctx: AppContext): void {
   defineNewsImport(agenda, ctx);
   defineNewsletterCompile(agenda, ctx);
   defineNewsletterSend(agenda, ctx);
+  defineNewsletterFollow(agenda, ctx);
   defineImportCommit(agenda, ctx);
   defineImportUndo(agenda, ctx);
 }
@@ -39,4 +41,5 @@ export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   await scheduleMembershipReminders(agenda);
   await scheduleNewsImport(agenda, ctx);
   await scheduleNewsletterCompile(agenda, ctx);
+  await scheduleNewsletterFollow(agenda);
 }

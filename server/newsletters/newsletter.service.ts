@@ -292,6 +292,13 @@ export async function getNewsletter(id: string) {
   ).lean()) as NewsletterRecord;
 }
 
+/** Brings the figures of every issue being sent up to date (and marks finished ones `sent`). */
+export async function refreshSendingNewsletters(): Promise<number> {
+  const sending = await Newsletter.find({ status: 'sending', mailing: { $ne: null } }, { _id: 1 }).lean();
+  for (const issue of sending) await getNewsletter(String(issue._id));
+  return sending.length;
+}
+
 export async function getNewsletterRecord(id: string): Promise<NewsletterRecord> {
   const issue = await Newsletter.findById(id).lean();
   if (!issue) throw notFound('Lettre');

@@ -5,6 +5,7 @@ import { createContact } from '../../server/contacts/contact.service.js';
 import { List } from '../../server/lists/list.model.js';
 import { createNews } from '../../server/news/news.service.js';
 import { Newsletter } from '../../server/newsletters/newsletter.model.js';
+import { refreshSendingNewsletters } from '../../server/newsletters/newsletter.service.js';
 import { createSegment } from '../../server/segments/segment.service.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
 import { createSubscription } from '../../server/subscriptions/subscription.service.js';
@@ -103,7 +104,13 @@ describe('sending a newsletter to the monthly list', () => {
     expect(subscription).to.not.equal(null);
   });
 
-  it('ends as sent with its figures', async () => {
+  it('ends as sent with its figures, brought up to date by the follow-up service without anyone looking', async () => {
+    await until(
+      async () => (await Mailing.findOne({ 'source.id': issueId }).lean())!.status,
+      (status) => status === 'sent',
+    );
+    expect(await refreshSendingNewsletters()).to.equal(1);
+    expect((await Newsletter.findById(issueId).lean())!.status).to.equal('sent');
     const issue = await until(
       async () => (await staff.get(`/api/newsletters/${issueId}`)).body,
       (body) => body.status === 'sent',
