@@ -123,10 +123,9 @@ export async function restoreDatabase(db: Db, file: string, options: { force?: b
     );
   }
   if (options.force) for (const name of await collectionNames(db)) await db.collection(name).drop();
-  await writeArchive(db, file);
-  const collections = await Promise.all(
-    Object.keys(manifest.collections).map(async (name) => ({ name, count: await db.collection(name).countDocuments({}) })),
-  );
+  // Counted from the server's acknowledgements: a countDocuments is a full scan on FerretDB.
+  const written = await writeArchive(db, file);
+  const collections = Object.keys(manifest.collections).map((name) => ({ name, count: written.get(name) ?? 0 }));
   for (const { name, count } of collections) {
     if (count !== manifest.collections[name].count) {
       throw new Error(`Restauration incomplète : « ${name} » contient ${count} documents au lieu de ${manifest.collections[name].count}.`);
@@ -135,12 +134,16 @@ export async function restoreDatabase(db: Db, file: string, options: { force?: b
   return { manifest, collections, documents: collections.reduce((sum, entry) => sum + entry.count, 0) };
 }
 
-async function writeArchive(db: Db, file: string): Promise<void> {
+async function writeArchive(db: Db, file: string): Promise<Map<string, number>> {
+  const written = new Map<string, number>();
   let current: CollectionLine | undefined;
   let batch: Document[] = [];
   let batchBytes = 0;
   const flush = async () => {
-    if (current && batch.length > 0) await db.collection(current.collection).insertMany(batch, { ordered: true });
+    if (current && batch.length > 0) {
+      const { insertedCount } = await db.collection(current.collection).insertMany(batch, { ordered: false });
+      written.set(current.collection, (written.get(current.collection) ?? 0) + insertedCount);
+    }
     batch = [];
     batchBytes = 0;
   };
@@ -164,10 +167,12 @@ async function writeArchive(db: Db, file: string): Promise<void> {
     await finishCollection();
     if (record.manifest) break;
     current = record as CollectionLine;
+    written.set(current.collection, 0);
     await db.createCollection(current.collection).catch((error: { code?: number }) => {
       if (error.code !== 48) throw error; // 48: already exists (an empty collection)
     });
   }
+  return written;
 }
 
 async function createIndexes(db: Db, line: CollectionLine): Promise<void> {
