@@ -23,6 +23,9 @@ import { Theme } from '../../server/themes/theme.model.js';
 import { openSession, SESSION_COOKIE } from '../../server/users/auth.service.js';
 import { createUser } from '../../server/users/user.service.js';
 import { ensureAdminBuild } from '../../scripts/admin-build.js';
+import mongoose from 'mongoose';
+import { createLogger } from '../../server/lib/logger.js';
+import { runMigrations } from '../../server/ops/migration.service.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -79,7 +82,7 @@ async function generate(): Promise<void> {
 }
 
 async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 1500; i++) {
     try {
       await fetch(`${url}/api/health`);
       return;
@@ -101,6 +104,8 @@ async function main() {
   try {
     await connectDatabase(ferretdb.uri);
     await loadReferenceData();
+    // The schema is current before the contacts exist: the app does not rescan 100,000 records at start-up.
+    await runMigrations(mongoose.connection.db!, createLogger('silent'));
     console.log(`Generating ${CONTACTS} contacts…`);
     const t = Date.now();
     await generate();

@@ -45,6 +45,11 @@ export async function pageAs(browser: AdminBrowser, server: TestServer, role: Ro
   await browser.context.clearCookies();
   await browser.context.addCookies([{ name: SESSION_COOKIE, value: token, domain: hostname, path: '/', httpOnly: true, sameSite: 'Lax' }]);
   const page = await browser.context.newPage();
+  const missing: string[] = [];
+  untranslated.set(page, missing);
+  page.on('console', (message) => {
+    if (/missing translation/i.test(message.text())) missing.push(message.text());
+  });
   // Each test starts without the list filters and sorts react-admin kept in localStorage (once per tab).
   await page.addInitScript(() => {
     if (sessionStorage.getItem('maillage-test-tab')) return;
@@ -52,6 +57,13 @@ export async function pageAs(browser: AdminBrowser, server: TestServer, role: Ro
     sessionStorage.setItem('maillage-test-tab', '1');
   });
   return page;
+}
+
+const untranslated = new WeakMap<Page, string[]>();
+
+/** The "Missing translation" warnings react-admin printed on this page: English (or a raw key) reached the UI. */
+export function missingTranslations(page: Page): string[] {
+  return untranslated.get(page) ?? [];
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { createContact } from '../../server/contacts/contact.service.js';
+import { Subscription } from '../../server/subscriptions/subscription.model.js';
+import { Theme } from '../../server/themes/theme.model.js';
 import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
 
 describe('the admin in a browser: contacts', () => {
   let server: TestServer;
@@ -51,6 +53,7 @@ describe('the admin in a browser: contacts', () => {
     await page.getByRole('cell', { name: 'samia.benali@fts.test' }).waitFor();
     await page.getByRole('cell', { name: 'lyon@fts.test' }).waitFor({ state: 'detached' });
     expect(page.url()).to.include('region-11');
+    expect(missingTranslations(page)).to.deep.equal([]);
     await page.close();
   });
 
@@ -61,6 +64,30 @@ describe('the admin in a browser: contacts', () => {
     await screenshot(page, 'contacts');
     const violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('adds a theme to and subscribes the selected contacts in bulk', async function () {
+    this.timeout(60_000);
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/contacts`);
+    await page.getByRole('row').filter({ hasText: 'lyon@fts.test' }).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Thèmes / territoires' }).click();
+    await page.getByRole('dialog').getByRole('combobox', { name: 'Thèmes' }).fill('Parentalit');
+    await page.getByRole('option', { name: 'Parentalité' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Appliquer' }).click();
+    await page.getByText('1 contact(s) mis à jour.').waitFor();
+    const lyon = await Contact.findOne({ email: 'lyon@fts.test' }).lean();
+    const parentalite = await Theme.findOne({ code: 'parentalite' }).lean();
+    expect(lyon!.themes.map(String)).to.include(String(parentalite!._id));
+
+    await page.getByRole('row').filter({ hasText: 'lyon@fts.test' }).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Ajouter à une liste' }).click();
+    await page.getByRole('dialog').getByRole('combobox', { name: 'Liste' }).click();
+    await page.getByRole('option').first().click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Ajouter' }).click();
+    await page.getByText('1 contact(s) ajouté(s) à la liste.').waitFor();
+    expect(await Subscription.countDocuments({ contact: lyon!._id, status: 'subscribed' })).to.equal(1);
     await page.close();
   });
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
 
 const CSV = ['Prénom;Nom;Courriel;Territoire', 'Anaïs;Béranger;anais.beranger@cls-lille.fr;59', 'Noël;Ledoux;pas-une-adresse;Hauts-de-France', 'Marc;Petit;marc.petit@ville.fr;93', ''].join('\r\n');
 
@@ -51,6 +51,7 @@ describe('the admin in a browser: the import wizard', () => {
     await page.getByRole('dialog').getByRole('button', { name: "Annuler l'import" }).click();
     await page.getByRole('heading', { name: /— Annulé$/ }).waitFor({ timeout: 30_000 });
     expect(await Contact.countDocuments()).to.equal(0);
+    expect(missingTranslations(page)).to.deep.equal([]);
     await page.close();
   });
 });

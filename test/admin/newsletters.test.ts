@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createNews } from '../../server/news/news.service.js';
 import { Newsletter } from '../../server/newsletters/newsletter.model.js';
 import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
 
 describe('the admin in a browser: the newsletter review', () => {
   let server: TestServer;
@@ -40,6 +40,7 @@ describe('the admin in a browser: the newsletter review', () => {
 
     await page.getByRole('tab', { name: 'Texte' }).click();
     await page.getByLabel('Version texte').getByText(/Rencontre nationale des coordinations ASV/).waitFor();
+    expect(missingTranslations(page)).to.deep.equal([]);
     await page.close();
   });
 

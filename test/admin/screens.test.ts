@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createContact } from '../../server/contacts/contact.service.js';
 import { clientAs, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
 
 const YEAR = new Date().getFullYear();
 
@@ -57,6 +57,7 @@ describe('the admin in a browser: every screen', () => {
     await page.getByRole('button', { name: 'Télécharger (CSV)' }).click();
     expect((await download).suggestedFilename()).to.match(/\.csv$/);
     expect(errors).to.deep.equal([]);
+    expect(missingTranslations(page)).to.deep.equal([]);
     await page.close();
   });
 
@@ -86,6 +87,7 @@ describe('the admin in a browser: every screen', () => {
       await page.waitForLoadState('networkidle');
       await screenshot(page, name);
       expect(errors).to.deep.equal([]);
+      expect(missingTranslations(page)).to.deep.equal([]);
       expect(await page.getByText(/Not found|Error|undefined/).count()).to.equal(0);
       await page.close();
     });

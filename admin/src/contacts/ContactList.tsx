@@ -16,6 +16,7 @@ import {
 } from 'react-admin';
 import { download } from '../common/download';
 import { VocabularyField } from '../common/vocabulary';
+import { BulkAddToListButton } from './BulkAddToListButton';
 import { BulkTagButton } from './BulkTagButton';
 import { contactFilters } from './contactFilters';
 import { contactName, type Contact } from './contactModel';
@@ -46,6 +47,7 @@ function BulkActions() {
   return (
     <>
       <BulkTagButton />
+      <BulkAddToListButton />
       <BulkDeleteButton mutationMode="pessimistic" />
     </>
   );
