@@ -101,6 +101,27 @@ describe('several instances on one FerretDB-over-PostgreSQL database', function 
     expect(statuses.every((status) => status === 401 || status === 429)).to.equal(true);
   });
 
+  it('an import uploaded and committed on one app is run by the worker and followed on the other app', async () => {
+    const onA = new Client(appA.url!);
+    expect((await onA.post('/api/auth/login', { email: STAFF.email, password: TEST_PASSWORD }, { 'x-forwarded-for': '203.0.113.20' })).status).to.equal(200);
+    const csv = 'Prénom;Nom;Adresse e-mail\nAïcha;Benali;aicha.benali@ville.test\nMarc;Olivier;marc.olivier@ville.test\n';
+    const form = new FormData();
+    form.append('file', new Blob([csv]), 'contacts.csv');
+    const upload = await onA.post('/api/imports', form);
+    expect(upload.status, upload.text).to.equal(201);
+    expect((await onA.post(`/api/imports/${upload.body.id}/commit`)).status).to.equal(202);
+    const onB = new Client(appB.url!);
+    onB.cookie = onA.cookie;
+    let progress: { status?: string; counts?: Record<string, number> } = {};
+    for (let i = 0; i < 300 && !['done', 'failed'].includes(progress.status ?? ''); i++) {
+      progress = (await onB.get(`/api/imports/${upload.body.id}`)).body;
+      if (progress.status !== 'done') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(progress.status).to.equal('done');
+    expect(progress.counts).to.include({ rows: 2, created: 2, errors: 0 });
+    expect(await db.collection('contacts').countDocuments({ email: { $in: ['aicha.benali@ville.test', 'marc.olivier@ville.test'] } })).to.equal(2);
+  });
+
   it(`a job scheduled every ${TICK_SECONDS} s runs once per period, whichever process takes it`, async () => {
     // From the very first run, while the processes were still starting and scheduling it.
     const period = TICK_SECONDS * 1000;
@@ -121,6 +142,7 @@ describe('several instances on one FerretDB-over-PostgreSQL database', function 
     expect(logs).to.match(/"req":\{"id":"[^"]+","method":"POST","url":"\/api\/auth\/login"\}/);
     expect(logs.toLowerCase()).not.to.include(STAFF.email);
     expect(logs).not.to.include('Héloïse').and.not.to.include('Multiprocess');
+    expect(logs).not.to.include('aicha.benali').and.not.to.include('Benali');
     expect(logs).not.to.include(TEST_PASSWORD);
   });
 });
