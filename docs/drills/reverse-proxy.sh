@@ -12,12 +12,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-[ -n "${DRILL_DEBUG:-}" ] && trap 'tail -n 5 "$work"/*.log "$work"/logs/*.log; cleanup' EXIT
+[ -n "${DRILL_DEBUG:-}" ] && trap 'tail -n 5 "$work"/*.log "$work"/logs/*.log || true; cleanup' EXIT
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; exit 1; fi; }
 
 db_port=$(free_port); app1=$(free_port); app2=$(free_port); tls=$(free_port)
-npx tsx scripts/ferretdb.ts serve --sqlite-dir "$work/db" --port "$db_port" >"$work/ferretdb.log" 2>&1 & pids+=($!)
+node --import tsx scripts/ferretdb.ts serve --sqlite-dir "$work/db" --port "$db_port" >"$work/ferretdb.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$db_port") 2>/dev/null && break; sleep 0.2; done
 
 common=(NODE_ENV=production MONGODB_URI="mongodb://127.0.0.1:$db_port/maillage" PUBLIC_URL="https://maillage.test:$tls"
