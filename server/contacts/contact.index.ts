@@ -48,9 +48,8 @@ const intern = (value: unknown) => {
 };
 
 function toEntry(doc: Record<string, any>): Entry {
-  const { _id, ...rest } = doc;
-  return {
-    doc: { ...rest, id: String(_id), themes: (doc.themes ?? []).map(String), organisations: (doc.organisations ?? []).map(String) },
+  const { _id, searchTokens, ...rest } = doc;
+  const entry: Omit<Entry, 'doc'> = {
     id: String(doc._id),
     sortName: doc.sortName ?? '',
     email: doc.email ?? '',
@@ -67,6 +66,9 @@ function toEntry(doc: Record<string, any>): Entry {
     function: doc.function ? intern(doc.function) : null,
     dispositifs: (doc.dispositifs ?? []).map(intern),
   };
+  // the API document shares the interned arrays (100,000 contacts: hundreds of MiB otherwise)
+  const shared = { themes: entry.themes, territoryScope: entry.territoryScope, organisationTypes: entry.organisationTypes, organisations: entry.organisations, dispositifs: entry.dispositifs };
+  return { ...entry, doc: { ...rest, id: entry.id, ...shared } };
 }
 
 type Index = {
@@ -186,67 +188,77 @@ export function warmContactIndex(): void {
 
 type Where = Record<string, unknown>;
 
-function valueOf(entry: Entry, field: string): unknown {
-  if (field === '_id') return entry.id;
-  if (!(field in entry)) throw new Error(`contact index: unknown field ${field}`);
-  return entry[field as keyof Entry];
+type Test = (entry: Entry) => boolean;
+
+function reader(field: string): (entry: Entry) => unknown {
+  if (field === '_id') return (entry) => entry.id;
+  if (!FIELDS.has(field)) throw new Error(`contact index: unknown field ${field}`);
+  return (entry) => entry[field as keyof Entry];
+}
+const FIELDS = new Set(['sortName', 'email', 'firstName', 'lastName', 'erasedAt', 'searchTokens', 'themes', 'territoryScope', 'organisationTypes', 'organisations', 'function', 'dispositifs']);
+
+/** "Some value of the field (an array or a scalar) passes `test`", as Mongo reads arrays. */
+function anyValue(read: (entry: Entry) => unknown, test: (value: unknown) => boolean): Test {
+  return (entry) => {
+    const value = read(entry);
+    if (!Array.isArray(value)) return test(value);
+    for (const v of value) if (test(v)) return true;
+    return false;
+  };
 }
 
-// A filter is evaluated against every contact: convert its $in lists and regexes once.
-const inSets = new WeakMap<unknown[], Set<string>>();
-const regexes = new Map<string, RegExp>();
-function inSet(values: unknown[]): Set<string> {
-  let set = inSets.get(values);
-  if (!set) inSets.set(values, (set = new Set(values.map(String))));
-  return set;
-}
-function regex(pattern: unknown): RegExp {
-  if (pattern instanceof RegExp) return pattern;
-  let re = regexes.get(String(pattern));
-  if (!re) {
-    if (regexes.size > 1000) regexes.clear();
-    regexes.set(String(pattern), (re = new RegExp(String(pattern))));
+function compileCondition(field: string, condition: unknown): Test {
+  const read = reader(field);
+  if (condition === null) return (entry) => read(entry) === null || read(entry) === undefined;
+  if (condition instanceof Types.ObjectId || typeof condition !== 'object') {
+    const wanted = String(condition);
+    return anyValue(read, (v) => String(v) === wanted);
   }
-  return re;
-}
-
-function fieldMatches(value: unknown, condition: unknown): boolean {
-  const values = Array.isArray(value) ? value : [value];
-  if (condition === null) return value === null || value === undefined;
-  if (condition instanceof Types.ObjectId || typeof condition !== 'object') return values.some((v) => String(v) === String(condition));
-  const ops = condition as Record<string, unknown>;
-  return Object.entries(ops).every(([op, arg]) => {
+  const tests = Object.entries(condition as Record<string, unknown>).map(([op, arg]): Test => {
     switch (op) {
       case '$in': {
-        const wanted = inSet(arg as unknown[]);
-        return values.some((v) => wanted.has(String(v)));
+        const wanted = new Set((arg as unknown[]).map(String));
+        return anyValue(read, (v) => wanted.has(v as string));
       }
       case '$regex': {
-        const re = regex(arg);
-        return values.some((v) => typeof v === 'string' && re.test(v));
+        const re = arg instanceof RegExp ? arg : new RegExp(String(arg));
+        return anyValue(read, (v) => typeof v === 'string' && re.test(v));
       }
-      case '$ne':
-        return !fieldMatches(value, arg);
+      case '$ne': {
+        const equal = compileCondition(field, arg);
+        return (entry) => !equal(entry);
+      }
       default:
         throw new Error(`contact index: unsupported operator ${op}`);
     }
   });
+  return tests.length === 1 ? tests[0] : (entry) => tests.every((t) => t(entry));
 }
 
-/** Whether an indexed contact matches a Mongo filter (the operators contactQuery emits). */
-export function matchesWhere(entry: Entry, where: Where): boolean {
-  return Object.entries(where).every(([key, condition]) => {
+/**
+ * The Mongo filter emitted by contactQuery as a function, compiled once per query: the
+ * index holds strings (ids included), so `$in` lists become sets of strings.
+ */
+export function compileWhere(where: Where): Test {
+  const tests = Object.entries(where).map(([key, condition]): Test => {
     switch (key) {
-      case '$and':
-        return (condition as Where[]).every((w) => matchesWhere(entry, w));
-      case '$or':
-        return (condition as Where[]).some((w) => matchesWhere(entry, w));
-      case '$nor':
-        return !(condition as Where[]).some((w) => matchesWhere(entry, w));
+      case '$and': {
+        const all = (condition as Where[]).map(compileWhere);
+        return (entry) => all.every((t) => t(entry));
+      }
+      case '$or': {
+        const any = (condition as Where[]).map(compileWhere);
+        return (entry) => any.some((t) => t(entry));
+      }
+      case '$nor': {
+        const any = (condition as Where[]).map(compileWhere);
+        return (entry) => !any.some((t) => t(entry));
+      }
       default:
-        return fieldMatches(valueOf(entry, key), condition);
+        return compileCondition(key, condition);
     }
   });
+  return tests.length === 1 ? tests[0] : (entry) => tests.every((t) => t(entry));
 }
 
 const SORT_FIELDS = ['sortName', 'email', 'firstName', 'lastName', 'createdAt', 'updatedAt', '_id'] as const;
@@ -272,12 +284,13 @@ export async function queryContactIndex(
   const current = await contactIndex();
   if (!SORT_FIELDS.includes(options.sort.field as (typeof SORT_FIELDS)[number])) throw new Error(`contact index: cannot sort on ${options.sort.field}`);
   const sorted = sortedBy(current, options.sort.field);
+  const matches = compileWhere(where);
   const page: Entry[] = [];
   let total = 0;
   const from = options.sort.order === 1 ? 0 : sorted.length - 1;
   const step = options.sort.order;
   for (let i = from; i >= 0 && i < sorted.length; i += step) {
-    if (!matchesWhere(sorted[i], where)) continue;
+    if (!matches(sorted[i])) continue;
     if (total >= options.skip && page.length < options.limit) page.push(sorted[i]);
     total++;
   }
@@ -286,8 +299,9 @@ export async function queryContactIndex(
 
 export async function countContactIndex(where: Where): Promise<number> {
   const current = await contactIndex();
+  const matches = compileWhere(where);
   let total = 0;
-  for (const entry of current.entries.values()) if (matchesWhere(entry, where)) total++;
+  for (const entry of current.entries.values()) if (matches(entry)) total++;
   return total;
 }
 
@@ -299,7 +313,8 @@ export async function contactIdByEmail(address: string): Promise<string | undefi
 /** The ids of every contact matching a Mongo filter (any order). */
 export async function contactIdsWhere(where: Where): Promise<string[]> {
   const current = await contactIndex();
-  return [...current.entries.values()].filter((entry) => matchesWhere(entry, where)).map((entry) => entry.id);
+  const matches = compileWhere(where);
+  return [...current.entries.values()].filter(matches).map((entry) => entry.id);
 }
 
 /** Name and organisations of every contact not erased, for the duplicates view. */

@@ -4,6 +4,10 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
  * Who changed what on a contact or an organisation, and when: one entry per create, update,
  * delete, merge or erase, with each changed field's value before and after (an array, since
  * keys cannot contain '.' on FerretDB).
+ *
+ * One document per record, `_id` = "<resource>:<record id>", entries appended: reading or
+ * extending a record's history is a lookup by `_id`, the only filter FerretDB/SQLite does not
+ * answer by reading the whole collection.
  */
 export const HISTORY_ACTIONS = ['create', 'update', 'delete', 'merge', 'erase'] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
@@ -15,21 +19,28 @@ const changeSchema = new Schema(
   { _id: false },
 );
 
-const historySchema = new Schema(
+const entrySchema = new Schema(
   {
-    resource: { type: String, enum: HISTORY_RESOURCES, required: true },
-    record: { type: Schema.Types.ObjectId, required: true },
     action: { type: String, enum: HISTORY_ACTIONS, required: true },
-    at: { type: Date, required: true, default: () => new Date() },
+    at: { type: Date, required: true },
     actor: { type: Schema.Types.ObjectId, ref: 'User' },
     actorName: { type: String, default: '' },
     changes: { type: [changeSchema], default: [] },
-    /** For a merge: the record merged into this one; entries of that record carry it too. */
+    /** For a merge: the record merged into this one; that record's entries carry it too. */
     mergedFrom: { type: Schema.Types.ObjectId },
+  },
+  { _id: false },
+);
+
+const historySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    resource: { type: String, enum: HISTORY_RESOURCES, required: true },
+    record: { type: Schema.Types.ObjectId, required: true },
+    entries: { type: [entrySchema], default: [] },
   },
   { versionKey: false },
 );
-historySchema.index({ resource: 1, record: 1, at: -1 });
 
-export type HistoryRecord = InferSchemaType<typeof historySchema> & { _id: mongoose.Types.ObjectId };
+export type HistoryRecord = InferSchemaType<typeof historySchema>;
 export const History = mongoose.model('History', historySchema, 'history');

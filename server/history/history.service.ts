@@ -1,5 +1,4 @@
 import { Types } from 'mongoose';
-import { withId } from '../lib/db.js';
 import type { ListQuery } from '../lib/rest.js';
 import type { Actor } from '../users/user.service.js';
 import { History, type HistoryAction, type HistoryResource } from './history.model.js';
@@ -28,6 +27,27 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
   return changes;
 }
 
+const key = (resource: HistoryResource, record: Types.ObjectId | string) => `${resource}:${record}`;
+
+type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; changes: Change[]; mergedFrom?: unknown };
+
+/** The API form of an entry: newest first, with the record it belongs to. */
+function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
+  return entries
+    .map((entry, i) => ({
+      id: `${resource}:${record}:${i}`,
+      resource,
+      record: String(record),
+      action: entry.action,
+      at: entry.at,
+      actor: entry.actor ? String(entry.actor) : undefined,
+      actorName: entry.actorName ?? '',
+      changes: entry.changes ?? [],
+      ...(entry.mergedFrom ? { mergedFrom: String(entry.mergedFrom) } : {}),
+    }))
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || b.id.localeCompare(a.id, 'en', { numeric: true }));
+}
+
 export async function recordHistory(entry: {
   resource: HistoryResource;
   record: Types.ObjectId | string;
@@ -36,44 +56,55 @@ export async function recordHistory(entry: {
   changes?: Change[];
   mergedFrom?: Types.ObjectId | string;
 }): Promise<void> {
-  await History.create({
-    resource: entry.resource,
-    record: entry.record,
+  const item = {
     action: entry.action,
-    actor: entry.actor?.id,
+    at: new Date(),
+    actor: entry.actor?.id ? new Types.ObjectId(entry.actor.id) : undefined,
     actorName: entry.actor?.name ?? 'système',
     changes: entry.changes ?? [],
-    mergedFrom: entry.mergedFrom,
-  });
+    mergedFrom: entry.mergedFrom ? new Types.ObjectId(String(entry.mergedFrom)) : undefined,
+  };
+  await History.updateOne(
+    { _id: key(entry.resource, entry.record) },
+    { $push: { entries: item }, $set: { resource: entry.resource, record: new Types.ObjectId(String(entry.record)) } },
+    { upsert: true },
+  );
 }
 
 export async function historyOf(resource: HistoryResource, record: string) {
-  const entries = await History.find({ resource, record }).sort({ at: -1, _id: -1 }).lean();
-  return entries.map(withId);
+  const doc = await History.findById(key(resource, record)).lean();
+  return doc ? present(resource, record, doc.entries as Entry[]) : [];
 }
 
+/** `/api/history`: one record's entries (a lookup), or every entry of a resource (a full read). */
 export async function listHistory(query: ListQuery<{ resource?: HistoryResource; record?: string; action?: HistoryAction }>) {
-  const where: Record<string, unknown> = {};
-  if (query.filter.resource) where.resource = query.filter.resource;
-  if (query.filter.record) where.record = query.filter.record;
-  if (query.filter.action) where.action = query.filter.action;
-  const [items, total] = await Promise.all([
-    History.find(where).sort({ [query.sort.field]: query.sort.order, _id: -1 }).skip(query.skip).limit(query.limit).lean(),
-    History.countDocuments(where),
-  ]);
-  return { items: items.map(withId), total };
+  const { resource, record, action } = query.filter;
+  const docs = record
+    ? (await Promise.all((resource ? [resource] : (['contacts', 'organisations'] as const)).map((r) => History.findById(key(r, record)).lean()))).filter((d) => d !== null)
+    : await History.find(resource ? { resource } : {}).lean();
+  const all = docs
+    .flatMap((doc) => present(doc.resource as HistoryResource, doc.record, doc.entries as Entry[]))
+    .filter((entry) => !action || entry.action === action)
+    .sort((a, b) => query.sort.order * (a.at.getTime() - b.at.getTime()));
+  return { items: all.slice(query.skip, query.skip + query.limit), total: all.length };
 }
 
 /** A merge keeps both histories: the absorbed record's entries move to the kept one. */
 export async function moveHistory(resource: HistoryResource, from: Types.ObjectId, to: Types.ObjectId): Promise<void> {
-  await History.updateMany({ resource, record: from }, { $set: { record: to, mergedFrom: from } });
+  const absorbed = await History.findById(key(resource, from)).lean();
+  if (!absorbed) return;
+  const moved = (absorbed.entries as Entry[]).map((entry) => ({ ...entry, mergedFrom: from }));
+  await History.updateOne({ _id: key(resource, to) }, { $push: { entries: { $each: moved } }, $set: { resource, record: to } }, { upsert: true });
+  await History.deleteOne({ _id: key(resource, from) });
 }
 
 /** RGPD erase: entries keep who/when/which field, but no value. */
 export async function forgetHistoryValues(resource: HistoryResource, record: Types.ObjectId): Promise<void> {
-  const entries = await History.find({ resource, $or: [{ record }, { mergedFrom: record }] });
-  for (const entry of entries) {
-    entry.set('changes', entry.changes.map((c) => ({ field: c.field, before: null, after: null })));
-    await entry.save();
-  }
+  const doc = await History.findById(key(resource, record));
+  if (!doc) return;
+  doc.set(
+    'entries',
+    doc.entries.map((entry) => ({ ...entry.toObject(), changes: entry.changes.map((c) => ({ field: c.field, before: null, after: null })) })),
+  );
+  await doc.save();
 }
