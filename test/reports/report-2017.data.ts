@@ -1,4 +1,5 @@
 import mongoose, { Types } from 'mongoose';
+import { noteContactsChanged } from '../../server/contacts/contact.index.js';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { List } from '../../server/lists/list.model.js';
 import { createFeeSchedule, createMembership } from '../../server/memberships/membership.service.js';
@@ -67,7 +68,10 @@ const at = (year: number, index: number, total: number) => {
 };
 
 async function insertRaw(collection: string, docs: Array<Record<string, unknown>>) {
-  if (docs.length) await mongoose.connection.db!.collection(collection).insertMany(docs);
+  if (!docs.length) return;
+  const { insertedIds } = await mongoose.connection.db!.collection(collection).insertMany(docs);
+  // Contacts written outside contact.service.ts must be announced to the contacts' index.
+  if (collection === 'contacts') await noteContactsChanged(Object.values(insertedIds));
 }
 
 async function seedMembers() {
@@ -94,6 +98,7 @@ async function seedMembers() {
   const representatives = await Contact.insertMany(organisations.map(({ type, i }) => ({ email: `representant-${type}-${i}@adherents-2017.test`, firstName: 'Rep', lastName: `${type} ${i}` })));
   const persons = await Contact.insertMany(people.map((i) => ({ email: `adherent-${i}@adherents-2017.test`, firstName: 'Adhérent', lastName: String(i) })));
   memberContacts.push(...representatives.map((c) => String(c._id)), ...persons.map((c) => String(c._id)));
+  await noteContactsChanged([...representatives, ...persons].map((c) => c._id));
   await inPool(organisations, async ({ type, i }, index) => {
     const organisation = await Organisation.create({ name: `Membre ${type} ${i + 1}`, type });
     const category = ['commune', 'epci'].includes(type) ? 'collectivite-20000-100000' : 'association';
@@ -103,6 +108,7 @@ async function seedMembers() {
   // Two 2017 memberships recorded but never paid: not counted as members.
   for (let i = 0; i < 2; i++) {
     const late = await Contact.create({ email: `retard-${i}@adherents-2017.test` });
+    await noteContactsChanged([late._id]);
     await createMembership({ contact: String(late._id), year: 2017, category: 'personne-physique' }, actor);
   }
   return memberContacts;
@@ -115,6 +121,7 @@ async function seedSolicitations(memberContacts: string[]) {
     const requesters = expand(shape.requesters);
     // Requesters other than members: inserted at once (matching by e-mail is tested in test/solicitations).
     const others = await Contact.insertMany(types.map((_, index) => ({ email: `demandeur-${year}-${index}@exemple.fr` })));
+    await noteContactsChanged(others.map((c) => c._id));
     await inPool(types, async (type, index) => {
       const fromMember = index < shape.fromMembers;
       const receivedAt = at(year, index, types.length);
