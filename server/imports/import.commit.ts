@@ -71,6 +71,7 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
       docs.push(await withDerived({ ...doc, createdAt: at, updatedAt: at }, facts));
     }
     await Contact.collection.insertMany(docs, { ordered: false });
+    for (const { plan, id } of creates) batch.addresses.add(plan.email, String(id));
   }
   if (updates.length) {
     const operations = [];
@@ -78,10 +79,18 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
       const derived = pickDerived(await withDerived({ ...(plan.contact as ContactDoc), ...castIds(plan.set) }, facts));
       operations.push({ updateOne: { filter: { _id: plan.contact._id }, update: { $set: { ...castIds(plan.set), ...derived, updatedAt: at, updatedBy: actorId } } } });
     }
-    await Contact.collection.bulkWrite(operations as never, { ordered: false });
+    await parallelBulkWrite(operations);
   }
   if (subscriptions.docs.length) await Subscription.insertMany(subscriptions.docs, { ordered: false });
   return { issues: subscriptions.issues, subscribed: subscriptions.docs.length };
+}
+
+/** FerretDB runs a bulk write's statements one by one: several smaller ones at once go faster. */
+async function parallelBulkWrite(operations: unknown[]): Promise<void> {
+  const size = Math.max(50, Math.ceil(operations.length / 8));
+  const chunks = [];
+  for (let i = 0; i < operations.length; i += size) chunks.push(operations.slice(i, i + size));
+  await Promise.all(chunks.map((chunk) => Contact.collection.bulkWrite(chunk as never, { ordered: false })));
 }
 
 /** Ids as ObjectIds, as the model stores them (the raw driver does not cast). */
@@ -215,7 +224,7 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
     operations.push({ updateOne: { filter: { _id: contact._id }, update: Object.keys($unset).length ? { $set, $unset } : { $set } } });
     report.restored++;
   }
-  if (operations.length) await Contact.collection.bulkWrite(operations as never, { ordered: false });
+  if (operations.length) await parallelBulkWrite(operations);
 
   const created = await Contact.find({ _id: { $in: journal.created.map((c) => c.contact) } }, { updatedAt: 1 }).lean();
   const removable = created.filter((c) => (c.updatedAt as Date | undefined)?.getTime() === at).map((c) => c._id);

@@ -30,6 +30,8 @@ export type BatchResult = {
   index: number;
   /** Data records read so far, this batch included: the cursor once it is written. */
   recordsEnd: number;
+  /** Lets the commit tell later batches about the contacts it created. */
+  addresses: AddressIndex;
   plans: LinePlan[];
   /** Rows whose address an earlier batch already imported: applied as updates, counted as duplicates. */
   laterDuplicates: LinePlan[];
@@ -54,9 +56,10 @@ export async function* dataRecords(source: ImportSource): AsyncGenerator<CsvReco
 export async function forEachBatch(
   source: ImportSource,
   resolver: Resolver,
-  options: { skipRecords?: number; firstBatch?: number; againstImported: boolean },
+  options: { skipRecords?: number; firstBatch?: number; againstImported: boolean; batchSize?: number },
   handle: (batch: BatchResult) => Promise<void>,
 ): Promise<void> {
+  const addresses = await AddressIndex.load();
   const seen = new Map<string, number>();
   const skip = options.skipRecords ?? 0;
   let index = options.firstBatch ?? 0;
@@ -65,7 +68,7 @@ export async function forEachBatch(
   const flush = async () => {
     const records = pending;
     pending = [];
-    await handle(await planBatch(records, index++, count, source, resolver, seen, options.againstImported));
+    await handle(await planBatch(records, index++, count, source, resolver, seen, addresses, options.againstImported));
   };
   for await (const record of dataRecords(source)) {
     count++;
@@ -75,7 +78,7 @@ export async function forEachBatch(
       continue;
     }
     pending.push(record);
-    if (pending.length >= BATCH_SIZE) await flush();
+    if (pending.length >= (options.batchSize ?? BATCH_SIZE)) await flush();
   }
   if (pending.length) await flush();
 }
@@ -87,6 +90,7 @@ async function planBatch(
   source: ImportSource,
   resolver: Resolver,
   seen: Map<string, number>,
+  addresses: AddressIndex,
   againstImported: boolean,
 ): Promise<BatchResult> {
   const counts = { ...emptyCounts(), rows: records.length };
@@ -124,21 +128,51 @@ async function planBatch(
   }
 
   const emails = [...firsts.keys(), ...later.map((row) => row.values.email)];
-  const existing = await contactsByAddress(emails);
+  const existing = await addresses.contacts(emails);
   const plans = [...firsts.values()].map((row) => planLine(row, existing.get(row.values.email), source.policy));
   for (const plan of plans) counts[plan.action === 'create' ? 'created' : plan.action === 'update' ? 'updated' : 'unchanged']++;
   const laterDuplicates = later.map((row) => planLine(row, existing.get(row.values.email), source.policy));
-  return { index, recordsEnd, plans, laterDuplicates, issues, counts };
+  return { index, recordsEnd, addresses, plans, laterDuplicates, issues, counts };
 }
 
-/** Existing contacts by address: their primary e-mail first, else one of their other addresses. */
-async function contactsByAddress(emails: string[]): Promise<Map<string, ExistingContact>> {
-  const found = emails.length ? await Contact.find({ $or: [{ email: { $in: emails } }, { emails: { $in: emails } }] }).lean<ExistingContact[]>() : [];
-  const byAddress = new Map(found.map((contact) => [contact.email, contact]));
-  for (const contact of found) {
-    for (const address of (contact.emails as string[] | undefined) ?? []) if (!byAddress.has(address)) byAddress.set(address, contact);
+/**
+ * Every address of the base (primary and other e-mails) → contact id, read once per run.
+ * FerretDB answers `_id` equality from its primary key but scans the whole collection for an
+ * `$in` on another field, so a per-batch `{email: {$in}}` would make an import quadratic.
+ */
+export class AddressIndex {
+  private constructor(private readonly ids: Map<string, string>) {}
+
+  static async load(): Promise<AddressIndex> {
+    const ids = new Map<string, string>();
+    const others: Array<[string, string]> = [];
+    for await (const contact of Contact.find({}, { email: 1, emails: 1 }).lean().cursor()) {
+      ids.set(contact.email, String(contact._id));
+      for (const address of contact.emails ?? []) others.push([address, String(contact._id)]);
+    }
+    for (const [address, id] of others) if (!ids.has(address)) ids.set(address, id);
+    return new AddressIndex(ids);
   }
-  return byAddress;
+
+  add(email: string, id: string): void {
+    this.ids.set(email, id);
+  }
+
+  /** The contacts holding these addresses, read by id (several small queries at once). */
+  async contacts(emails: string[]): Promise<Map<string, ExistingContact>> {
+    const wanted = [...new Set(emails.map((email) => this.ids.get(email)).filter((id): id is string => Boolean(id)))];
+    const found = new Map<string, ExistingContact>();
+    for (let i = 0; i < wanted.length; i += 50) {
+      const chunk = await Promise.all(wanted.slice(i, i + 50).map((id) => Contact.findById(id).lean<ExistingContact>()));
+      for (const contact of chunk) if (contact) found.set(String(contact._id), contact);
+    }
+    const byAddress = new Map<string, ExistingContact>();
+    for (const email of emails) {
+      const contact = found.get(this.ids.get(email) ?? '');
+      if (contact) byAddress.set(email, contact);
+    }
+    return byAddress;
+  }
 }
 
 function originalEmail(row: ParsedRow, mapping: readonly ColumnMapping[]): string {

@@ -151,7 +151,8 @@ export async function requestCommit(id: string, actor?: Actor): Promise<ImportDo
   return queued;
 }
 
-export type CommitHooks = { afterBatchWritten?: (index: number) => Promise<void> | void };
+/** `afterBatchWritten` lets tests simulate a crash; `batchSize` keeps their files small. */
+export type CommitHooks = { afterBatchWritten?: (index: number) => Promise<void> | void; batchSize?: number };
 
 /**
  * Commits an import in batches, resumable: the cursor on the import says which batches are
@@ -167,7 +168,7 @@ export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<Im
     const actor = await actorOf(doc.committedBy);
     const resolver = await Resolver.create();
     const ctx = { importId: doc._id, actor, resolver, subscribeList: doc.subscribeList };
-    await forEachBatch(sourceOf(doc), resolver, { skipRecords: doc.cursor!.records, firstBatch: doc.cursor!.batches, againstImported: true }, async (batch) => {
+    await forEachBatch(sourceOf(doc), resolver, { skipRecords: doc.cursor!.records, firstBatch: doc.cursor!.batches, againstImported: true, batchSize: hooks.batchSize }, async (batch) => {
       const applied = await applyBatch(batch, ctx);
       await hooks.afterBatchWritten?.(batch.index);
       await saveIssues(doc._id, 'commit', batch.index, [...batch.issues, ...applied.issues]);
