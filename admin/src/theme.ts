@@ -7,4 +7,9 @@ export const theme: RaThemeOptions = {
     primary: { main: '#1d5a8c' },
     secondary: { main: '#7a2e5b' },
   },
+  components: {
+    ...defaultTheme.components,
+    // Buttons above a list wrap on a tablet instead of widening the page.
+    RaTopToolbar: { styleOverrides: { root: { flexWrap: 'wrap' } } },
+  } as RaThemeOptions['components'],
 };

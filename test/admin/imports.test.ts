@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Contact } from '../../server/contacts/contact.model.js';
+import { ImportPreset } from '../../server/imports/import.model.js';
 import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
 
@@ -40,6 +41,12 @@ describe('the admin in a browser: the import wizard', () => {
     const violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).to.deep.equal([]);
     expect(await Contact.countDocuments()).to.equal(0);
+
+    await page.getByLabel('Nom du modèle').fill('Fichier réseau');
+    await page.getByRole('button', { name: 'Enregistrer la correspondance comme modèle' }).click();
+    await page.getByText('Modèle « Fichier réseau » enregistré.').waitFor();
+    const preset = await ImportPreset.findOne({ name: 'Fichier réseau' }).lean();
+    expect(preset?.columns.find((c) => c.header === 'Courriel')?.field).to.equal('email');
 
     await page.getByRole('button', { name: 'Importer 2 ligne(s)' }).click();
     await page.getByRole('heading', { name: /— Terminé$/ }).waitFor({ timeout: 30_000 });

@@ -93,6 +93,24 @@ describe('the admin in a browser: every screen', () => {
     });
   }
 
+  for (const [path, text] of [
+    ['contacts', 'Inès Adhérente'],
+    ['', 'Sollicitations ouvertes'],
+  ]) {
+    it(`fits the ${path || 'dashboard'} screen on a tablet (768 px) without horizontal page scroll`, async function () {
+      this.timeout(30_000);
+      const page = await pageAs(browser, server, 'staff');
+      await page.setViewportSize({ width: 768, height: 1024 });
+      await page.goto(`${server.url}/admin/${path}`);
+      await page.getByText(text).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await screenshot(page, `tablet-${path || 'dashboard'}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).to.be.at.most(0);
+      await page.close();
+    });
+  }
+
   it('records a payment from the membership list', async function () {
     this.timeout(30_000);
     const page = await pageAs(browser, server, 'staff');

@@ -17,7 +17,7 @@ function ChartCard({ title, summary, children }: { title: string; summary: strin
           {title}
         </Typography>
         {/* The figures in words, for screen readers: an SVG chart says nothing to them. */}
-        <Typography variant="body2" sx={{ position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
+        <Typography variant="body2" sx={{ position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)' }}>
           {summary}
         </Typography>
         <div aria-hidden="true" style={{ width: '100%', height: 280 }}>

@@ -1,6 +1,6 @@
 import DownloadIcon from '@mui/icons-material/Download';
 import UndoIcon from '@mui/icons-material/Undo';
-import { Alert, Box, Button, Card, CardContent, LinearProgress, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardContent, LinearProgress, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { Confirm, Title, useCanAccess, useNotify } from 'react-admin';
 import { useParams } from 'react-router-dom';
@@ -32,10 +32,11 @@ export function ImportShow() {
   const { id } = useParams();
   const [refreshMs, setRefreshMs] = useState<number | undefined>();
   const { data: doc, error, reload } = useApi<ImportDetails>(`/imports/${id}`, { refreshMs });
-  const { data: presets } = useApi<Preset[]>('/imports/presets');
+  const { data: presets, reload: reloadPresets } = useApi<Preset[]>('/imports/presets');
   const [settings, setSettings] = useState<Settings>();
   const [busy, setBusy] = useState(false);
   const [confirmUndo, setConfirmUndo] = useState(false);
+  const [presetName, setPresetName] = useState('');
   const notify = useNotify();
   const { canAccess: canWrite } = useCanAccess({ resource: 'imports', action: 'edit' });
 
@@ -54,6 +55,18 @@ export function ImportShow() {
       notify((e as Error).message, { type: 'error' });
     } finally {
       setBusy(false);
+    }
+  }
+
+  /** The mapping of the last preview becomes a preset, offered for the next files of the same shape. */
+  async function savePreset() {
+    try {
+      await callApi('/imports/presets', { body: { name: presetName.trim(), fromImport: id } });
+      notify(`Modèle « ${presetName.trim()} » enregistré.`, { type: 'success' });
+      setPresetName('');
+      reloadPresets();
+    } catch (e) {
+      notify((e as Error).message, { type: 'error' });
     }
   }
 
@@ -80,9 +93,13 @@ export function ImportShow() {
               presets={presets ?? []}
               onPreset={(preset) => act('/preview', { preset }, 'Modèle appliqué.')}
             />
-            <Box sx={{ my: 2 }}>
+            <Box sx={{ my: 2, display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center' }}>
               <Button variant="outlined" disabled={busy} onClick={() => act('/preview', { ...settings, subscribeList: settings.subscribeList ?? null }, 'Aperçu mis à jour.')}>
                 Mettre à jour l'aperçu
+              </Button>
+              <TextField size="small" fullWidth={false} label="Nom du modèle" value={presetName} onChange={(e) => setPresetName(e.target.value)} />
+              <Button disabled={busy || !presetName.trim()} onClick={() => savePreset()}>
+                Enregistrer la correspondance comme modèle
               </Button>
             </Box>
             <Typography variant="h6" component="h2">

@@ -1,3 +1,4 @@
+import { GlobalStyles } from '@mui/material';
 import type { ReactNode } from 'react';
 import { AppBar, Layout as RaLayout, UserMenu, useGetIdentity } from 'react-admin';
 import { useA11yFixes } from './a11yFixes';
@@ -12,7 +13,19 @@ function MaillageAppBar() {
   return <AppBar userMenu={<AccountMenu />} />;
 }
 
+/** On a tablet, a wide table scrolls inside its card instead of widening the whole page. */
+const TABLET = {
+  'body .layout': { minWidth: 0 }, // react-admin's "fit-content" lets the widest table widen the page
+  'body .RaLayout-content, body .RaList-main': { minWidth: 0 },
+  'body .RaDataTable-tableWrapper': { overflowX: 'auto' },
+} as const;
+
 export function Layout({ children }: { children: ReactNode }) {
   useA11yFixes();
-  return <RaLayout appBar={MaillageAppBar}>{children}</RaLayout>;
+  return (
+    <RaLayout appBar={MaillageAppBar}>
+      <GlobalStyles styles={TABLET} />
+      {children}
+    </RaLayout>
+  );
 }
