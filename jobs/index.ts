@@ -7,6 +7,7 @@ import { defineNewsletterFollow, scheduleNewsletterFollow } from './newsletter-f
 import { defineImportCommit } from './import-commit.job.js';
 import { defineImportUndo } from './import-undo.job.js';
 import { definePurgeExpired, schedulePurgeExpired } from './purge-expired.job.js';
+import { defineBounceMailbox, scheduleBounceMailbox } from './bounce-mailbox.job.js';
 import { defineMailingSend } from './mailing-send.job.js';
 import { defineMailingWatchdog, scheduleMailingWatchdog } from './mailing-watchdog.job.js';
 import { defineBackup, scheduleBackup } from './backup.job.js';
@@ -21,6 +22,7 @@ export function defineJobs(ctx: AppContext): void {
   definePurgeExpired(agenda, ctx);
   defineMailingSend(agenda, ctx);
   defineMailingWatchdog(agenda, ctx);
+  defineBounceMailbox(agenda, ctx);
   defineBackup(agenda, ctx);
   defineOpsTick(agenda, ctx); // test only, see the file
   defineMembershipReminders(agenda, ctx);
@@ -36,6 +38,7 @@ export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   const { agenda } = ctx.scheduler;
   await schedulePurgeExpired(agenda);
   await scheduleMailingWatchdog(agenda);
+  await scheduleBounceMailbox(agenda, ctx);
   await scheduleBackup(agenda, ctx.config);
   await scheduleOpsTick(agenda, ctx);
   await scheduleMembershipReminders(agenda);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from './context.js';
 import { outboxRoutes } from './delivery/outbox.routes.js';
+import { bounceWebhookRoutes } from './delivery/bounce.routes.js';
 import { deliveryRoutes, mailingRoutes } from './delivery/mailing.routes.js';
 import { listRoutes } from './lists/list.routes.js';
 import { subscriptionPages } from './public/subscription.pages.js';
@@ -35,6 +36,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/subscriptions', subscriptionRoutes());
   api.use('/mailings', mailingRoutes(ctx));
   api.use('/deliveries', deliveryRoutes());
+  api.use('/webhooks', bounceWebhookRoutes(ctx));
   api.use('/vocabularies', vocabularyRoutes());
   api.use('/territories', territoryRoutes());
   api.use('/themes', themeRoutes());

@@ -8,7 +8,7 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 export const SUBSCRIPTION_STATUSES = ['pending', 'subscribed', 'unsubscribed', 'rejected', 'bounced'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export const SUBSCRIPTION_SOURCES = ['form', 'import', 'staff', 'preferences'] as const;
-export const UNSUBSCRIBE_SOURCES = ['link', 'one-click', 'preferences', 'staff', 'complaint', 'bounce', 'import'] as const;
+export const UNSUBSCRIBE_SOURCES = ['link', 'one-click', 'mailto', 'preferences', 'staff', 'complaint', 'bounce', 'import'] as const;
 
 const consentSchema = new Schema(
   {

@@ -142,7 +142,7 @@ async function upsertSubscription(
 }
 
 /** Unsubscribes one subscription (idempotent); undefined when it does not exist. */
-export async function unsubscribe(subscriptionId: string, source: 'link' | 'one-click' | 'preferences' | 'staff' | 'complaint') {
+export async function unsubscribe(subscriptionId: string, source: 'link' | 'one-click' | 'mailto' | 'preferences' | 'staff' | 'complaint') {
   const subscription = await Subscription.findById(subscriptionId);
   if (!subscription) return undefined;
   if (subscription.status !== 'unsubscribed') {
