@@ -255,9 +255,14 @@ export async function recordPayment(id: string, input: PaymentInput, actor: Acto
   return getMembership(id, now);
 }
 
+/** A membership that received a certificate number is kept: deleting it would leave a hole in the numbering. */
 export async function deleteMembership(id: string) {
-  const membership = await Membership.findByIdAndDelete(id).lean();
+  const membership = await Membership.findById(id).lean();
   if (!membership) throw notFound('Adhésion');
+  if (membership.certificateNumber) {
+    throw conflict("Cette adhésion a reçu un numéro d'attestation et de reçu : elle ne peut pas être supprimée. Corrigez-la plutôt.", 'certificateNumber');
+  }
+  await Membership.deleteOne({ _id: membership._id });
   return withId(membership);
 }
 

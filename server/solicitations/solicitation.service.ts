@@ -201,6 +201,7 @@ export async function receivePublicSolicitation(ctx: Pick<AppContext, 'config' |
   return solicitation;
 }
 
+/** The acknowledgment never repeats the message: the form must not relay free text to any address. */
 async function acknowledge(ctx: Pick<AppContext, 'config'>, input: PublicSolicitationInput, receivedAt: Date): Promise<void> {
   const contact = await findContactByEmail(input.email);
   const to = contact?.email ?? input.email.trim().toLowerCase();
@@ -212,7 +213,6 @@ async function acknowledge(ctx: Pick<AppContext, 'config'>, input: PublicSolicit
       greetingName: contact ? contactName(contact) : input.email,
       receivedAt,
       typeLabel: type?.label ?? input.type,
-      message: input.message.length > 1000 ? `${input.message.slice(0, 1000)}…` : input.message,
     },
     ctx.config,
   );

@@ -189,6 +189,9 @@ describe('memberships', () => {
         paymentMethod: 'cheque',
       });
       expect(otherYear.body.certificate).to.match(/^2025-\d{4}$/);
+      const removal = await staff.delete(`/api/memberships/${memberships[0]}`);
+      expect(removal.status).to.equal(409);
+      expect(removal.body.error.field).to.equal('certificateNumber');
     });
 
     it('prints an attestation and a receipt for a paid membership only', async () => {

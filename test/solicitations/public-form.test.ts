@@ -59,6 +59,7 @@ describe('public solicitation form /sollicitation', () => {
     expect(mail.parsed!.subject).to.equal('Nous avons bien reçu votre demande — Fabrique Territoires Santé');
     expect(mail.parsed!.text).to.include('Bonjour Léa Martin');
     expect(mail.parsed!.text).to.include('(Mise en lien)');
+    expect(mail.parsed!.text).not.to.include('coordonnateur·rice de CLSM'); // the message itself is never relayed
   });
 
   it('matches an existing contact by e-mail instead of creating a second one', async () => {
