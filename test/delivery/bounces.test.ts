@@ -186,7 +186,7 @@ describe('bounces and complaints', function () {
     expect(await mailingProgress(mailingId)).to.include({ sent: 6, bounced: 3 });
 
     const box = await imap.status('INBOX', { messages: true });
-    expect(box.messages).to.equal(0); // handled messages are deleted
+    expect(box && box.messages).to.equal(0); // handled messages are deleted
     await imap.logout();
     expect(await pollBounceMailbox(server.ctx)).to.deep.equal({ suppressed: 0, counted: 0, unsubscribed: 0, ignored: 0 });
   });
