@@ -101,6 +101,14 @@ describe('activity report on data shaped like the 2017 report', () => {
     expect(lines).to.include('adhérents;total;;;43;;;');
   });
 
+  it('prints a year without any activity without failing', async () => {
+    const reply = await board.get('/api/reports/activity?year=2030&format=md');
+    expect(reply.status).to.equal(200);
+    expect(reply.text).to.include("Fabrique Territoires Santé a reçu 0 sollicitation en 2030, émanant d'acteurs locaux ou nationaux, adhérents ou non : 0 % proviennent d'adhérent·es.");
+    expect(reply.text).to.include('En 2030, Fabrique Territoires Santé compte 0 membre adhérent·e.');
+    expect(reply.text).not.to.include('NaN');
+  });
+
   it('refuses a missing or malformed year, naming the field', async () => {
     for (const query of ['', '?year=deux-mille', '?year=2017&format=pdf', '?year=2017&extra=1']) {
       const reply = await board.get(`/api/reports/activity${query}`);
