@@ -11,5 +11,7 @@ export const theme: RaThemeOptions = {
     ...defaultTheme.components,
     // Buttons above a list wrap on a tablet instead of widening the page.
     RaTopToolbar: { styleOverrides: { root: { flexWrap: 'wrap' } } },
+    // react-admin's loading spinners carry no name (axe: aria-progressbar-name).
+    MuiCircularProgress: { defaultProps: { 'aria-label': 'Chargement…' } },
   } as RaThemeOptions['components'],
 };
