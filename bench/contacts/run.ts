@@ -223,6 +223,9 @@ async function main() {
     });
     const url = `http://127.0.0.1:${port}`;
     await waitForHealth(url);
+    const first = performance.now();
+    await fetch(`${url}/api/contacts?range=[0,0]`, { headers: { cookie } });
+    const indexLoad = performance.now() - first;
 
     const filter = (f: unknown) => encodeURIComponent(JSON.stringify(f));
     const total = (headers: Headers) => headers.get('content-range')?.split('/')[1] ?? '?';
@@ -251,7 +254,8 @@ async function main() {
     console.log('| query | median (ms) | p95 (ms) | result |');
     console.log('|---|---|---|---|');
     for (const r of results) console.log(`| ${r.label} | ${r.median.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.detail} |`);
-    console.log(`\nServer peak RSS: ${peakRssMiB(server.pid)} MiB; FerretDB peak RSS: ${peakRssMiB(childPid(ferretdb?.process.pid)) ?? 'n/a'} MiB`);
+    console.log(`\nFirst contact request after start (loads the in-memory index): ${(indexLoad / 1000).toFixed(1)} s`);
+    console.log(`Server peak RSS: ${peakRssMiB(server.pid)} MiB; FerretDB peak RSS: ${peakRssMiB(childPid(ferretdb?.process.pid)) ?? 'n/a'} MiB`);
     const missed = results.filter((r) => r.p95 >= 150);
     console.log(missed.length ? `Target p95 < 150 ms MISSED for: ${missed.map((r) => r.label).join(', ')}` : 'Target p95 < 150 ms met for every query.');
   } finally {

@@ -78,14 +78,41 @@ type Index = {
   entries: Map<string, Entry>;
   /** Every address of every contact (primary and others) → contact id. */
   byEmail: Map<string, string>;
+  /** field → value → the contacts holding it: a filter starts from its most selective criterion. */
+  postings: Map<string, Map<string, Set<Entry>>>;
+  /** The distinct search tokens, sorted, for prefix lookups (rebuilt after a change). */
+  tokens?: string[];
   sorted: Map<string, Entry[]>;
 };
 
+const POSTED = ['themes', 'territoryScope', 'organisationTypes', 'organisations', 'function', 'dispositifs', 'searchTokens'] as const;
+const valuesOf = (entry: Entry, field: (typeof POSTED)[number]): readonly string[] =>
+  field === 'function' ? (entry.function ? [entry.function] : []) : entry[field];
+
+function post(postings: Index['postings'], entry: Entry, add: boolean): void {
+  for (const field of POSTED) {
+    let byValue = postings.get(field);
+    if (!byValue) postings.set(field, (byValue = new Map()));
+    for (const value of valuesOf(entry, field)) {
+      let holders = byValue.get(value);
+      if (add) {
+        if (!holders) byValue.set(value, (holders = new Set()));
+        holders.add(entry);
+      } else if (holders) {
+        holders.delete(entry);
+        if (!holders.size) byValue.delete(value);
+      }
+    }
+  }
+}
+
 const addressesOf = (entry: Entry) => [entry.email, ...((entry.doc.emails as string[] | undefined) ?? [])];
 
-function setEntry(current: Pick<Index, 'entries' | 'byEmail'>, id: string, entry: Entry | undefined): void {
+function setEntry(current: Pick<Index, 'entries' | 'byEmail' | 'postings'>, id: string, entry: Entry | undefined): void {
   const previous = current.entries.get(id);
   if (previous) for (const address of addressesOf(previous)) if (current.byEmail.get(address) === id) current.byEmail.delete(address);
+  if (previous) post(current.postings, previous, false);
+  if (entry) post(current.postings, entry, true);
   if (!entry) {
     current.entries.delete(id);
     return;
@@ -134,7 +161,7 @@ export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | st
 }
 
 async function fullLoad(epoch: string, hint: number): Promise<Index> {
-  const loaded = { entries: new Map<string, Entry>(), byEmail: new Map<string, string>() };
+  const loaded = { entries: new Map<string, Entry>(), byEmail: new Map<string, string>(), postings: new Map() };
   const cursor = Contact.find({}, PROJECTION).lean().cursor({ batchSize: 2000 });
   for await (const doc of cursor) setEntry(loaded, String(doc._id), toEntry(doc));
   return { epoch, revision: hint, loadedAt: Date.now(), ...loaded, sorted: new Map() };
@@ -155,6 +182,7 @@ async function catchUp(current: Index): Promise<Index> {
     setEntry(current, id, doc ? toEntry(doc) : undefined);
   });
   current.sorted.clear();
+  current.tokens = undefined;
   return current;
 }
 
@@ -263,17 +291,70 @@ export function compileWhere(where: Where): Test {
 
 const SORT_FIELDS = ['sortName', 'email', 'firstName', 'lastName', 'createdAt', 'updatedAt', '_id'] as const;
 
+function compareBy(field: string): (a: Entry, b: Entry) => number {
+  const key = (e: Entry) => (field === '_id' ? e.id : (e[field as keyof Entry] as string | number));
+  return (a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+}
+
 function sortedBy(current: Index, field: string): Entry[] {
   let sorted = current.sorted.get(field);
   if (!sorted) {
-    const key = (e: Entry) => (field === '_id' ? e.id : (e[field as keyof Entry] as string | number));
-    sorted = [...current.entries.values()].sort((a, b) => {
-      const [x, y] = [key(a), key(b)];
-      return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    });
+    sorted = [...current.entries.values()].sort(compareBy(field));
     current.sorted.set(field, sorted);
   }
   return sorted;
+}
+
+const union = (sets: Array<Set<Entry> | undefined>) => {
+  const all = new Set<Entry>();
+  for (const set of sets) if (set) for (const entry of set) all.add(entry);
+  return all;
+};
+
+/** The distinct tokens starting with `prefix` (binary search in the sorted token list). */
+function tokensWithPrefix(current: Index, prefix: string): string[] {
+  current.tokens ??= [...(current.postings.get('searchTokens')?.keys() ?? [])].sort();
+  const tokens = current.tokens;
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const found: string[] = [];
+  for (let i = lo; i < tokens.length && tokens[i].startsWith(prefix); i++) found.push(tokens[i]);
+  return found;
+}
+
+/**
+ * The contacts that can match: the smallest posting set among the top-level criteria of the
+ * filter (`field: {$in}` on a posted field, or a search word `^prefix`). Undefined when no
+ * criterion is selective: then every contact is tested.
+ */
+function candidates(current: Index, where: Where): Set<Entry> | undefined {
+  const parts = (where.$and as Where[] | undefined) ?? [where];
+  let best: Set<Entry> | undefined;
+  for (const part of parts) {
+    const keys = Object.keys(part);
+    if (keys.length !== 1 || !(POSTED as readonly string[]).includes(keys[0])) continue;
+    const field = keys[0];
+    const condition = part[field] as Record<string, unknown>;
+    if (!condition || typeof condition !== 'object' || condition instanceof Types.ObjectId || Object.keys(condition).length !== 1) continue;
+    const byValue = current.postings.get(field);
+    let pool: Set<Entry> | undefined;
+    if (Array.isArray(condition.$in)) {
+      pool = union(condition.$in.map((value) => byValue?.get(String(value))));
+    } else if (field === 'searchTokens' && typeof condition.$regex === 'string' && /^\^(?:[a-z0-9@]|\\\.)+$/.test(condition.$regex)) {
+      const tokens = tokensWithPrefix(current, condition.$regex.slice(1).replace(/\\\./g, '.'));
+      if (tokens.length <= 2000) pool = union(tokens.map((token) => byValue?.get(token)));
+    }
+    if (pool && (!best || pool.size < best.size)) best = pool;
+  }
+  return best;
 }
 
 /** The ids of one page of matching contacts, in order, and the total. */
@@ -283,8 +364,15 @@ export async function queryContactIndex(
 ): Promise<{ ids: string[]; docs: Record<string, unknown>[]; total: number }> {
   const current = await contactIndex();
   if (!SORT_FIELDS.includes(options.sort.field as (typeof SORT_FIELDS)[number])) throw new Error(`contact index: cannot sort on ${options.sort.field}`);
-  const sorted = sortedBy(current, options.sort.field);
   const matches = compileWhere(where);
+  const pool = candidates(current, where);
+  if (pool) {
+    const found = [...pool].filter(matches).sort(compareBy(options.sort.field));
+    if (options.sort.order === -1) found.reverse();
+    const page = found.slice(options.skip, options.skip + options.limit);
+    return { ids: page.map((e) => e.id), docs: page.map((e) => e.doc), total: found.length };
+  }
+  const sorted = sortedBy(current, options.sort.field);
   const page: Entry[] = [];
   let total = 0;
   const from = options.sort.order === 1 ? 0 : sorted.length - 1;
@@ -301,7 +389,7 @@ export async function countContactIndex(where: Where): Promise<number> {
   const current = await contactIndex();
   const matches = compileWhere(where);
   let total = 0;
-  for (const entry of current.entries.values()) if (matches(entry)) total++;
+  for (const entry of candidates(current, where) ?? current.entries.values()) if (matches(entry)) total++;
   return total;
 }
 

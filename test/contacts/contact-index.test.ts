@@ -43,6 +43,10 @@ describe('the in-memory contact index', () => {
       { themes: [themes['cadre-vie'], themes.alimentation], themesMode: 'all' },
       { organisationTypes: ['epci'], territories: ['region-84'] },
       { membership: ['non-membre'] },
+      { q: 'e', territories: ['region-84', 'region-11'] },
+      { q: 'abadie.fr' },
+      { functions: ['coordo-asv'] },
+      { dispositifs: ['asv'], themes: [themes.habitat] },
     ];
     for (const filter of filters) {
       const where = await contactQuery(filter);
