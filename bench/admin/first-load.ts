@@ -122,6 +122,16 @@ async function main() {
     const url = `http://127.0.0.1:${port}`;
     await waitForServer(url);
 
+    // The API alone: the request the list page sends first (react-admin's default: sorted by name, with the total).
+    const apiTimes: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      const reply = await fetch(`${url}/api/contacts?filter=%7B%7D&range=%5B0%2C24%5D&sort=%5B%22sortName%22%2C%22ASC%22%5D`, { headers: { cookie: `${SESSION_COOKIE}=${token}` } });
+      await reply.json();
+      apiTimes.push(performance.now() - started);
+      console.log(`  API first page: ${apiTimes.at(-1)!.toFixed(0)} ms (${reply.headers.get('content-range')})`);
+    }
+
     const cold: number[] = [];
     const warm: number[] = [];
     let shown = '';
@@ -132,7 +142,7 @@ async function main() {
       const load = async () => {
         const started = performance.now();
         await page.goto(`${url}/admin/contacts`, { waitUntil: 'commit' });
-        await page.getByRole('cell', { name: /@exemple-\d+\.fr$/ }).first().waitFor({ timeout: 60_000 });
+        await page.getByRole('cell', { name: /@exemple-\d+\.fr$/ }).first().waitFor({ timeout: 300_000 });
         return performance.now() - started;
       };
       const first = await load();
@@ -152,6 +162,7 @@ async function main() {
     console.log('|---|---|---|---|');
     console.log(`| cold cache (new browser context) | ${median(cold).toFixed(0)} | ${Math.min(...cold).toFixed(0)} | ${Math.max(...cold).toFixed(0)} |`);
     console.log(`| warm cache (reload) | ${median(warm).toFixed(0)} | ${Math.min(...warm).toFixed(0)} | ${Math.max(...warm).toFixed(0)} |`);
+    console.log(`| API alone: GET /api/contacts first page (sorted, with total) | ${median(apiTimes).toFixed(0)} | ${Math.min(...apiTimes).toFixed(0)} | ${Math.max(...apiTimes).toFixed(0)} |`);
     console.log(median(cold) < 1500 ? 'Target < 1.5 s met (cold cache, median).' : 'Target < 1.5 s MISSED (cold cache, median).');
   } finally {
     await browser.close();
