@@ -129,7 +129,7 @@ async function readCell(values: RowValues, field: ImportField, cell: string, res
     case 'email': {
       const email = normalizeEmail(cell);
       if (!emailSchema.safeParse(email).success) return `Adresse e-mail invalide : « ${cell} ».`;
-      values.email = email;
+      values.email = ownString(email);
       return undefined;
     }
     case 'emails': {
@@ -218,6 +218,15 @@ function validDate(iso: string): Date | undefined {
   if (Number.isNaN(date.getTime())) return undefined;
   // new Date() rolls 31/02 over to March: refuse dates that do not exist.
   return iso.endsWith('Z') && date.toISOString().slice(0, 10) !== iso.slice(0, 10) ? undefined : date;
+}
+
+/**
+ * A copy of a string that does not point into the 64 KiB chunk it was cut from: V8 keeps a
+ * whole chunk alive for any slice of it, and addresses outlive their batch (duplicate
+ * detection, address index), which would keep the whole file in memory.
+ */
+export function ownString(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
 }
 
 function unique<T>(values: T[]): T[] {

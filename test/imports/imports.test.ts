@@ -12,24 +12,9 @@ import { Suppression } from '../../server/suppressions/suppression.model.js';
 import { suppress } from '../../server/suppressions/suppression.service.js';
 import { Theme } from '../../server/themes/theme.model.js';
 import { clientAs, resetDatabase, startTestServer, type Client, type TestServer } from '../helpers.js';
+import { uploadForm, waitForImport } from './import-helpers.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/imports/${name}`, import.meta.url));
-
-export function uploadForm(name: string, data: Buffer | string, fields: Record<string, string> = {}): FormData {
-  const form = new FormData();
-  for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  form.append('file', new Blob([typeof data === 'string' ? data : new Uint8Array(data)]), name);
-  return form;
-}
-
-export async function waitForImport(client: Client, id: string, statuses = ['done', 'failed', 'undone']): Promise<any> {
-  for (let i = 0; i < 300; i++) {
-    const reply = await client.get(`/api/imports/${id}`);
-    if (statuses.includes(reply.body.status)) return reply.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`import ${id} still not in ${statuses.join('/')}`);
-}
 
 /** Every contact, as stored, by address (what "the database's state" means for an undo). */
 async function contactsState() {
