@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { createContact } from '../../server/contacts/contact.service.js';
+import { Outbox } from '../../server/delivery/outbox.model.js';
+import { List } from '../../server/lists/list.model.js';
 import { createNews } from '../../server/news/news.service.js';
+import { createSubscription } from '../../server/subscriptions/subscription.service.js';
 import { Newsletter } from '../../server/newsletters/newsletter.model.js';
 import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
@@ -10,8 +14,13 @@ describe('the admin in a browser: the newsletter review', () => {
   before(async function () {
     this.timeout(120_000);
     await resetDatabase();
-    server = await startTestServer();
+    server = await startTestServer({ jobs: true });
     browser = await launchBrowser();
+    const list = (await List.findOne({ code: 'lettre-mensuelle' }).lean())!;
+    for (const email of ['lectrice@fts.test', 'lecteur@fts.test']) {
+      const contact = await createContact({ email });
+      await createSubscription({ contact: String(contact._id), list: String(list._id) });
+    }
     await createNews({ title: 'Rencontre nationale des coordinations ASV', category: 'evenements', publishedAt: new Date(), url: 'https://fts.test/rencontre' });
     await createNews({ title: 'Rapport sur la santé mentale des jeunes', category: 'avis-rapports', publishedAt: new Date(), url: 'https://fts.test/rapport' });
   });
@@ -68,6 +77,20 @@ describe('the admin in a browser: the newsletter review', () => {
     await page.goto(`${server.url}/admin/newsletters/${issue!._id}/show`);
     await page.frameLocator('iframe[title="Aperçu de la lettre sur ordinateur"]').getByText('Rencontre nationale des coordinations ASV').first().waitFor();
     expect(await page.getByRole('button', { name: /Envoyer|Approuver|Programmer|brouillon/ }).count()).to.equal(0);
+    await page.close();
+  });
+
+  it('sends the approved issue and follows its progress to the final figures', async function () {
+    this.timeout(90_000);
+    const issue = await Newsletter.findOne().lean();
+    const page = await pageAs(browser, server, 'staff');
+    await page.goto(`${server.url}/admin/newsletters/${issue!._id}/show`);
+    await page.getByRole('button', { name: 'Envoyer maintenant' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Envoyer' }).click();
+    await page.getByText(/^Envoi terminé : 2 envoyé\(s\), 0 échec\(s\), 0 restant\(s\) sur 2/).waitFor({ timeout: 60_000 });
+    await page.getByText('Envoyée', { exact: true }).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'newsletter-sent');
+    expect(await Outbox.countDocuments({ stream: 'bulk', to: { $in: ['lectrice@fts.test', 'lecteur@fts.test'] } })).to.equal(2);
     await page.close();
   });
 });
