@@ -51,7 +51,8 @@ t = Date.now();
 await resolveAudience((await Mailing.findById(mailing._id).lean())!);
 const resolveSeconds = (Date.now() - t) / 1000;
 
-let peakRss = process.memoryUsage().rss;
+const baselineRss = process.memoryUsage().rss;
+let peakRss = baselineRss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const mailer = createMailer(config, 'bulk');
 t = Date.now();
@@ -67,7 +68,7 @@ const received = await new Promise<number>((resolve) => sink.once('message', (m:
 console.log(`audience resolved: ${progress.total} recipients in ${resolveSeconds.toFixed(1)} s`);
 console.log(`outcome: ${outcome}; sent ${progress.sent}, failed ${progress.failed}; the sink received ${received}`);
 console.log(`sending: ${sendSeconds.toFixed(1)} s → ${(progress.sent / sendSeconds).toFixed(0)} messages/s with ${connections} SMTP connections`);
-console.log(`peak RSS of the sender: ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
+console.log(`peak RSS of the sender: ${(peakRss / 1024 / 1024).toFixed(0)} MB (${(baselineRss / 1024 / 1024).toFixed(0)} MB before sending: Node, tsx, Mongoose, the app's modules)`);
 
 sink.kill();
 await mongoose.connection.dropDatabase().catch(() => undefined);

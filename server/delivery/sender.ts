@@ -7,7 +7,8 @@ import { isDuplicateKey } from '../lib/errors.js';
 import { List } from '../lists/list.model.js';
 import { segmentContactQuery } from '../segments/segment.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
-import { suppressedAmong } from '../suppressions/suppression.service.js';
+import { Suppression } from '../suppressions/suppression.model.js';
+import { emailHash, suppressedAmong } from '../suppressions/suppression.service.js';
 import { bulkMessage } from './bulk-message.js';
 import { Delivery, DeliveryEvent, foldEvents, type DeliveryEventKind, type DeliveryEventRecord, type DeliveryRecord, type DeliveryState } from './delivery.model.js';
 import { EventLog, insertEvents } from './event-log.js';
@@ -119,6 +120,7 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
   const content = mailing.content; // one object for the whole run: personalize() compiles it once
   const log = new EventLog();
+  const left = departures(mailing);
   const state = { paused: false, consecutiveFailures: 0 };
   const event = (d: DeliveryRecord, attempt: number, kind: DeliveryEventKind, extra: Partial<DeliveryEventRecord> = {}): DeliveryEventRecord => ({
     _id: `${d._id}:${attempt}:${kind}`,
@@ -137,9 +139,9 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
     },
     /** Sends a chunk with `concurrency` parallel SMTP calls; recipients who left are skipped. */
     async chunk(pending: Pending[]) {
-      const gone = await leftSinceResolved(pending.map((p) => p.delivery));
-      await insertEvents(pending.filter((p) => gone.has(String(p.delivery._id))).map((p) => event(p.delivery, p.attempt, 'skipped', { error: SKIPPED })));
-      const queue = pending.filter((p) => !gone.has(String(p.delivery._id)));
+      await left.refresh();
+      await insertEvents(pending.filter((p) => left.has(p.delivery)).map((p) => event(p.delivery, p.attempt, 'skipped', { error: SKIPPED })));
+      const queue = pending.filter((p) => !left.has(p.delivery));
       let next = 0;
       const worker = async () => {
         while (next < queue.length && !state.paused) await one(queue[next++]);
@@ -195,15 +197,31 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
 
 const SKIPPED = "Désabonné·e ou exclu·e des envois avant l'envoi.";
 
-/** Recipients who unsubscribed or were suppressed after the audience was resolved. */
-async function leftSinceResolved(batch: DeliveryRecord[]): Promise<Set<string>> {
-  if (!batch.length) return new Set();
-  const [still, suppressed] = await Promise.all([
-    Subscription.find({ _id: { $in: batch.map((d) => d.subscription) }, status: 'subscribed' }, { _id: 1 }).lean(),
-    suppressedAmong(batch.map((d) => d.email)),
-  ]);
-  const subscribed = new Set(still.map((s) => String(s._id)));
-  return new Set(batch.filter((d) => !subscribed.has(String(d.subscription)) || suppressed.has(d.email)).map((d) => String(d._id)));
+/**
+ * Who left since the audience was resolved (unsubscribed, suppressed), refreshed at most once a
+ * second with two queries on what changed since the last look, so a recipient who leaves
+ * mid-send is skipped without a lookup per message.
+ */
+function departures(mailing: MailingRecord) {
+  const contacts = new Set<string>();
+  const hashes = new Set<string>();
+  let since = mailing.audienceResolvedAt ?? new Date(0);
+  let checkedAt = 0;
+  return {
+    async refresh() {
+      if (Date.now() - checkedAt < 1000) return;
+      const now = new Date();
+      const [left, suppressed] = await Promise.all([
+        Subscription.find({ list: mailing.list, status: { $ne: 'subscribed' }, updatedAt: { $gte: since } }, { contact: 1 }).lean(),
+        Suppression.find({ updatedAt: { $gte: since } }, { emailHash: 1 }).lean(),
+      ]);
+      for (const s of left) contacts.add(String(s.contact));
+      for (const s of suppressed) hashes.add(s.emailHash);
+      since = new Date(now.getTime() - 1000); // overlap: a write in flight during the query is seen next time
+      checkedAt = now.getTime();
+    },
+    has: (d: DeliveryRecord) => contacts.has(String(d.contact)) || (hashes.size > 0 && hashes.has(emailHash(d.email))),
+  };
 }
 
 async function markUncertain(ctx: Pick<AppContext, 'logger'>, mailing: MailingRecord, states: Map<string, DeliveryState>): Promise<void> {
@@ -224,27 +242,29 @@ async function markUncertain(ctx: Pick<AppContext, 'logger'>, mailing: MailingRe
  */
 export async function resolveAudience(mailing: MailingRecord): Promise<number> {
   const narrow = mailing.segment ? await segmentContactQuery(String(mailing.segment)) : {};
-  const subscriptions = await Subscription.find({ list: mailing.list, status: 'subscribed' }, { contact: 1 }).sort({ _id: 1 }).lean();
-  for (let start = 0; start < subscriptions.length; start += 1000) {
-    const chunk = subscriptions.slice(start, start + 1000);
-    const subscriptionOf = new Map(chunk.map((s) => [String(s.contact), s._id]));
-    const contacts = await Contact.find(
-      { $and: [narrow, { _id: { $in: chunk.map((s) => s.contact) } }, { erasedAt: { $exists: false } }] },
-      { email: 1, firstName: 1, lastName: 1 },
-    ).lean();
-    const suppressed = await suppressedAmong(contacts.map((c) => c.email));
-    const rows = contacts
-      .filter((c) => !suppressed.has(c.email))
-      .map((c) => ({
-        mailing: mailing._id,
-        contact: c._id,
-        subscription: subscriptionOf.get(String(c._id)),
-        email: c.email,
-        firstName: c.firstName,
-        lastName: c.lastName,
-      }));
-    await insertIgnoringDuplicates(rows);
+  const subscriptionOf = new Map(
+    (await Subscription.find({ list: mailing.list, status: 'subscribed' }, { contact: 1 }).lean()).map((s) => [String(s.contact), s._id]),
+  );
+  // One pass over the contacts rather than one `$in` query per chunk: FerretDB scans either way.
+  const cursor = Contact.find({ $and: [narrow, { erasedAt: { $exists: false } }] }, { email: 1, firstName: 1, lastName: 1 })
+    .lean()
+    .cursor({ batchSize: 1000 });
+  let chunk: Array<{ _id: Types.ObjectId; email: string; firstName?: string | null; lastName?: string | null }> = [];
+  const flush = async () => {
+    const suppressed = await suppressedAmong(chunk.map((c) => c.email));
+    await insertIgnoringDuplicates(
+      chunk
+        .filter((c) => !suppressed.has(c.email))
+        .map((c) => ({ mailing: mailing._id, contact: c._id, subscription: subscriptionOf.get(String(c._id)), email: c.email, firstName: c.firstName, lastName: c.lastName })),
+    );
+    chunk = [];
+  };
+  for await (const contact of cursor) {
+    if (!subscriptionOf.has(String(contact._id))) continue;
+    chunk.push(contact);
+    if (chunk.length >= 1000) await flush();
   }
+  if (chunk.length) await flush();
   const total = await Delivery.countDocuments({ mailing: mailing._id });
   await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date() } });
   return total;

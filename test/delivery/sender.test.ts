@@ -124,6 +124,19 @@ describe('the sender: bulk mail through a real SMTP server', () => {
     expect(emails).to.deep.equal(['segment-0@exemple.fr', 'segment-2@exemple.fr']);
   });
 
+  it('skips a recipient who unsubscribes after the audience was resolved', async () => {
+    const { contacts } = await subscribedContacts(3, { list: 'adherents', prefix: 'partant' });
+    const mailing = await createMailing({ source: { kind: 'test', id: 'partant' }, list: 'adherents', content: NEWSLETTER_CONTENT });
+    await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending' } });
+    await resolveAudience((await Mailing.findById(mailing._id).lean())!);
+    await Subscription.updateOne({ contact: contacts[1]._id }, { $set: { status: 'unsubscribed', unsubscribedAt: new Date(), unsubscribeSource: 'link' } });
+    await runMailing({ config: server.ctx.config, logger: silent }, String(mailing._id));
+    const states = Object.fromEntries((await deliveriesOf(mailing._id)).filter((d) => d.email.startsWith('partant-')).map((d) => [d.email, d.status]));
+    expect(states).to.deep.equal({ 'partant-0@exemple.fr': 'sent', 'partant-1@exemple.fr': 'skipped', 'partant-2@exemple.fr': 'sent' });
+    expect(smtp.mails.filter((m) => m.rcptTo[0] === 'partant-1@exemple.fr')).to.have.length(0);
+    expect(await mailingProgress(String(mailing._id))).to.include({ skipped: 1, remaining: 0 });
+  });
+
   it('refuses a mailing without a list or a text part, naming the field', async () => {
     let error: { status?: number; field?: string } = {};
     await createMailing({ source: { kind: 'test' }, list: 'inconnue', content: NEWSLETTER_CONTENT }).catch((e) => (error = e));
