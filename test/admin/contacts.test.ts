@@ -113,4 +113,29 @@ describe('the admin in a browser: contacts', () => {
     await screenshot(page, 'contacts-board');
     await page.close();
   });
+
+  it('merges a duplicate into a contact, then erases it (RGPD) after a confirmation', async function () {
+    this.timeout(60_000);
+    const keep = await createContact({ email: 'julie.martin@fts.test', firstName: 'Julie', lastName: 'Martin' });
+    await createContact({ email: 'j.martin@ville.test', firstName: 'J.', lastName: 'Martin' });
+    const page = await pageAs(browser, server, 'admin');
+    await page.goto(`${server.url}/admin/contacts/${keep._id}/show`);
+    await page.getByRole('button', { name: 'Fusionner' }).click();
+    await page.getByRole('dialog').getByRole('combobox', { name: /Doublon à fusionner/ }).fill('j.martin');
+    await page.getByRole('option', { name: /j\.martin@ville\.test/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Fusionner' }).click();
+    await page.getByText('Contacts fusionnés.').waitFor();
+    expect(await Contact.countDocuments({ email: 'j.martin@ville.test' })).to.equal(0);
+    expect((await Contact.findById(keep._id).lean())!.emails).to.include('j.martin@ville.test');
+
+    await page.getByRole('button', { name: 'Effacer (RGPD)' }).click();
+    await page.getByRole('dialog').getByText(/irréversible/).waitFor();
+    await page.getByRole('button', { name: 'Effacer définitivement' }).click();
+    await page.getByText('Données personnelles effacées.').waitFor();
+    await page.getByText(/Données personnelles effacées le/).waitFor();
+    const erased = await Contact.findById(keep._id).lean();
+    expect(erased).to.include({ firstName: '', lastName: '' });
+    expect(erased!.email).to.match(/@efface\.invalid$/);
+    await page.close();
+  });
 });
