@@ -34,6 +34,23 @@ describe('the admin in a browser: logging in and roles', () => {
     await page.close();
   });
 
+  it('logs in and reaches the contact list with the keyboard only', async () => {
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/admin/login`);
+    await page.getByLabel('Identifiant').focus();
+    await page.keyboard.type('claire@fts.test');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /Bonjour Claire Martin/ }).waitFor();
+    const contacts = page.getByRole('menuitem', { name: 'Contacts' });
+    for (let i = 0; i < 40 && !(await contacts.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/admin\/contacts$/);
+    await page.close();
+  });
+
   it('shows the dashboard without serious accessibility violations', async () => {
     const page = await pageAs(browser, server, 'staff');
     await page.goto(`${server.url}/admin/`);
