@@ -22,6 +22,8 @@ import { ContactShowActions } from './ContactActions';
 import { RecordHistory } from './ContactHistory';
 import { contactName, SUBSCRIPTION_STATES, type Contact } from './contactModel';
 import { ConsentField } from './ConsentField';
+import { PAYMENT_STATUS_CHOICES } from '../memberships/membershipModel';
+import { SOLICITATION_STATUS_CHOICES } from '../solicitations/solicitationModel';
 
 function ContactTitle() {
   const record = useRecordContext<Contact>();
@@ -92,11 +94,15 @@ export function ContactShow() {
           <ReferenceManyField reference="memberships" target="contact" label={false} sort={{ field: 'year', order: 'DESC' }}>
             <DataTable bulkActionButtons={false} rowClick="edit">
               <DataTable.Col source="year" label="Année" />
-              <DataTable.Col source="category" label="Catégorie" />
+              <DataTable.Col source="category" label="Catégorie">
+                <VocabularyField source="category" vocabulary="membership-categories" />
+              </DataTable.Col>
               <DataTable.Col source="fee" label="Cotisation">
                 <NumberField source="fee" options={{ style: 'currency', currency: 'EUR' }} locales="fr-FR" />
               </DataTable.Col>
-              <DataTable.Col source="paymentStatus" label="Paiement" />
+              <DataTable.Col source="paymentStatus" label="Paiement">
+                <SelectField source="paymentStatus" choices={PAYMENT_STATUS_CHOICES} />
+              </DataTable.Col>
             </DataTable>
           </ReferenceManyField>
         </TabbedShowLayout.Tab>
@@ -109,7 +115,9 @@ export function ContactShow() {
               <DataTable.Col source="type" label="Type">
                 <VocabularyField source="type" vocabulary="solicitation-types" />
               </DataTable.Col>
-              <DataTable.Col source="status" label="État" />
+              <DataTable.Col source="status" label="État">
+                <SelectField source="status" choices={SOLICITATION_STATUS_CHOICES} />
+              </DataTable.Col>
             </DataTable>
           </ReferenceManyField>
         </TabbedShowLayout.Tab>

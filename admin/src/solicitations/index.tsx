@@ -28,13 +28,8 @@ import { ThemeArrayInput } from '../common/themes';
 import { TerritoryInput } from '../common/territories';
 import { VocabularyField, VocabularySelectInput } from '../common/vocabulary';
 import { contactName, type Contact } from '../contacts/contactModel';
+import { SOLICITATION_STATUS_CHOICES } from './solicitationModel';
 
-export const SOLICITATION_STATUS_CHOICES = [
-  { id: 'new', name: 'Nouvelle' },
-  { id: 'in-progress', name: 'En cours' },
-  { id: 'answered', name: 'Répondue' },
-  { id: 'closed', name: 'Close' },
-];
 
 /** Changes the status from the list, without opening the record. */
 function QuickStatus() {
