@@ -32,6 +32,18 @@ function ChartCard({ title, summary, children }: { title: string; summary: strin
 
 function SharesChart({ title, rows }: { title: string; rows: Share[] }) {
   const data = rows.filter((r) => r.count > 0);
+  if (!data.length) {
+    return (
+      <Card variant="outlined" sx={{ height: '100%' }}>
+        <CardContent>
+          <Typography variant="h6" component="h2" gutterBottom>
+            {title}
+          </Typography>
+          <Typography color="text.secondary">Aucune donnée pour l'instant.</Typography>
+        </CardContent>
+      </Card>
+    );
+  }
   return (
     <ChartCard title={title} summary={data.map((r) => `${r.label} : ${r.count}`).join(', ') || 'Aucune donnée.'}>
       <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ left: 16, right: 16 }}>
