@@ -308,11 +308,18 @@ function sortedBy(current: Index, field: string): Entry[] {
   return sorted;
 }
 
-const union = (sets: Array<Set<Entry> | undefined>) => {
-  const all = new Set<Entry>();
-  for (const set of sets) if (set) for (const entry of set) all.add(entry);
-  return all;
+/** Posting sets whose union is the pool (not copied until chosen: most criteria are not). */
+type Pool = { sets: Set<Entry>[]; size: number };
+const pool = (sets: Array<Set<Entry> | undefined>): Pool => {
+  const present = sets.filter((set): set is Set<Entry> => Boolean(set));
+  return { sets: present, size: present.reduce((sum, set) => sum + set.size, 0) };
 };
+function materialise({ sets }: Pool): Iterable<Entry> {
+  if (sets.length === 1) return sets[0];
+  const all = new Set<Entry>();
+  for (const set of sets) for (const entry of set) all.add(entry);
+  return all;
+}
 
 /** The distinct tokens starting with `prefix` (binary search in the sorted token list). */
 function tokensWithPrefix(current: Index, prefix: string): string[] {
@@ -335,9 +342,9 @@ function tokensWithPrefix(current: Index, prefix: string): string[] {
  * filter (`field: {$in}` on a posted field, or a search word `^prefix`). Undefined when no
  * criterion is selective: then every contact is tested.
  */
-function candidates(current: Index, where: Where): Set<Entry> | undefined {
+function candidates(current: Index, where: Where): Iterable<Entry> | undefined {
   const parts = (where.$and as Where[] | undefined) ?? [where];
-  let best: Set<Entry> | undefined;
+  let best: Pool | undefined;
   for (const part of parts) {
     const keys = Object.keys(part);
     if (keys.length !== 1 || !(POSTED as readonly string[]).includes(keys[0])) continue;
@@ -345,16 +352,16 @@ function candidates(current: Index, where: Where): Set<Entry> | undefined {
     const condition = part[field] as Record<string, unknown>;
     if (!condition || typeof condition !== 'object' || condition instanceof Types.ObjectId || Object.keys(condition).length !== 1) continue;
     const byValue = current.postings.get(field);
-    let pool: Set<Entry> | undefined;
+    let found: Pool | undefined;
     if (Array.isArray(condition.$in)) {
-      pool = union(condition.$in.map((value) => byValue?.get(String(value))));
+      found = pool(condition.$in.map((value) => byValue?.get(String(value))));
     } else if (field === 'searchTokens' && typeof condition.$regex === 'string' && /^\^(?:[a-z0-9@]|\\\.)+$/.test(condition.$regex)) {
       const tokens = tokensWithPrefix(current, condition.$regex.slice(1).replace(/\\\./g, '.'));
-      if (tokens.length <= 2000) pool = union(tokens.map((token) => byValue?.get(token)));
+      if (tokens.length <= 2000) found = pool(tokens.map((token) => byValue?.get(token)));
     }
-    if (pool && (!best || pool.size < best.size)) best = pool;
+    if (found && (!best || found.size < best.size)) best = found;
   }
-  return best;
+  return best && materialise(best);
 }
 
 /** The ids of one page of matching contacts, in order, and the total. */
@@ -365,9 +372,9 @@ export async function queryContactIndex(
   const current = await contactIndex();
   if (!SORT_FIELDS.includes(options.sort.field as (typeof SORT_FIELDS)[number])) throw new Error(`contact index: cannot sort on ${options.sort.field}`);
   const matches = compileWhere(where);
-  const pool = candidates(current, where);
-  if (pool) {
-    const found = [...pool].filter(matches).sort(compareBy(options.sort.field));
+  const pooled = candidates(current, where);
+  if (pooled) {
+    const found = [...pooled].filter(matches).sort(compareBy(options.sort.field));
     if (options.sort.order === -1) found.reverse();
     const page = found.slice(options.skip, options.skip + options.limit);
     return { ids: page.map((e) => e.id), docs: page.map((e) => e.doc), total: found.length };
