@@ -76,7 +76,10 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
 
     let chunk: Pending[] = [];
     const now = Date.now();
-    for await (const delivery of Delivery.find({ mailing: mailing._id }).sort({ _id: 1 }).lean<DeliveryRecord>().cursor({ batchSize: opts.batchSize })) {
+    // One read of the whole audience (a few hundred bytes per recipient): FerretDB answers a
+    // cursor's later batches far slower than one query.
+    const audience = await Delivery.find({ mailing: mailing._id }, { createdAt: 0 }).sort({ _id: 1 }).lean<DeliveryRecord[]>();
+    for (const delivery of audience) {
       const state = states.get(String(delivery._id));
       if (state && state.status !== 'queued') continue;
       const waived = state?.retriedAt && mailing.resumedAt && state.retriedAt < mailing.resumedAt;
@@ -198,10 +201,12 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
 const SKIPPED = "Désabonné·e ou exclu·e des envois avant l'envoi.";
 
 /**
- * Who left since the audience was resolved (unsubscribed, suppressed), refreshed at most once a
- * second with two queries on what changed since the last look, so a recipient who leaves
+ * Who left since the audience was resolved (unsubscribed, suppressed), refreshed at most every
+ * few seconds with two queries on what changed since the last look, so a recipient who leaves
  * mid-send is skipped without a lookup per message.
  */
+const DEPARTURES_CHECK_MS = 5000;
+
 function departures(mailing: MailingRecord) {
   const contacts = new Set<string>();
   const hashes = new Set<string>();
@@ -209,7 +214,7 @@ function departures(mailing: MailingRecord) {
   let checkedAt = 0;
   return {
     async refresh() {
-      if (Date.now() - checkedAt < 1000) return;
+      if (Date.now() - checkedAt < DEPARTURES_CHECK_MS) return;
       const now = new Date();
       const [left, suppressed] = await Promise.all([
         Subscription.find({ list: mailing.list, status: { $ne: 'subscribed' }, updatedAt: { $gte: since } }, { contact: 1 }).lean(),
