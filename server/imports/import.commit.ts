@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { Contact } from '../contacts/contact.model.js';
+import { noteContactsChanged } from '../contacts/contact.index.js';
 import { deriveContactFields } from '../contacts/contact.service.js';
 import { List } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';
@@ -81,6 +82,7 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
     }
     await parallelBulkWrite(operations);
   }
+  await noteContactsChanged([...creates.map((c) => c.id), ...updates.map((u) => u.contact._id as Types.ObjectId)]);
   if (subscriptions.docs.length) await Subscription.insertMany(subscriptions.docs, { ordered: false });
   return { issues: subscriptions.issues, subscribed: subscriptions.docs.length };
 }
@@ -225,6 +227,7 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
     report.restored++;
   }
   if (operations.length) await parallelBulkWrite(operations);
+  await noteContactsChanged(operations.map((o) => o.updateOne.filter._id));
 
   const created = await Contact.find({ _id: { $in: journal.created.map((c) => c.contact) } }, { updatedAt: 1 }).lean();
   const removable = created.filter((c) => (c.updatedAt as Date | undefined)?.getTime() === at).map((c) => c._id);
@@ -236,6 +239,7 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
   if (removable.length) {
     await Subscription.deleteMany({ contact: { $in: removable } });
     await Contact.deleteMany({ _id: { $in: removable } });
+    await noteContactsChanged(removable);
     report.deleted += removable.length;
   }
   for (const id of journal.organisations) {
