@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
+import { contactCreateBody } from '../contacts/contact.schemas.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { resolveTerritoryLabel } from '../territories/territory.service.js';
@@ -121,7 +122,20 @@ export async function parseRow(record: CsvRecord, mapping: readonly ColumnMappin
     const column = mapping.find((m) => m.field === 'email')?.header;
     if (!errors.some((e) => e.column === column)) errors.unshift({ column, reason: 'Adresse e-mail manquante.' });
   }
+  if (!errors.length) errors.push(...contactRuleErrors(values, mapping));
   return { line: record.line, cells: record.cells, values: errors.length ? undefined : values, errors };
+}
+
+/** The contact API's own schema checks the row too (lengths, phone numbers, ...): one rule for both. */
+function contactRuleErrors(values: RowValues, mapping: readonly ColumnMapping[]): RowIssue[] {
+  const { consent: _consent, organisations, ...fields } = values;
+  const checked = contactCreateBody.safeParse({ ...fields, organisations: organisations.filter((id) => !isNewOrganisation(id)) });
+  if (checked.success) return [];
+  return checked.error.issues.slice(0, 1).map((issue) => {
+    const field = String(issue.path[0]);
+    const column = mapping.find((m) => m.field === field)?.header;
+    return { column, reason: `${IMPORT_FIELD_LABELS[field as ImportField] ?? field} : ${issue.message}.` };
+  });
 }
 
 async function readCell(values: RowValues, field: ImportField, cell: string, resolver: Resolver): Promise<string | undefined> {

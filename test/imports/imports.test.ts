@@ -304,6 +304,12 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     expect(await Contact.countDocuments()).to.equal(0);
   });
 
+  it('checks a row with the contact API\'s own rules (a bad phone number is an error naming its column)', async () => {
+    const reply = await client.post('/api/imports', uploadForm('tel.csv', 'Email;Téléphone\nok@exemple.fr;01 23 45 67 89\nko@exemple.fr;appeler le standard\n'));
+    expect(reply.body.preview.counts).to.include({ created: 1, errors: 1 });
+    expect(reply.body.issues[0]).to.include({ line: 3, column: 'Téléphone', reason: 'Téléphone : numéro de téléphone invalide.' });
+  });
+
   it('lets the user override the detected settings and re-run the dry run', async () => {
     const reply = await client.post('/api/imports', uploadForm('excel.csv', fixture('excel-fr-windows1252.csv'), { encoding: 'utf-8' }));
     expect(reply.body.encoding).to.equal('utf-8');
