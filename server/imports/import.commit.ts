@@ -37,7 +37,7 @@ async function organisationFacts(docs: FieldValues[]): Promise<OrganisationFacts
   return ids.length ? Organisation.find({ _id: { $in: ids } }, { name: 1, type: 1 }).lean<OrganisationFacts[]>() : [];
 }
 
-export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promise<{ issues: Issue[]; subscribed: number }> {
+export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promise<{ journal: Types.ObjectId; issues: Issue[]; subscribed: number }> {
   const at = new Date();
   const actorId = ctx.actor ? new Types.ObjectId(ctx.actor.id) : undefined;
   const all = [...batch.plans, ...batch.laterDuplicates];
@@ -46,7 +46,7 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
   const updates = all.filter((p): p is Extract<LinePlan, { action: 'update' }> => p.action === 'update');
   const subscriptions = await plannedSubscriptions(all, creates, ctx);
 
-  await ImportBatch.create({
+  const journal = await ImportBatch.create({
     import: ctx.importId,
     index: batch.index,
     at,
@@ -84,7 +84,7 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
   }
   await noteContactsChanged([...creates.map((c) => c.id), ...updates.map((u) => u.contact._id as Types.ObjectId)]);
   if (subscriptions.docs.length) await Subscription.insertMany(subscriptions.docs, { ordered: false });
-  return { issues: subscriptions.issues, subscribed: subscriptions.docs.length };
+  return { journal: journal._id, issues: subscriptions.issues, subscribed: subscriptions.docs.length };
 }
 
 /** FerretDB runs a bulk write's statements one by one: several smaller ones at once go faster. */

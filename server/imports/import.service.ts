@@ -180,7 +180,7 @@ export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<Im
           $inc: Object.fromEntries(Object.entries(counts).map(([key, value]) => [`counts.${key}`, value])),
         },
       );
-      await ImportBatch.updateOne({ import: doc._id, index: batch.index }, { $set: { state: 'done' } });
+      await ImportBatch.updateOne({ _id: applied.journal }, { $set: { state: 'done' } }); // by _id: FerretDB's one indexed lookup
     });
     await Import.updateOne({ _id: doc._id }, { $set: { status: 'done', finishedAt: new Date() } });
   } catch (error) {
