@@ -1,7 +1,8 @@
 /**
  * bench/send: 10,000 personalised messages through the real sender (event log on FerretDB,
- * Nodemailer pool) to a local SMTP sink in another process. Prints messages/second and the
- * sender's peak RSS. Run: npx tsx bench/send/run.ts [count] [connections]
+ * Nodemailer pool) to a local SMTP sink in another process. The sending runs in a process of
+ * its own (sender-process.ts) so its peak RSS is the sender's. Prints messages/second and peak
+ * RSS. Run: npx tsx bench/send/run.ts [count] [connections]
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,14 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { loadReferenceData } from '../../fixtures/index.js';
-import { createMailer } from '../../server/delivery/mailer.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
 import { createMailing, mailingProgress } from '../../server/delivery/mailing.service.js';
-import { resolveAudience, runMailing } from '../../server/delivery/sender.js';
-import { loadConfig } from '../../server/lib/config.js';
+import { resolveAudience } from '../../server/delivery/sender.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { startFerretdb } from '../../server/lib/ferretdb.js';
-import { createLogger } from '../../server/lib/logger.js';
 import { NEWSLETTER_CONTENT, subscribedContacts } from '../../test/delivery/fixtures.js';
 
 const count = Number(process.argv[2] ?? 10_000);
@@ -29,17 +27,6 @@ const db = process.env.MONGODB_URI ? undefined : await startFerretdb({ storage: 
 await connectDatabase(process.env.MONGODB_URI ?? db!.uri);
 await loadReferenceData();
 
-const config = loadConfig({
-  NODE_ENV: 'test',
-  MONGODB_URI: 'mongodb://unused',
-  SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
-  PUBLIC_URL: 'https://maillage.example.org',
-  SMTP_URL: `smtp://127.0.0.1:${port}`,
-  SMTP_MAX_CONNECTIONS: String(connections),
-  SMTP_RATE_PER_SECOND: '10000',
-  DATA_DIR: dir,
-});
-const logger = createLogger('warn');
 
 let t = Date.now();
 await subscribedContacts(count, { prefix: 'bench' });
@@ -51,16 +38,13 @@ t = Date.now();
 await resolveAudience((await Mailing.findById(mailing._id).lean())!);
 const resolveSeconds = (Date.now() - t) / 1000;
 
-const baselineRss = process.memoryUsage().rss;
-let peakRss = baselineRss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-const mailer = createMailer(config, 'bulk');
-t = Date.now();
-const outcome = await runMailing({ config, logger }, String(mailing._id), { mailer });
-const sendSeconds = (Date.now() - t) / 1000;
-clearInterval(sampler);
-peakRss = Math.max(peakRss, process.memoryUsage().rss);
-mailer.close();
+const uri = process.env.MONGODB_URI ?? db!.uri;
+const sender = fork(path.join(import.meta.dirname, 'sender-process.ts'), [uri, String(mailing._id), `smtp://127.0.0.1:${port}`, String(connections)], {
+  execArgv: ['--import', 'tsx'],
+});
+const { outcome, seconds: sendSeconds, baselineRss, peakRss } = await new Promise<{ outcome: string; seconds: number; baselineRss: number; peakRss: number }>((resolve) =>
+  sender.once('message', resolve as never),
+);
 
 const progress = await mailingProgress(String(mailing._id));
 sink.send({ type: 'count' });
@@ -68,7 +52,7 @@ const received = await new Promise<number>((resolve) => sink.once('message', (m:
 console.log(`audience resolved: ${progress.total} recipients in ${resolveSeconds.toFixed(1)} s`);
 console.log(`outcome: ${outcome}; sent ${progress.sent}, failed ${progress.failed}; the sink received ${received}`);
 console.log(`sending: ${sendSeconds.toFixed(1)} s → ${(progress.sent / sendSeconds).toFixed(0)} messages/s with ${connections} SMTP connections`);
-console.log(`peak RSS of the sender: ${(peakRss / 1024 / 1024).toFixed(0)} MB (${(baselineRss / 1024 / 1024).toFixed(0)} MB before sending: Node, tsx, Mongoose, the app's modules)`);
+console.log(`peak RSS of the sending process: ${(peakRss / 1024 / 1024).toFixed(0)} MB (${(baselineRss / 1024 / 1024).toFixed(0)} MB once loaded and connected)`);
 
 sink.kill();
 await mongoose.connection.dropDatabase().catch(() => undefined);
