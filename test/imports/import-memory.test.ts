@@ -40,7 +40,7 @@ describe('importing a large file', function () {
       // full collection; a production server runs with its heap capped (NODE_OPTIONS), so
       // does this one. The file itself (52 MB, twice that decoded) could not fit under the bound.
       execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=300'],
-      env: { ...process.env, DATA_DIR: dir },
+      env: { ...process.env, DATA_DIR: dir, MAILLAGE_MEMORY_SERVER: '1' },
     });
     const [{ url }] = (await once(child, 'message')) as [{ url: string }];
     client = (await clientAs({ url }, 'staff')).client;
