@@ -43,6 +43,8 @@ export async function startSmtpReceiver(
     },
   };
   const server = new SMTPServer(config);
+  // A client killed mid-session (the crash test) resets its connection: not an error of the receiver.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
