@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 import { pollBounceMailbox } from '../server/delivery/bounce-mailbox.js';
 
 /** Reads the bounce mailbox every 5 minutes when BOUNCE_IMAP_URL is set. */
@@ -13,5 +14,5 @@ export function defineBounceMailbox(agenda: Agenda, ctx: AppContext): void {
 }
 
 export async function scheduleBounceMailbox(agenda: Agenda, ctx: AppContext): Promise<void> {
-  if (ctx.config.bounces.imapUrl) await agenda.every('5 minutes', BOUNCE_MAILBOX, undefined, { skipImmediate: true });
+  if (ctx.config.bounces.imapUrl) await scheduleRecurring(agenda, '5 minutes', BOUNCE_MAILBOX, { skipImmediate: true });
 }

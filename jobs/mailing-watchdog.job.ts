@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 import { enqueueSend } from '../server/delivery/mailing.service.js';
 import { orphanedMailings } from '../server/delivery/sender.js';
 
@@ -19,5 +20,5 @@ export function defineMailingWatchdog(agenda: Agenda, ctx: AppContext): void {
 }
 
 export async function scheduleMailingWatchdog(agenda: Agenda): Promise<void> {
-  await agenda.every('1 minute', MAILING_WATCHDOG);
+  await scheduleRecurring(agenda, '1 minute', MAILING_WATCHDOG);
 }

@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 import { sendDueReminders } from '../server/memberships/reminder.service.js';
 
 /**
@@ -16,5 +17,5 @@ export function defineMembershipReminders(agenda: Agenda, ctx: AppContext): void
 }
 
 export async function scheduleMembershipReminders(agenda: Agenda): Promise<void> {
-  await agenda.every('0 9 * * *', MEMBERSHIP_REMINDERS, undefined, { timezone: 'Europe/Paris', skipImmediate: true });
+  await scheduleRecurring(agenda, '0 9 * * *', MEMBERSHIP_REMINDERS, { timezone: 'Europe/Paris', skipImmediate: true });
 }

@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 import { importNewsFeed } from '../server/news/news.import.js';
 
 /** Imports the website's feed (NEWS_FEED_URL) on a schedule; already imported items are skipped. */
@@ -16,5 +17,5 @@ export function defineNewsImport(agenda: Agenda, ctx: AppContext): void {
 
 export async function scheduleNewsImport(agenda: Agenda, ctx: AppContext): Promise<void> {
   if (!ctx.config.news.feedUrl) return;
-  await agenda.every(ctx.config.news.importCron, NEWS_IMPORT, undefined, { timezone: 'Europe/Paris', skipImmediate: true });
+  await scheduleRecurring(agenda, ctx.config.news.importCron, NEWS_IMPORT, { timezone: 'Europe/Paris', skipImmediate: true });
 }

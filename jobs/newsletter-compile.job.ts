@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 import { runMonthlyNewsletter } from '../server/newsletters/newsletter.service.js';
 
 /** On the 1st (08:00 Paris by default): last month's draft issue, and a word to staff. */
@@ -13,5 +14,5 @@ export function defineNewsletterCompile(agenda: Agenda, ctx: AppContext): void {
 }
 
 export async function scheduleNewsletterCompile(agenda: Agenda, ctx: AppContext): Promise<void> {
-  await agenda.every(ctx.config.news.newsletterCron, NEWSLETTER_COMPILE, undefined, { timezone: 'Europe/Paris', skipImmediate: true });
+  await scheduleRecurring(agenda, ctx.config.news.newsletterCron, NEWSLETTER_COMPILE, { timezone: 'Europe/Paris', skipImmediate: true });
 }

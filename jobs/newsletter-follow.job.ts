@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 import { refreshSendingNewsletters } from '../server/newsletters/newsletter.service.js';
 
 /** Every few minutes: figures of the issues being sent, and `sent` once their mailing is done. */
@@ -13,5 +14,5 @@ export function defineNewsletterFollow(agenda: Agenda, ctx: AppContext): void {
 }
 
 export async function scheduleNewsletterFollow(agenda: Agenda): Promise<void> {
-  await agenda.every('5 minutes', NEWSLETTER_FOLLOW, undefined, { skipImmediate: true });
+  await scheduleRecurring(agenda, '5 minutes', NEWSLETTER_FOLLOW, { skipImmediate: true });
 }

@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
+import { scheduleRecurring } from '../server/lib/scheduler.js';
 import { purgeExpiredCounters } from '../server/lib/rate-limit.js';
 import { purgeExpiredSessions } from '../server/users/auth.service.js';
 
@@ -15,5 +16,5 @@ export function definePurgeExpired(agenda: Agenda, ctx: AppContext): void {
 }
 
 export async function schedulePurgeExpired(agenda: Agenda): Promise<void> {
-  await agenda.every('15 minutes', PURGE_EXPIRED, undefined, { skipImmediate: true });
+  await scheduleRecurring(agenda, '15 minutes', PURGE_EXPIRED, { skipImmediate: true });
 }
