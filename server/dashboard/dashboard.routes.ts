@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseBody } from '../lib/rest.js';
-import { parisYear } from '../reports/paris-time.js';
+import { parisYear } from '../lib/paris-time.js';
 import { allow, READ } from '../users/auth.middleware.js';
 import { monthlySubscriptionFlows } from './dashboard.service.js';
 

@@ -1,5 +1,5 @@
 import { List } from '../lists/list.model.js';
-import { parisParts, parisYearRange } from '../reports/paris-time.js';
+import { parisParts, parisYearRange } from '../lib/paris-time.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 
 export type MonthlyFlow = { month: string; gained: number; lost: number };

@@ -1,4 +1,4 @@
-import { parisYear } from '../reports/paris-time.js';
+import { parisYear } from '../lib/paris-time.js';
 import type { PaymentStatus } from './membership.model.js';
 
 /**

@@ -4,7 +4,7 @@ import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../lib
 import type { ListQuery } from '../lib/rest.js';
 import { withId } from '../lib/db.js';
 import { Organisation } from '../organisations/organisation.model.js';
-import { parisYear } from '../reports/paris-time.js';
+import { parisYear } from '../lib/paris-time.js';
 import type { Actor } from '../users/user.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { countsAsMember, memberOf, memberStateFrom, type MemberState } from './member-state.js';

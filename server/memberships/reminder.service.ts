@@ -4,7 +4,7 @@ import { withId } from '../lib/db.js';
 import { isDuplicateKey } from '../lib/errors.js';
 import type { ListQuery } from '../lib/rest.js';
 import { sendTransactional } from '../delivery/transactional.js';
-import { parisDay, parisYear } from '../reports/paris-time.js';
+import { parisDay, parisYear } from '../lib/paris-time.js';
 import { isSuppressed } from '../suppressions/suppression.service.js';
 import { renderEmail } from '../templates/render.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';

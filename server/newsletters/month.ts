@@ -1,32 +1,15 @@
+import { parisMidnight, parisParts } from '../lib/paris-time.js';
+
 /**
  * Months in Paris time. A newsletter covers every item published between 00:00 on the 1st
  * and 00:00 on the 1st of the next month, Europe/Paris (UTC+1 in winter, UTC+2 in summer).
  */
-export const TIME_ZONE = 'Europe/Paris';
 export const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-const parts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** Minutes Paris is ahead of UTC at a given instant. */
-function parisOffsetMinutes(at: number): number {
-  const p = Object.fromEntries(parts.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return Math.round((asUtc - Math.floor(at / 1000) * 1000) / 60_000);
-}
 
 /** The UTC instant of 00:00 Paris time on the 1st of a month (month 1–12; 13 rolls over). */
 function parisMonthStart(year: number, month: number): Date {
-  const guess = Date.UTC(year, month - 1, 1);
-  return new Date(guess - parisOffsetMinutes(guess - 2 * 3600_000) * 60_000);
+  const [y, m] = month > 12 ? [year + 1, month - 12] : [year, month];
+  return parisMidnight(`${y}-${String(m).padStart(2, '0')}-01`);
 }
 
 export function monthBounds(month: string): { start: Date; end: Date } {
@@ -38,8 +21,8 @@ export function monthBounds(month: string): { start: Date; end: Date } {
 
 /** The month (YYYY-MM) an instant belongs to, in Paris time. */
 export function monthOf(at: Date): string {
-  const p = Object.fromEntries(parts.formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}`;
+  const { year, month } = parisParts(at);
+  return `${year}-${String(month).padStart(2, '0')}`;
 }
 
 /** The month before the one `now` falls in (Paris time): what the job of the 1st compiles. */

@@ -8,7 +8,7 @@ import { Solicitation } from '../solicitations/solicitation.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import type { VocabularyKind } from '../vocabularies/vocabulary.model.js';
-import { parisYearRange } from './paris-time.js';
+import { parisYearRange } from '../lib/paris-time.js';
 
 /**
  * The yearly activity report's figures, computed with plain queries and code: FerretDB has no

@@ -7,7 +7,7 @@ import { escapeRegExp } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { sendTransactional } from '../delivery/transactional.js';
 import { contactName, isContactMemberAt } from '../memberships/membership.service.js';
-import { parisYearRange } from '../reports/paris-time.js';
+import { parisYearRange } from '../lib/paris-time.js';
 import { isSuppressed } from '../suppressions/suppression.service.js';
 import { renderEmail } from '../templates/render.js';
 import { getTerritory, resolveTerritoryLabel } from '../territories/territory.service.js';

@@ -5,7 +5,7 @@ import { seedDemoSolicitations } from '../../fixtures/demo/solicitations.js';
 import { Membership } from '../../server/memberships/membership.model.js';
 import { memberStates } from '../../server/memberships/membership.service.js';
 import { memberOf } from '../../server/memberships/member-state.js';
-import { parisYear } from '../../server/reports/paris-time.js';
+import { parisYear } from '../../server/lib/paris-time.js';
 import { Solicitation } from '../../server/solicitations/solicitation.model.js';
 import { resetDatabase } from '../helpers.js';
 

@@ -4,7 +4,7 @@ import { closeMailers } from '../../server/delivery/mailer.js';
 import { FeeSchedule, MembershipReminder } from '../../server/memberships/membership.model.js';
 import { createFeeSchedule, createMembership, recordPayment } from '../../server/memberships/membership.service.js';
 import { sendDueReminders } from '../../server/memberships/reminder.service.js';
-import { parisDay, parisYear } from '../../server/reports/paris-time.js';
+import { parisDay, parisYear } from '../../server/lib/paris-time.js';
 import type { Actor } from '../../server/users/user.service.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../delivery/smtp-receiver.js';
 import { clientAs, listPath, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
