@@ -1,13 +1,13 @@
 import { List } from '../lists/list.model.js';
 import { parisParts, parisYearRange } from '../lib/paris-time.js';
+import { subscriptionSpan } from '../reports/report.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 
 export type MonthlyFlow = { month: string; gained: number; lost: number };
 
 /**
  * Subscribers gained and lost per Paris month of a year on one list, for the admin's chart.
- * Dated as the activity report dates them (server/reports/report.service.ts): joined when
- * confirmed (or consented, for staff and imports), left when unsubscribed or bounced. Counted
+ * Dated as the activity report dates them (`subscriptionSpan`). Counted
  * in code: FerretDB has no date operators in pipelines.
  */
 export async function monthlySubscriptionFlows(year: number, listCode = 'lettre-mensuelle') {
@@ -18,8 +18,7 @@ export async function monthlySubscriptionFlows(year: number, listCode = 'lettre-
   const inYear = (date: Date | undefined | null): date is Date => Boolean(date && date >= start && date < end);
   const cursor = Subscription.find({ list: list._id }, { status: 1, consent: 1, unsubscribedAt: 1, updatedAt: 1 }).lean().cursor({ batchSize: 5000 });
   for await (const s of cursor) {
-    const joined = s.consent?.confirmedAt ?? (s.status === 'pending' || s.status === 'rejected' ? undefined : s.consent?.at);
-    const left = s.unsubscribedAt ?? (s.status === 'unsubscribed' || s.status === 'bounced' ? s.updatedAt : undefined);
+    const { joined, left } = subscriptionSpan(s);
     if (inYear(joined)) months[parisParts(joined).month - 1].gained++;
     if (inYear(left)) months[parisParts(left).month - 1].lost++;
   }

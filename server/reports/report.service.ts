@@ -95,7 +95,7 @@ async function contactFigures(year: number) {
 }
 
 /** A subscription is on its list from its confirmation (or consent, without double opt-in) until it leaves. */
-function subscriptionSpan(s: { status: string; consent?: { at?: Date; confirmedAt?: Date | null } | null; unsubscribedAt?: Date | null; updatedAt?: Date }) {
+export function subscriptionSpan(s: { status: string; consent?: { at?: Date; confirmedAt?: Date | null } | null; unsubscribedAt?: Date | null; updatedAt?: Date }) {
   const joined = s.consent?.confirmedAt ?? (s.status === 'pending' || s.status === 'rejected' ? undefined : s.consent?.at);
   const left = s.unsubscribedAt ?? (s.status === 'unsubscribed' || s.status === 'bounced' ? s.updatedAt : undefined);
   return { joined, left };
