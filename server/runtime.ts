@@ -47,6 +47,7 @@ export async function startRuntime(
     if (config.demoData) await loadDemoDataOnce(logger);
 
     const scheduler = createScheduler(mongoose.connection.db as never, logger, { processEvery: options.processEvery });
+    await scheduler.agenda.ready; // its index creation must not be cut off by an early stop
     const ctx: AppContext = { config, logger, scheduler };
     defineJobs(ctx);
     if (options.jobs) {

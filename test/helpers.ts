@@ -43,6 +43,7 @@ export async function startTestServer(options: { env?: Record<string, string>; j
   const config = testConfig(options.env);
   const logger = createLogger(config.logLevel);
   const scheduler = createScheduler(mongoose.connection.db as never, logger, { processEvery: 200 });
+  await scheduler.agenda.ready; // its index creation must not be cut off by an early stop
   const ctx: AppContext = { config, logger, scheduler };
   defineJobs(ctx);
   if (options.jobs) await scheduler.start();
