@@ -12,8 +12,17 @@ import { fileURLToPath } from 'node:url';
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const defaultBinary = path.join(projectRoot, '.cache', 'ferretdb', `ferretdb-${FERRETDB_VERSION}`);
+/**
+ * FerretDB 1.24's SQLite backend looks `_id` up through an expression (`->'$._id'`) that
+ * differs from its `_id` index's (`->"_id"`), so SQLite never uses the index: every find,
+ * update or delete by `_id` read the whole table. The patch makes them match and also
+ * answers an `_id: {$in: [...]}` from the index. Bump the suffix when the patch changes.
+ */
+const PATCH = { file: 'ferretdb-sqlite-id-index.patch', suffix: 'maillage.1' };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, '../..');
+const defaultBinary = path.join(projectRoot, '.cache', 'ferretdb', `ferretdb-${FERRETDB_VERSION}-${PATCH.suffix}`);
 
 export class EmbeddedDatabaseError extends Error {}
 
@@ -41,7 +50,8 @@ export function ensureFerretdbBinary(log: (message: string) => void = () => {}):
 /**
  * `go install FerretDB@version` fails here: the proxy refuses the version list that go
  * reads for deprecation notices, and a module-mode build panics without the generated
- * build/version/version.txt. So: download the module, add that file, build the copy.
+ * build/version/version.txt. So: download the module, add that file and our patch, build
+ * the copy.
  */
 function buildFerretdb(target: string, log: (message: string) => void): void {
   if (spawnSync('go', ['version']).error) {
@@ -59,6 +69,7 @@ function buildFerretdb(target: string, log: (message: string) => void): void {
     cpSync(moduleDir, source, { recursive: true });
     chmodRecursive(source);
     writeFileSync(path.join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    applyPatch(path.join(here, PATCH.file), source);
     mkdirSync(path.dirname(target), { recursive: true });
     const partial = `${target}.${process.pid}.partial`;
     runGo(['build', '-trimpath', '-o', partial, './cmd/ferretdb'], source);
@@ -79,6 +90,11 @@ function runGo(args: string[], cwd: string): string {
     throw new EmbeddedDatabaseError(`La commande « go ${args.join(' ')} » a échoué :\n${result.stderr}`);
   }
   return result.stdout;
+}
+
+function applyPatch(patch: string, dir: string): void {
+  const result = spawnSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: dir, encoding: 'utf8' });
+  if (result.status !== 0) throw new EmbeddedDatabaseError(`Le correctif ${path.basename(patch)} ne s'applique pas à FerretDB :\n${result.stderr ?? result.error}`);
 }
 
 function chmodRecursive(dir: string): void {
