@@ -43,14 +43,17 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
   const all = [...batch.plans, ...batch.laterDuplicates];
   const organisations = await createMissingOrganisations(all, ctx);
   const creates = batch.plans.filter((p) => p.action === 'create').map((plan) => ({ plan, id: new Types.ObjectId() }));
-  const updates = all.filter((p): p is Extract<LinePlan, { action: 'update' }> => p.action === 'update');
+  const updates = all.filter((p): p is UpdatePlan => p.action === 'update');
   const subscriptions = await plannedSubscriptions(all, creates, ctx);
 
-  const journal = await ImportBatch.create({
+  // Written raw: Mongoose casting the journal of a batch cost as much as writing it.
+  const journal = {
+    _id: new Types.ObjectId(),
     import: ctx.importId,
     index: batch.index,
     at,
-    created: creates.map(({ plan, id }) => ({ contact: id, email: plan.email, line: plan.line })),
+    state: 'written',
+    created: { contacts: creates.map((c) => c.id), emails: creates.map((c) => c.plan.email), lines: creates.map((c) => c.plan.line) },
     updated: updates.map((plan) => ({
       contact: plan.contact._id,
       email: plan.email,
@@ -60,31 +63,35 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
     })),
     subscriptions: subscriptions.docs.map((s) => s._id),
     organisations,
-  });
-
-  const facts = await organisationFacts([...creates.map((c) => c.plan.values), ...updates.map((u) => ({ ...u.contact, ...u.set }))]);
-  if (creates.length) {
-    const docs: ContactDoc[] = [];
-    for (const { plan, id } of creates) {
-      // Built through the model for its defaults and casts, then inserted in one round trip.
-      const contact = new Contact({ ...contactFields(plan), _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId });
-      const doc = contact.toObject({ depopulate: true }) as ContactDoc;
-      docs.push(await withDerived({ ...doc, createdAt: at, updatedAt: at }, facts));
-    }
+  };
+  // The contacts are built while the journal is written; they are written after it.
+  const [, { docs, operations }] = await Promise.all([ImportBatch.collection.insertOne(journal), contactWrites(creates, updates, at, actorId)]);
+  if (docs.length) {
     await Contact.collection.insertMany(docs, { ordered: false });
     for (const { plan, id } of creates) batch.addresses.add(plan.email, String(id));
   }
-  if (updates.length) {
-    const operations = [];
-    for (const plan of updates) {
-      const derived = pickDerived(await withDerived({ ...(plan.contact as ContactDoc), ...castIds(plan.set) }, facts));
-      operations.push({ updateOne: { filter: { _id: plan.contact._id }, update: { $set: { ...castIds(plan.set), ...derived, updatedAt: at, updatedBy: actorId } } } });
-    }
-    await parallelBulkWrite(operations);
-  }
+  if (operations.length) await parallelBulkWrite(operations);
   await noteContactsChanged([...creates.map((c) => c.id), ...updates.map((u) => u.contact._id as Types.ObjectId)]);
   if (subscriptions.docs.length) await Subscription.insertMany(subscriptions.docs, { ordered: false });
   return { journal: journal._id, issues: subscriptions.issues, subscribed: subscriptions.docs.length };
+}
+
+type UpdatePlan = Extract<LinePlan, { action: 'update' }>;
+
+/** The batch's new contacts as documents, and its updates as bulk-write operations. */
+async function contactWrites(creates: { plan: LinePlan; id: Types.ObjectId }[], updates: UpdatePlan[], at: Date, actorId?: Types.ObjectId) {
+  const facts = await organisationFacts([...creates.map((c) => c.plan.values), ...updates.map((u) => ({ ...u.contact, ...u.set }))]);
+  const docs: ContactDoc[] = [];
+  for (const { plan, id } of creates) {
+    const doc = { ...contactDefaults(), ...castIds(contactFields(plan)), _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId };
+    docs.push(await withDerived({ ...doc, createdAt: at, updatedAt: at }, facts));
+  }
+  const operations = [];
+  for (const plan of updates) {
+    const derived = pickDerived(await withDerived({ ...(plan.contact as ContactDoc), ...castIds(plan.set) }, facts));
+    operations.push({ updateOne: { filter: { _id: plan.contact._id }, update: { $set: { ...castIds(plan.set), ...derived, updatedAt: at, updatedBy: actorId } } } });
+  }
+  return { docs, operations };
 }
 
 /** FerretDB runs a bulk write's statements one by one: several smaller ones at once go faster. */
@@ -106,6 +113,13 @@ function castIds(set: FieldValues): FieldValues {
 
 const DERIVED = ['searchText', 'searchTokens', 'territoryScope', 'organisationTypes', 'sortName'];
 const pickDerived = (doc: ContactDoc) => Object.fromEntries(DERIVED.filter((key) => key in doc).map((key) => [key, doc[key]]));
+
+/**
+ * The model's defaults, read once from its schema. New contacts are built as plain objects
+ * (rows are already validated): a Mongoose document per row cost more than the insert.
+ */
+const schemaDefaults: Record<string, unknown> = (({ _id, email, ...defaults }) => defaults)(new Contact({ email: 'x@x.fr' }).toObject());
+const contactDefaults = () => structuredClone(schemaDefaults);
 
 function contactFields(plan: LinePlan): FieldValues {
   return Object.fromEntries(IMPORTED_FIELDS.filter((f) => plan.values[f] !== undefined).map((f) => [f, plan.values[f]]));
@@ -229,12 +243,13 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
   if (operations.length) await parallelBulkWrite(operations);
   await noteContactsChanged(operations.map((o) => o.updateOne.filter._id));
 
-  const created = await Contact.find({ _id: { $in: journal.created.map((c) => c.contact) } }, { updatedAt: 1 }).lean();
+  const { contacts: createdIds, emails, lines } = journal.created!;
+  const created = await Contact.find({ _id: { $in: createdIds } }, { updatedAt: 1 }).lean();
   const removable = created.filter((c) => (c.updatedAt as Date | undefined)?.getTime() === at).map((c) => c._id);
   for (const c of created) {
     if ((c.updatedAt as Date | undefined)?.getTime() === at) continue;
-    const entry = journal.created.find((e) => String(e.contact) === String(c._id))!;
-    report.kept.push({ contact: String(c._id), email: entry.email!, line: entry.line!, fields: [], reason: 'Créé par l’import puis modifié : conservé.' });
+    const i = createdIds.findIndex((id) => String(id) === String(c._id));
+    report.kept.push({ contact: String(c._id), email: emails[i], line: lines[i], fields: [], reason: 'Créé par l’import puis modifié : conservé.' });
   }
   if (removable.length) {
     await Subscription.deleteMany({ contact: { $in: removable } });

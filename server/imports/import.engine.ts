@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { Contact } from '../contacts/contact.model.js';
-import { suppressedAmong } from '../suppressions/suppression.service.js';
+import { findByIds } from '../lib/db.js';
+import { loadSuppressionList } from '../suppressions/suppression.service.js';
 import { readCsv, type CsvRecord } from './csv.js';
 import { emptyCounts, ImportIssue, type ImportCounts, type ImportPolicy } from './import.model.js';
 import { planLine, mergeRowValues, IMPORTED_FIELDS, type ExistingContact, type LinePlan } from './import.plan.js';
@@ -9,10 +10,13 @@ import type { ColumnMapping } from './import.mapping.js';
 
 /**
  * The streaming engine shared by the dry run and the commit: reads the file record by
- * record, groups records in batches, and plans each batch against the database (one query
- * for the batch's contacts, one for its suppressed addresses).
+ * record, groups records in batches, and plans each batch against the database: the base's
+ * addresses and the suppression list are read once per run, then one `_id` query per batch
+ * for the existing contacts it names.
  */
-export const BATCH_SIZE = 1000;
+export const BATCH_SIZE = 2000;
+/** Wide rows make smaller batches: memory stays flat whatever the file (two batches are held at once). */
+const BATCH_BYTES = 4 * 1024 * 1024;
 
 export type ImportSource = {
   _id: Types.ObjectId;
@@ -59,16 +63,25 @@ export async function forEachBatch(
   options: { skipRecords?: number; firstBatch?: number; againstImported: boolean; batchSize?: number },
   handle: (batch: BatchResult) => Promise<void>,
 ): Promise<void> {
-  const addresses = await AddressIndex.load();
+  const [addresses, suppressed] = await Promise.all([AddressIndex.load(), loadSuppressionList()]);
   const seen = new Map<string, number>();
   const skip = options.skipRecords ?? 0;
   let index = options.firstBatch ?? 0;
   let count = 0;
   let pending: CsvRecord[] = [];
+  let pendingBytes = 0;
+  // The next batch is read and checked while the previous one is being handled (written);
+  // only its lookup of existing contacts waits, as it must see what the previous one created.
+  let handling: Promise<void> = Promise.resolve();
   const flush = async () => {
     const records = pending;
     pending = [];
-    await handle(await planBatch(records, index++, count, source, resolver, seen, addresses, options.againstImported));
+    pendingBytes = 0;
+    const sorted = await sortBatch(records, source, resolver, { seen, suppressed }, options.againstImported);
+    await handling;
+    const batch = await planBatch(sorted, index++, count, source, addresses);
+    handling = handle(batch);
+    handling.catch(() => undefined); // awaited (and thrown) before the next batch or at the end
   };
   for await (const record of dataRecords(source)) {
     count++;
@@ -78,35 +91,37 @@ export async function forEachBatch(
       continue;
     }
     pending.push(record);
-    if (pending.length >= (options.batchSize ?? BATCH_SIZE)) await flush();
+    pendingBytes += record.cells.reduce((bytes, cell) => bytes + cell.length, 0);
+    if (pending.length >= (options.batchSize ?? BATCH_SIZE) || pendingBytes >= BATCH_BYTES) await flush();
   }
   if (pending.length) await flush();
+  await handling;
 }
 
-async function planBatch(
+type ValidRow = ParsedRow & { values: RowValues };
+type SortedBatch = { firsts: Map<string, ValidRow>; later: ValidRow[]; issues: Issue[]; counts: ImportCounts };
+
+/** Parses a batch's records and sorts its rows: errors, suppressed, duplicates, first occurrences. */
+async function sortBatch(
   records: CsvRecord[],
-  index: number,
-  recordsEnd: number,
   source: ImportSource,
   resolver: Resolver,
-  seen: Map<string, number>,
-  addresses: AddressIndex,
+  { seen, suppressed }: { seen: Map<string, number>; suppressed: { has(email: string): boolean } },
   againstImported: boolean,
-): Promise<BatchResult> {
+): Promise<SortedBatch> {
   const counts = { ...emptyCounts(), rows: records.length };
   const issues: Issue[] = [];
   const rows: ParsedRow[] = [];
   for (const record of records) rows.push(await parseRow(record, source.mapping, resolver));
 
-  const valid = rows.filter((row): row is ParsedRow & { values: RowValues } => {
+  const valid = rows.filter((row): row is ValidRow => {
     if (row.values) return true;
     issues.push({ line: row.line, kind: 'error', column: row.errors[0]?.column, reason: row.errors.map((e) => e.reason).join(' '), cells: row.cells });
     counts.errors++;
     return false;
   });
-  const suppressed = await suppressedAmong(valid.map((row) => row.values.email));
-  const firsts = new Map<string, ParsedRow & { values: RowValues }>();
-  const later: Array<ParsedRow & { values: RowValues }> = [];
+  const firsts = new Map<string, ValidRow>();
+  const later: ValidRow[] = [];
   for (const row of valid) {
     const email = row.values.email;
     if (suppressed.has(email)) {
@@ -126,7 +141,12 @@ async function planBatch(
     if (first) first.values = mergeRowValues(first.values, row.values, source.policy);
     else if (againstImported) later.push(row);
   }
+  return { firsts, later, issues, counts };
+}
 
+/** Plans a sorted batch against the contacts of the base. */
+async function planBatch(sorted: SortedBatch, index: number, recordsEnd: number, source: ImportSource, addresses: AddressIndex): Promise<BatchResult> {
+  const { firsts, later, issues, counts } = sorted;
   const emails = [...firsts.keys(), ...later.map((row) => row.values.email)];
   const existing = await addresses.contacts(emails);
   const plans = [...firsts.values()].map((row) => planLine(row, existing.get(row.values.email), source.policy));
@@ -136,9 +156,9 @@ async function planBatch(
 }
 
 /**
- * Every address of the base (primary and other e-mails) → contact id, read once per run.
- * FerretDB answers `_id` equality from its primary key but scans the whole collection for an
- * `$in` on another field, so a per-batch `{email: {$in}}` would make an import quadratic.
+ * Every address of the base (primary and other e-mails) → contact id, read once per run:
+ * FerretDB/SQLite answers a filter on `email` by reading the whole collection, so a
+ * per-batch `{email: {$in}}` would make an import quadratic; `_id` lookups use its index.
  */
 export class AddressIndex {
   private constructor(private readonly ids: Map<string, string>) {}
@@ -158,14 +178,11 @@ export class AddressIndex {
     this.ids.set(email, id);
   }
 
-  /**
-   * The contacts holding these addresses, in one query (FerretDB scans for an `$in`, but one
-   * scan per batch beats a thousand `_id` lookups); batches of new addresses ask nothing.
-   */
+  /** The contacts holding these addresses, in one `_id` query; batches of new addresses ask nothing. */
   async contacts(emails: string[]): Promise<Map<string, ExistingContact>> {
     const wanted = [...new Set(emails.map((email) => this.ids.get(email)).filter((id): id is string => Boolean(id)))];
     const found = new Map<string, ExistingContact>();
-    if (wanted.length) for (const contact of await Contact.find({ _id: { $in: wanted } }).lean<ExistingContact[]>()) found.set(String(contact._id), contact);
+    for (const contact of await findByIds<ExistingContact>(Contact, wanted)) found.set(String(contact._id), contact);
     const byAddress = new Map<string, ExistingContact>();
     for (const email of emails) {
       const contact = found.get(this.ids.get(email) ?? '');

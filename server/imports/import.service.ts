@@ -180,7 +180,6 @@ export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<Im
           $inc: Object.fromEntries(Object.entries(counts).map(([key, value]) => [`counts.${key}`, value])),
         },
       );
-      await ImportBatch.updateOne({ _id: applied.journal }, { $set: { state: 'done' } }); // by _id: FerretDB's one indexed lookup
     });
     await Import.updateOne({ _id: doc._id }, { $set: { status: 'done', finishedAt: new Date() } });
   } catch (error) {
@@ -193,7 +192,6 @@ export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<Im
 /** After a crash: batches before the cursor are done; one after it was interrupted and is reverted. */
 async function recoverInterruptedBatch(doc: ImportDoc): Promise<void> {
   const done = doc.cursor!.batches;
-  await ImportBatch.updateMany({ import: doc._id, index: { $lt: done }, state: 'pending' }, { $set: { state: 'done' } });
   const interrupted = await ImportBatch.find({ import: doc._id, index: { $gte: done } }).sort({ index: -1 });
   for (const journal of interrupted) {
     await revertBatch(journal);

@@ -13,16 +13,18 @@ export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
 
 /**
- * FerretDB 1.24's SQLite backend looks `_id` up through an expression (`->'$._id'`) that
- * differs from its `_id` index's (`->"_id"`), so SQLite never uses the index: every find,
- * update or delete by `_id` read the whole table. The patch makes them match and also
- * answers an `_id: {$in: [...]}` from the index. Bump the suffix when the patch changes.
+ * Our patches to FerretDB 1.24, applied before building (bump the suffix when they change):
+ * - its SQLite backend looked `_id` up through an expression (`->'$._id'`) that differs from
+ *   its `_id` index's (`->"_id"`), so SQLite never used the index: every find, update or
+ *   delete by `_id` read the whole table. Also answers `_id: {$in: [...]}` from the index;
+ * - its leak tracking (a stack capture, a pprof entry and a finalizer for every iterator)
+ *   ran in release builds too: about a quarter of the time to read documents.
  */
-const PATCH = { file: 'ferretdb-sqlite-id-index.patch', suffix: 'maillage.1' };
+const PATCHES = { files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch'], suffix: 'maillage.2' };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, '../..');
-const defaultBinary = path.join(projectRoot, '.cache', 'ferretdb', `ferretdb-${FERRETDB_VERSION}-${PATCH.suffix}`);
+const defaultBinary = path.join(projectRoot, '.cache', 'ferretdb', `ferretdb-${FERRETDB_VERSION}-${PATCHES.suffix}`);
 
 export class EmbeddedDatabaseError extends Error {}
 
@@ -50,8 +52,8 @@ export function ensureFerretdbBinary(log: (message: string) => void = () => {}):
 /**
  * `go install FerretDB@version` fails here: the proxy refuses the version list that go
  * reads for deprecation notices, and a module-mode build panics without the generated
- * build/version/version.txt. So: download the module, add that file and our patch, build
- * the copy.
+ * build/version/version.txt. So: download the module, add that file and our patches,
+ * build the copy.
  */
 function buildFerretdb(target: string, log: (message: string) => void): void {
   if (spawnSync('go', ['version']).error) {
@@ -69,7 +71,7 @@ function buildFerretdb(target: string, log: (message: string) => void): void {
     cpSync(moduleDir, source, { recursive: true });
     chmodRecursive(source);
     writeFileSync(path.join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-    applyPatch(path.join(here, PATCH.file), source);
+    for (const file of PATCHES.files) applyPatch(path.join(here, file), source);
     mkdirSync(path.dirname(target), { recursive: true });
     const partial = `${target}.${process.pid}.partial`;
     runGo(['build', '-trimpath', '-o', partial, './cmd/ferretdb'], source);

@@ -22,6 +22,12 @@ export async function suppressedAmong(emails: readonly string[]): Promise<Set<st
   return new Set(found.map((s) => byHash.get(s.emailHash)!));
 }
 
+/** The whole list, read once, for a run that checks many addresses (an import). */
+export async function loadSuppressionList(): Promise<{ has(email: string): boolean }> {
+  const hashes = new Set((await Suppression.find({}, { emailHash: 1 }).lean()).map((s) => s.emailHash));
+  return { has: (email) => hashes.has(emailHash(email)) };
+}
+
 /** A new explicit consent (confirmed double opt-in) lifts the suppression. */
 export async function liftSuppression(email: string): Promise<void> {
   await Suppression.deleteOne({ emailHash: emailHash(email) });
