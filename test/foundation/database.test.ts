@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, ObjectId, type Collection, type Db } from 'mongodb';
 import mongoose from 'mongoose';
+import '../../server/contacts/contact.model.js'; // registered before the suite connects: its indexes are checked
 import { isFerretdbOverSqlite } from '../../server/lib/db.js';
 import { startFerretdb, type RunningFerretdb } from '../../server/lib/ferretdb.js';
 
