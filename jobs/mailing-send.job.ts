@@ -1,9 +1,9 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
 import { MAILING_SEND_JOB } from '../server/delivery/mailing.service.js';
-import { runMailing } from '../server/delivery/sender.js';
+import { runMailingInChildProcess } from '../server/delivery/isolated-sender.js';
 
-/** Sends one mailing (payload: its id). Several may run at once; a lease keeps one sender per mailing. */
+/** Sends one mailing (payload: its id) in a process of its own. Several may run at once; a lease keeps one sender per mailing. */
 export const MAILING_SEND = MAILING_SEND_JOB;
 
 export function defineMailingSend(agenda: Agenda, ctx: AppContext): void {
@@ -11,7 +11,7 @@ export function defineMailingSend(agenda: Agenda, ctx: AppContext): void {
     MAILING_SEND,
     async (job) => {
       const { mailingId } = job.attrs.data as { mailingId: string };
-      const outcome = await runMailing(ctx, mailingId, { touch: () => job.touch() });
+      const outcome = await runMailingInChildProcess(ctx, mailingId, { touch: () => job.touch() });
       ctx.logger.info({ mailing: mailingId, outcome }, 'mailing run ended');
     },
     { concurrency: 3 },

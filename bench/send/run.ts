@@ -1,18 +1,21 @@
 /**
  * bench/send: 10,000 personalised messages through the real sender (event log on FerretDB,
- * Nodemailer pool) to a local SMTP sink in another process. The sending runs in a process of
- * its own (sender-process.ts) so its peak RSS is the sender's. Prints messages/second and peak
- * RSS. Run: npx tsx bench/send/run.ts [count] [connections]
+ * Nodemailer pool) to a local SMTP sink in another process. The sending runs as the
+ * mailing-send job runs it, in a process of its own (server/delivery/isolated-sender.ts), whose
+ * peak RSS is read from /proc. Prints messages/second and that peak RSS.
+ * Run: npx tsx bench/send/run.ts [count] [connections]
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { loadReferenceData } from '../../fixtures/index.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
+import { runMailingInChildProcess } from '../../server/delivery/isolated-sender.js';
 import { createMailing, mailingProgress } from '../../server/delivery/mailing.service.js';
 import { resolveAudience } from '../../server/delivery/sender.js';
+import { loadConfig } from '../../server/lib/config.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { startFerretdb } from '../../server/lib/ferretdb.js';
 import { NEWSLETTER_CONTENT, subscribedContacts } from '../../test/delivery/fixtures.js';
@@ -39,12 +42,33 @@ await resolveAudience((await Mailing.findById(mailing._id).lean())!);
 const resolveSeconds = (Date.now() - t) / 1000;
 
 const uri = process.env.MONGODB_URI ?? db!.uri;
-const sender = fork(path.join(import.meta.dirname, 'sender-process.ts'), [uri, String(mailing._id), `smtp://127.0.0.1:${port}`, String(connections)], {
-  execArgv: ['--import', 'tsx'],
+const config = loadConfig({
+  NODE_ENV: 'test',
+  MONGODB_URI: uri,
+  SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
+  PUBLIC_URL: 'https://maillage.example.org',
+  SMTP_URL: `smtp://127.0.0.1:${port}`,
+  SMTP_MAX_CONNECTIONS: String(connections),
+  SMTP_RATE_PER_SECOND: '10000',
+  DATA_DIR: dir,
+  LOG_LEVEL: 'warn',
 });
-const { outcome, seconds: sendSeconds, baselineRss, peakRss } = await new Promise<{ outcome: string; seconds: number; baselineRss: number; peakRss: number }>((resolve) =>
-  sender.once('message', resolve as never),
-);
+// The production path: the mailing-send job's sending process; its peak RSS read from /proc.
+let peakRss = 0;
+let cpuSeconds = 0;
+let sampler: NodeJS.Timeout | undefined;
+t = Date.now();
+const outcome = await runMailingInChildProcess({ config }, String(mailing._id), {
+  onStart: (child) => {
+    sampler = setInterval(() => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakRss = Math.max(peakRss, Number(status.match(/VmHWM:\s+(\d+) kB/)?.[1] ?? 0) * 1024);
+      const [utime, stime] = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).map(Number);
+      cpuSeconds = (utime + stime) / 100; // clock ticks
+    }, 25);
+  },
+}).finally(() => clearInterval(sampler));
+const sendSeconds = (Date.now() - t) / 1000;
 
 const progress = await mailingProgress(String(mailing._id));
 sink.send({ type: 'count' });
@@ -52,7 +76,7 @@ const received = await new Promise<number>((resolve) => sink.once('message', (m:
 console.log(`audience resolved: ${progress.total} recipients in ${resolveSeconds.toFixed(1)} s`);
 console.log(`outcome: ${outcome}; sent ${progress.sent}, failed ${progress.failed}; the sink received ${received}`);
 console.log(`sending: ${sendSeconds.toFixed(1)} s → ${(progress.sent / sendSeconds).toFixed(0)} messages/s with ${connections} SMTP connections`);
-console.log(`peak RSS of the sending process: ${(peakRss / 1024 / 1024).toFixed(0)} MB (${(baselineRss / 1024 / 1024).toFixed(0)} MB once loaded and connected)`);
+console.log(`peak RSS of the sending process: ${(peakRss / 1024 / 1024).toFixed(0)} MB; its CPU time: ${cpuSeconds.toFixed(1)} s`);
 
 sink.kill();
 await mongoose.connection.dropDatabase().catch(() => undefined);

@@ -1,0 +1,41 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import mongoose from 'mongoose';
+import type { AppContext } from '../context.js';
+import type { SenderReport, SenderStart } from './sender-process.js';
+import type { RunOutcome } from './sender.js';
+
+/** The sending process's heap: its live data is a few tens of MB; the rest would be garbage kept for later. */
+const SENDER_HEAP_MB = 128;
+
+/**
+ * Runs a mailing in a process of its own. Sending allocates for every message; a process
+ * whose heap is capped keeps that memory bounded and apart from the worker's other jobs, and
+ * gives it back when the mailing ends. The child stops if this process dies (its IPC channel
+ * closes); the event log lets the next run resume without sending anyone twice.
+ */
+export async function runMailingInChildProcess(
+  ctx: Pick<AppContext, 'config'>,
+  mailingId: string,
+  options: { touch?: () => Promise<unknown>; onStart?: (child: ChildProcess) => void } = {},
+): Promise<RunOutcome> {
+  const child = fork(new URL('./sender-process.ts', import.meta.url).pathname, [], {
+    execArgv: [...process.execArgv, `--max-old-space-size=${SENDER_HEAP_MB}`],
+  });
+  options.onStart?.(child);
+  const start: SenderStart = { config: ctx.config, databaseUri: databaseUri(ctx), mailingId };
+  child.send(start);
+  return new Promise<RunOutcome>((resolve, reject) => {
+    child.on('message', (message: SenderReport) => {
+      if ('touch' in message) void options.touch?.();
+      else if ('outcome' in message) resolve(message.outcome as RunOutcome);
+      else reject(new Error(`Échec du processus d'envoi : ${message.error}`));
+    });
+    child.once('exit', (code, signal) => reject(new Error(`Le processus d'envoi s'est arrêté sans résultat (${signal ?? `code ${code}`}).`)));
+  });
+}
+
+/** The database this process uses: the configured one, or the embedded server it started. */
+function databaseUri(ctx: Pick<AppContext, 'config'>): string {
+  const { host, port, name } = mongoose.connection;
+  return ctx.config.mongodbUri ?? `mongodb://${host}:${port}/${name}`;
+}
