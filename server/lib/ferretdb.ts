@@ -95,7 +95,9 @@ function runGo(args: string[], cwd: string): string {
 }
 
 function applyPatch(patch: string, dir: string): void {
-  const result = spawnSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: dir, encoding: 'utf8' });
+  // The ceiling keeps git from taking an enclosing repository's root as the patch's base.
+  const env = { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(dir) };
+  const result = spawnSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: dir, encoding: 'utf8', env });
   if (result.status !== 0) throw new EmbeddedDatabaseError(`Le correctif ${path.basename(patch)} ne s'applique pas à FerretDB :\n${result.stderr ?? result.error}`);
 }
 
