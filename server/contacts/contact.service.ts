@@ -1,9 +1,11 @@
+import type { Document, WithId } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
-import { AppError, badRequest, isDuplicateKey, notFound } from '../lib/errors.js';
+import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../lib/errors.js';
 import { withId } from '../lib/db.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { diffFields, forgetHistoryValues, historyOf, moveHistory, recordHistory } from '../history/history.service.js';
+import { memberOf } from '../memberships/member-state.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { assertOrganisations } from '../organisations/organisation.service.js';
 import { Suppression } from '../suppressions/suppression.model.js';
@@ -231,36 +233,65 @@ export async function contactHistory(id: string) {
 }
 
 /** The other features' references to a contact, by collection and field (team contract). */
-export const CONTACT_REFERENCES: ReadonlyArray<{ collection: string; field: string }> = [
+type ContactReference = {
+  collection: string;
+  field: string;
+  /** A key derived from the contact, kept in step with it (a membership's member). */
+  key?: { field: string; of: (contact: Types.ObjectId) => string };
+  /** Rows that would clash stop a merge instead of being dropped: they carry dues. */
+  refuseClash?: (clashing: Record<string, unknown>[]) => string;
+};
+
+export const CONTACT_REFERENCES: ReadonlyArray<ContactReference> = [
   { collection: 'subscriptions', field: 'contact' },
   { collection: 'deliveries', field: 'contact' },
-  { collection: 'memberships', field: 'contact' },
+  {
+    collection: 'memberships',
+    field: 'contact',
+    key: { field: 'memberKey', of: (contact) => memberOf({ contact }) },
+    refuseClash: (rows) =>
+      `Les deux contacts ont chacun une adhésion pour ${rows.map((row) => row.year).join(', ')} : supprimez ou modifiez l’une d’elles avant de les fusionner.`,
+  },
   { collection: 'memberships', field: 'representative' },
   { collection: 'solicitations', field: 'requester' },
 ];
 
 const collection = (name: string) => mongoose.connection.db!.collection(name);
 
+type Repoint = { reference: ContactReference; row: WithId<Document>; set: Record<string, unknown>; clashes: boolean };
+
 /**
- * Re-points every reference from one contact to another. A row that would duplicate one the
- * kept contact already has (same list, same mailing...) is dropped: the kept contact's row
- * wins. Clashes are looked up through the collection's unique indexes beforehand, because
- * FerretDB/SQLite reports a unique violation on update as an internal error, not E11000.
+ * What re-pointing every reference from one contact to another would do, row by row: the
+ * new values (the reference and its derived key) and whether the kept contact already has
+ * an equal row. Clashes are looked up through the collection's unique indexes beforehand,
+ * because FerretDB/SQLite reports a unique violation on update as an internal error.
  */
-async function repointReferences(from: Types.ObjectId, to: Types.ObjectId): Promise<void> {
+async function plannedRepoints(from: Types.ObjectId, to: Types.ObjectId): Promise<Repoint[]> {
   const existing = new Set((await mongoose.connection.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  for (const { collection: name, field } of CONTACT_REFERENCES) {
+  const planned: Repoint[] = [];
+  for (const reference of CONTACT_REFERENCES) {
+    const { collection: name, field, key } = reference;
     if (!existing.has(name)) continue;
+    const set = { [field]: to, ...(key ? { [key.field]: key.of(to) } : {}) };
     const uniqueKeys = (await collection(name).indexes())
-      .filter((index) => index.unique && field in index.key)
+      .filter((index) => index.unique && Object.keys(set).some((changed) => changed in index.key))
       .map((index) => Object.keys(index.key));
     for (const row of await collection(name).find({ [field]: from }).toArray()) {
+      const after = { ...row, ...set };
       const clashes = await Promise.all(
-        uniqueKeys.map((keys) => collection(name).countDocuments({ ...Object.fromEntries(keys.map((k) => [k, row[k] ?? null])), [field]: to }, { limit: 1 })),
+        uniqueKeys.map((keys) => collection(name).countDocuments({ ...Object.fromEntries(keys.map((k) => [k, after[k] ?? null])), _id: { $ne: row._id } }, { limit: 1 })),
       );
-      if (clashes.some(Boolean)) await collection(name).deleteOne({ _id: row._id });
-      else await collection(name).updateOne({ _id: row._id }, { $set: { [field]: to } });
+      planned.push({ reference, row, set, clashes: clashes.some(Boolean) });
     }
+  }
+  return planned;
+}
+
+/** Re-points the references; a row that would duplicate one the kept contact has (same list, same mailing...) is dropped. */
+async function repoint(planned: readonly Repoint[]): Promise<void> {
+  for (const { reference, row, set, clashes } of planned) {
+    if (clashes) await collection(reference.collection).deleteOne({ _id: row._id });
+    else await collection(reference.collection).updateOne({ _id: row._id }, { $set: set });
   }
 }
 
@@ -281,6 +312,11 @@ export async function mergeContacts(targetId: string, sourceId: string, actor?: 
   const source = await Contact.findById(sourceId);
   if (!source) throw badRequest(`Contact à fusionner introuvable « ${sourceId} ».`, 'source');
   if (target.erasedAt || source.erasedAt) throw badRequest('Un contact effacé (RGPD) ne peut pas être fusionné.', 'source');
+  const repoints = await plannedRepoints(source._id, target._id);
+  for (const reference of CONTACT_REFERENCES) {
+    const refused = repoints.filter((r) => r.reference === reference && r.clashes).map((r) => r.row);
+    if (reference.refuseClash && refused.length) throw conflict(reference.refuseClash(refused), 'source');
+  }
   const before = target.toObject();
   const s = source.toObject();
   const merged = {
@@ -302,7 +338,7 @@ export async function mergeContacts(targetId: string, sourceId: string, actor?: 
   await target.save();
   await source.deleteOne();
   await noteContactsChanged([target._id, source._id]);
-  await repointReferences(source._id, target._id);
+  await repoint(repoints);
   await moveHistory('contacts', source._id, target._id);
   await recordHistory({
     resource: 'contacts',

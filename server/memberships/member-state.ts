@@ -43,7 +43,7 @@ export function countsAsMember(state: MemberState): boolean {
   return state === 'a-jour' || state === 'en-retard';
 }
 
-/** The member of a membership, read from its fields (memberKey may lag behind a contact merge). */
+/** The member of a membership, from its fields: the one rule a `memberKey` is made by. */
 export function memberOf(m: { organisation?: unknown; contact?: unknown }): string {
   return m.organisation ? `organisation:${String(m.organisation)}` : `contact:${String(m.contact)}`;
 }

@@ -154,7 +154,7 @@ async function checkMember(input: { organisation?: string; contact?: string; rep
   if (input.organisation && !(await Organisation.exists({ _id: input.organisation }))) throw badRequest('Organisation introuvable.', 'organisation');
   if (input.contact && !(await Contact.exists({ _id: input.contact }))) throw badRequest('Contact introuvable.', 'contact');
   await checkRepresentative(Boolean(input.organisation), input.representative);
-  return input.organisation ? `organisation:${input.organisation}` : `contact:${input.contact}`;
+  return memberOf(input);
 }
 
 async function checkRepresentative(isOrganisation: boolean, representative: string | null | undefined): Promise<void> {

@@ -3,6 +3,7 @@ import mongoose, { Types } from 'mongoose';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { createContact, findOrCreateContactByEmail } from '../../server/contacts/contact.service.js';
 import { History } from '../../server/history/history.model.js';
+import '../../server/memberships/membership.model.js'; // its unique (memberKey, year) index is what a merge must respect
 import { Suppression } from '../../server/suppressions/suppression.model.js';
 import { emailHash, isSuppressed } from '../../server/suppressions/suppression.service.js';
 import { clientAs, Client, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
@@ -99,6 +100,7 @@ describe('merging and erasing contacts', () => {
     expect(subscriptions.map((s) => String(s.list))).to.have.members([String(newsletter), String(network)]);
     expect(await raw('subscriptions').countDocuments({ contact: otherId })).to.equal(0);
     expect(await raw('memberships').countDocuments({ contact: keptId })).to.equal(1);
+    expect((await raw('memberships').findOne({ contact: keptId }))?.memberKey).to.equal(`contact:${kept.id}`);
     expect(await raw('memberships').countDocuments({ representative: keptId })).to.equal(1);
     expect(await raw('solicitations').countDocuments({ requester: keptId })).to.equal(1);
     expect(await raw('deliveries').countDocuments({ contact: keptId })).to.equal(1);
@@ -110,6 +112,33 @@ describe('merging and erasing contacts', () => {
     const again = await staff.post('/api/contacts', { email: 'SOPHIE.D@orange.fr' });
     expect(again.status).to.equal(409);
     expect(again.body.error.existing.id).to.equal(kept.id);
+  });
+
+  it('refuses, writing nothing, to merge two contacts who each hold a membership for the same year', async () => {
+    const a = await postContact(staff, { firstName: 'Luc', lastName: 'Bernard', email: 'luc.bernard@a.fr' });
+    const b = await postContact(staff, { firstName: 'Luc', lastName: 'Bernard', email: 'lbernard@b.fr' });
+    for (const [person, year] of [[a, 2025], [a, 2026], [b, 2026]] as const) {
+      await raw('memberships').insertOne({ contact: new Types.ObjectId(person.id), memberKey: `contact:${person.id}`, year, category: 'individuel', fee: 20, paymentStatus: 'paid' });
+    }
+    const before = await raw('memberships').find({}, { sort: { _id: 1 } }).toArray();
+
+    const reply = await staff.post(`/api/contacts/${a.id}/merge`, { source: b.id });
+    expect(reply.status).to.equal(409);
+    expect(reply.body.error.field).to.equal('source');
+    expect(reply.body.error.message).to.contain('adhésion pour 2026');
+    expect(await Contact.exists({ _id: b.id })).to.not.equal(null);
+    expect(await raw('memberships').find({}, { sort: { _id: 1 } }).toArray()).to.deep.equal(before);
+
+    // Once one of them is gone, the merge goes through and the membership follows its member.
+    await raw('memberships').deleteOne({ memberKey: `contact:${b.id}`, year: 2026 });
+    await raw('memberships').insertOne({ contact: new Types.ObjectId(b.id), memberKey: `contact:${b.id}`, year: 2024, category: 'individuel', fee: 20, paymentStatus: 'paid' });
+    expect((await staff.post(`/api/contacts/${a.id}/merge`, { source: b.id })).status).to.equal(200);
+    const kept = await raw('memberships').find({ contact: new Types.ObjectId(a.id) }).toArray();
+    expect(kept.map((m) => [m.year, m.memberKey]).sort()).to.deep.equal([
+      [2024, `contact:${a.id}`],
+      [2025, `contact:${a.id}`],
+      [2026, `contact:${a.id}`],
+    ]);
   });
 
   it('refuses to merge a contact with itself or with an unknown one', async () => {
