@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ensureAdminBuild } from '../../scripts/admin-build.js';
 import { SESSION_COOKIE } from '../../server/users/auth.service.js';
 import type { Role } from '../../server/users/user.model.js';
-import { clientAs, type TestServer } from '../helpers.js';
+import { clientAs, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 
 /** Debian's Chromium, driven by playwright-core (never a downloaded browser). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,6 +33,36 @@ export async function launchBrowser(): Promise<AdminBrowser> {
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export type AdminSuite = { readonly server: TestServer; readonly browser: AdminBrowser };
+
+/**
+ * The hooks of a browser suite: a clean database with its reference data, the real app (with
+ * its jobs when asked), Chromium, then `seed`; both closed after the suite.
+ */
+export function useAdminBrowser(options: { jobs?: boolean; seed?: (server: TestServer) => Promise<unknown> } = {}): AdminSuite {
+  let server: TestServer | undefined;
+  let browser: AdminBrowser | undefined;
+  before(async function () {
+    this.timeout(120_000);
+    await resetDatabase();
+    server = await startTestServer({ jobs: options.jobs });
+    browser = await launchBrowser();
+    await options.seed?.(server);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get browser() {
+      return browser!;
     },
   };
 }

@@ -3,28 +3,15 @@ import { Contact } from '../../server/contacts/contact.model.js';
 import { createContact } from '../../server/contacts/contact.service.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
 import { Theme } from '../../server/themes/theme.model.js';
-import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { describeViolations, missingTranslations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
 
 describe('the admin in a browser: contacts', () => {
-  let server: TestServer;
-  let browser: AdminBrowser;
-  before(async function () {
-    this.timeout(120_000);
-    await resetDatabase();
-    server = await startTestServer();
-    browser = await launchBrowser();
-    await createContact({ email: 'lyon@fts.test', firstName: 'Léa', lastName: 'Lyonnaise', territories: ['commune-69123'] });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useAdminBrowser({ seed: () => createContact({ email: 'lyon@fts.test', firstName: 'Léa', lastName: 'Lyonnaise', territories: ['commune-69123'] }) });
 
   it('creates a contact with a theme and a commune, then finds it by filtering on its région', async function () {
     this.timeout(60_000);
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/contacts/create`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/contacts/create`);
     await page.getByLabel('Prénom').fill('Samia');
     await page.getByLabel('Nom', { exact: true }).fill('Benali');
     await page.getByLabel('Adresse e-mail *').fill('samia.benali@fts.test');
@@ -44,7 +31,7 @@ describe('the admin in a browser: contacts', () => {
     expect(saved?.themes).to.have.length(1);
     expect(saved?.territoryScope).to.include('region-11');
 
-    await page.goto(`${server.url}/admin/contacts`);
+    await page.goto(`${suite.server.url}/admin/contacts`);
     await page.getByRole('cell', { name: 'lyon@fts.test' }).waitFor();
     await page.getByRole('button', { name: 'Ajouter un filtre' }).click();
     await page.getByRole('menu').getByText('Territoires', { exact: true }).click();
@@ -58,8 +45,8 @@ describe('the admin in a browser: contacts', () => {
   });
 
   it('shows the contact list without serious accessibility violations', async () => {
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/contacts`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/contacts`);
     await page.getByRole('cell', { name: 'lyon@fts.test' }).waitFor();
     await screenshot(page, 'contacts');
     const violations = await seriousAxeViolations(page);
@@ -69,8 +56,8 @@ describe('the admin in a browser: contacts', () => {
 
   it('adds a theme to and subscribes the selected contacts in bulk', async function () {
     this.timeout(60_000);
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/contacts`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/contacts`);
     await page.getByRole('row').filter({ hasText: 'lyon@fts.test' }).getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Thèmes / territoires' }).click();
     await page.getByRole('dialog').getByRole('combobox', { name: 'Thèmes' }).fill('Parentalit');
@@ -92,21 +79,21 @@ describe('the admin in a browser: contacts', () => {
   });
 
   it('warns while typing an e-mail that another contact already has', async () => {
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/contacts/create`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/contacts/create`);
     await page.getByLabel('Adresse e-mail *').fill('lyon@fts.test');
     await page.getByRole('status').filter({ hasText: 'Cette adresse appartient déjà à Léa Lyonnaise' }).waitFor();
     await page.close();
   });
 
   it('shows a board member the contact without any edit button', async () => {
-    const page = await pageAs(browser, server, 'board');
+    const page = await pageAs(suite.browser, suite.server, 'board');
     const lyon = await Contact.findOne({ email: 'lyon@fts.test' });
-    await page.goto(`${server.url}/admin/contacts/${lyon!._id}/show`);
+    await page.goto(`${suite.server.url}/admin/contacts/${lyon!._id}/show`);
     await page.getByText('Léa Lyonnaise').first().waitFor();
     expect(await page.getByRole('link', { name: 'Éditer' }).count()).to.equal(0);
     expect(await page.getByRole('button', { name: 'Fusionner' }).count()).to.equal(0);
-    await page.goto(`${server.url}/admin/contacts`);
+    await page.goto(`${suite.server.url}/admin/contacts`);
     await page.getByRole('cell', { name: 'lyon@fts.test' }).waitFor();
     expect(await page.getByRole('link', { name: 'Créer' }).count()).to.equal(0);
     expect(await page.getByRole('checkbox').count()).to.equal(0);
@@ -118,8 +105,8 @@ describe('the admin in a browser: contacts', () => {
     this.timeout(60_000);
     const keep = await createContact({ email: 'julie.martin@fts.test', firstName: 'Julie', lastName: 'Martin' });
     await createContact({ email: 'j.martin@ville.test', firstName: 'J.', lastName: 'Martin' });
-    const page = await pageAs(browser, server, 'admin');
-    await page.goto(`${server.url}/admin/contacts/${keep._id}/show`);
+    const page = await pageAs(suite.browser, suite.server, 'admin');
+    await page.goto(`${suite.server.url}/admin/contacts/${keep._id}/show`);
     await page.getByRole('button', { name: 'Fusionner' }).click();
     await page.getByRole('dialog').getByRole('combobox', { name: /Doublon à fusionner/ }).fill('j.martin');
     await page.getByRole('option', { name: /j\.martin@ville\.test/ }).click();

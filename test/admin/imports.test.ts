@@ -4,34 +4,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { ImportPreset } from '../../server/imports/import.model.js';
-import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { describeViolations, missingTranslations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
 
 const CSV = ['Prénom;Nom;Courriel;Territoire', 'Anaïs;Béranger;anais.beranger@cls-lille.fr;59', 'Noël;Ledoux;pas-une-adresse;Hauts-de-France', 'Marc;Petit;marc.petit@ville.fr;93', ''].join('\r\n');
 
 describe('the admin in a browser: the import wizard', () => {
-  let server: TestServer;
-  let browser: AdminBrowser;
+  const suite = useAdminBrowser({ jobs: true });
   let dir: string;
-  before(async function () {
-    this.timeout(120_000);
-    await resetDatabase();
-    server = await startTestServer({ jobs: true });
-    browser = await launchBrowser();
-    dir = mkdtempSync(path.join(os.tmpdir(), 'maillage-import-'));
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  before(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'maillage-import-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('imports a file with one bad line, shows that line, commits, then undoes', async function () {
     this.timeout(90_000);
     const file = path.join(dir, 'contacts-reseau.csv');
     writeFileSync(file, CSV);
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/imports/create`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/imports/create`);
     await page.locator('input[type="file"]').setInputFiles(file);
     await page.getByRole('button', { name: 'Analyser le fichier' }).click();
     await page.waitForURL(/\/admin\/imports\/[a-f0-9]{24}\/show$/);

@@ -5,17 +5,11 @@ import { List } from '../../server/lists/list.model.js';
 import { createNews } from '../../server/news/news.service.js';
 import { createSubscription } from '../../server/subscriptions/subscription.service.js';
 import { Newsletter } from '../../server/newsletters/newsletter.model.js';
-import { resetDatabase, startTestServer, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { describeViolations, missingTranslations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
 
 describe('the admin in a browser: the newsletter review', () => {
-  let server: TestServer;
-  let browser: AdminBrowser;
-  before(async function () {
-    this.timeout(120_000);
-    await resetDatabase();
-    server = await startTestServer({ jobs: true });
-    browser = await launchBrowser();
+  const suite = useAdminBrowser({ jobs: true, seed });
+  async function seed() {
     const list = (await List.findOne({ code: 'lettre-mensuelle' }).lean())!;
     for (const email of ['lectrice@fts.test', 'lecteur@fts.test']) {
       const contact = await createContact({ email });
@@ -23,16 +17,12 @@ describe('the admin in a browser: the newsletter review', () => {
     }
     await createNews({ title: 'Rencontre nationale des coordinations ASV', category: 'evenements', publishedAt: new Date(), url: 'https://fts.test/rencontre' });
     await createNews({ title: 'Rapport sur la santé mentale des jeunes', category: 'avis-rapports', publishedAt: new Date(), url: 'https://fts.test/rapport' });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  }
 
   it("compiles this month's newsletter and previews it at desktop and mobile width, and as text", async function () {
     this.timeout(60_000);
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/newsletters`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/newsletters`);
     await page.getByRole('button', { name: 'Compiler un mois' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Compiler' }).click();
     await page.waitForURL(/\/admin\/newsletters\/[a-f0-9]{24}\/show$/);
@@ -56,8 +46,8 @@ describe('the admin in a browser: the newsletter review', () => {
   it('leaves an item out, saves, and approves the issue', async function () {
     this.timeout(60_000);
     const issue = await Newsletter.findOne().lean();
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/newsletters/${issue!._id}/show`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/newsletters/${issue!._id}/show`);
     await page.getByRole('button', { name: 'Retirer « Rapport sur la santé mentale des jeunes »' }).click();
     await page.getByLabel('Actions de la Fabrique ce mois-ci').fill('Ce mois-ci, la Fabrique était à Lille.');
     await page.getByRole('button', { name: 'Enregistrer et recompiler' }).click();
@@ -73,8 +63,8 @@ describe('the admin in a browser: the newsletter review', () => {
 
   it('shows a board member the review without any action button', async () => {
     const issue = await Newsletter.findOne().lean();
-    const page = await pageAs(browser, server, 'board');
-    await page.goto(`${server.url}/admin/newsletters/${issue!._id}/show`);
+    const page = await pageAs(suite.browser, suite.server, 'board');
+    await page.goto(`${suite.server.url}/admin/newsletters/${issue!._id}/show`);
     await page.frameLocator('iframe[title="Aperçu de la lettre sur ordinateur"]').getByText('Rencontre nationale des coordinations ASV').first().waitFor();
     expect(await page.getByRole('button', { name: /Envoyer|Approuver|Programmer|brouillon/ }).count()).to.equal(0);
     await page.close();
@@ -83,8 +73,8 @@ describe('the admin in a browser: the newsletter review', () => {
   it('sends the approved issue and follows its progress to the final figures', async function () {
     this.timeout(90_000);
     const issue = await Newsletter.findOne().lean();
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/newsletters/${issue!._id}/show`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/newsletters/${issue!._id}/show`);
     await page.getByRole('button', { name: 'Envoyer maintenant' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Envoyer' }).click();
     await page.getByText(/^Envoi terminé : 2 envoyé\(s\), 0 échec\(s\), 0 restant\(s\) sur 2/).waitFor({ timeout: 60_000 });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createContact } from '../../server/contacts/contact.service.js';
-import { clientAs, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, missingTranslations, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { clientAs, type TestServer } from '../helpers.js';
+import { describeViolations, missingTranslations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
 
 const YEAR = new Date().getFullYear();
 
@@ -17,35 +17,26 @@ function watchErrors(page: Page): string[] {
 }
 
 describe('the admin in a browser: every screen', () => {
-  let server: TestServer;
-  let browser: AdminBrowser;
-  before(async function () {
-    this.timeout(120_000);
-    await resetDatabase();
-    server = await startTestServer();
-    browser = await launchBrowser();
+  const suite = useAdminBrowser({ seed });
+  async function seed(server: TestServer) {
     const { client } = await clientAs(server, 'staff');
     const contact = await createContact({ email: 'adherente@fts.test', firstName: 'Inès', lastName: 'Adhérente', territories: ['commune-93066'] });
-    const seed = async (path: string, body: unknown) => {
+    const post = async (path: string, body: unknown) => {
       const reply = await client.post(path, body);
       expect(reply.status, `${path}: ${reply.text}`).to.be.oneOf([200, 201]);
       return reply.body;
     };
-    await seed('/api/fee-schedules', { year: YEAR, fees: [{ category: 'personne-physique', amount: 30 }] });
-    await seed('/api/memberships', { contact: String(contact._id), year: YEAR, category: 'personne-physique' });
-    await seed('/api/solicitations', { channel: 'email', requesterEmail: 'demande@fts.test', type: 'information', requesterType: 'collectivite', subject: 'Ressources sur les CLSM' });
-    await seed('/api/segments', { name: 'Seine-Saint-Denis', filter: { territories: ['departement-93'] } });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+    await post('/api/fee-schedules', { year: YEAR, fees: [{ category: 'personne-physique', amount: 30 }] });
+    await post('/api/memberships', { contact: String(contact._id), year: YEAR, category: 'personne-physique' });
+    await post('/api/solicitations', { channel: 'email', requesterEmail: 'demande@fts.test', type: 'information', requesterType: 'collectivite', subject: 'Ressources sur les CLSM' });
+    await post('/api/segments', { name: 'Seine-Saint-Denis', filter: { territories: ['departement-93'] } });
+  }
 
   it('shows the dashboard with its key figures and charts, without serious accessibility violations', async function () {
     this.timeout(30_000);
-    const page = await pageAs(browser, server, 'staff');
+    const page = await pageAs(suite.browser, suite.server, 'staff');
     const errors = watchErrors(page);
-    await page.goto(`${server.url}/admin/`);
+    await page.goto(`${suite.server.url}/admin/`);
     await page.getByRole('heading', { name: 'Sollicitations ouvertes' }).waitFor();
     await page.getByRole('heading', { name: `Abonné·es à la lettre par mois (${YEAR})` }).waitFor();
     await page.locator('.recharts-surface').first().waitFor();
@@ -79,9 +70,9 @@ describe('the admin in a browser: every screen', () => {
   for (const [path, text, name] of screens) {
     it(`opens the ${path} screen without an error`, async function () {
       this.timeout(30_000);
-      const page = await pageAs(browser, server, 'staff');
+      const page = await pageAs(suite.browser, suite.server, 'staff');
       const errors = watchErrors(page);
-      await page.goto(`${server.url}/admin/${path}`);
+      await page.goto(`${suite.server.url}/admin/${path}`);
       await page.locator('#main-content').waitFor();
       if (text) await page.getByText(text).first().waitFor();
       await page.waitForLoadState('networkidle');
@@ -99,9 +90,9 @@ describe('the admin in a browser: every screen', () => {
   ]) {
     it(`fits the ${path || 'dashboard'} screen on a tablet (768 px) without horizontal page scroll`, async function () {
       this.timeout(30_000);
-      const page = await pageAs(browser, server, 'staff');
+      const page = await pageAs(suite.browser, suite.server, 'staff');
       await page.setViewportSize({ width: 768, height: 1024 });
-      await page.goto(`${server.url}/admin/${path}`);
+      await page.goto(`${suite.server.url}/admin/${path}`);
       await page.getByText(text).first().waitFor();
       await page.waitForLoadState('networkidle');
       await screenshot(page, `tablet-${path || 'dashboard'}`);
@@ -113,8 +104,8 @@ describe('the admin in a browser: every screen', () => {
 
   it('records a payment from the membership list', async function () {
     this.timeout(30_000);
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/memberships`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/memberships`);
     await page.getByRole('button', { name: 'Paiement reçu' }).click();
     await page.getByRole('dialog').getByRole('combobox', { name: /Mode de paiement/ }).click();
     await page.getByRole('option', { name: 'Virement' }).click();

@@ -1,27 +1,16 @@
 import { expect } from 'chai';
 import { createUser } from '../../server/users/user.service.js';
-import { resetDatabase, startTestServer, TEST_PASSWORD, type TestServer } from '../helpers.js';
-import { describeViolations, launchBrowser, pageAs, screenshot, seriousAxeViolations, type AdminBrowser } from './browser.js';
+import { TEST_PASSWORD } from '../helpers.js';
+import { describeViolations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
 
 describe('the admin in a browser: logging in and roles', () => {
-  let server: TestServer;
-  let browser: AdminBrowser;
-  before(async function () {
-    this.timeout(120_000);
-    await resetDatabase();
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = useAdminBrowser();
 
   it('logs in with the French form and lands on the dashboard', async () => {
     await createUser({ email: 'claire@fts.test', name: 'Claire Martin', role: 'staff', password: TEST_PASSWORD });
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/admin/`);
+    await suite.browser.context.clearCookies();
+    const page = await suite.browser.context.newPage();
+    await page.goto(`${suite.server.url}/admin/`);
     await page.getByLabel('Identifiant').fill('claire@fts.test');
     await page.locator('input[name="password"]').fill('mauvais mot de passe');
     await page.getByRole('button', { name: 'Connexion' }).click();
@@ -35,9 +24,9 @@ describe('the admin in a browser: logging in and roles', () => {
   });
 
   it('logs in and reaches the contact list with the keyboard only', async () => {
-    await browser.context.clearCookies();
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/admin/login`);
+    await suite.browser.context.clearCookies();
+    const page = await suite.browser.context.newPage();
+    await page.goto(`${suite.server.url}/admin/login`);
     await page.getByLabel('Identifiant').focus();
     await page.keyboard.type('claire@fts.test');
     await page.keyboard.press('Tab');
@@ -52,8 +41,8 @@ describe('the admin in a browser: logging in and roles', () => {
   });
 
   it('shows the dashboard without serious accessibility violations', async () => {
-    const page = await pageAs(browser, server, 'staff');
-    await page.goto(`${server.url}/admin/`);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/`);
     await page.getByRole('heading', { name: /Bonjour/ }).waitFor();
     await screenshot(page, 'dashboard');
     const violations = await seriousAxeViolations(page);
@@ -62,8 +51,8 @@ describe('the admin in a browser: logging in and roles', () => {
   });
 
   it('shows a board member no create or edit button', async () => {
-    const page = await pageAs(browser, server, 'board');
-    await page.goto(`${server.url}/admin/vocabularies`);
+    const page = await pageAs(suite.browser, suite.server, 'board');
+    await page.goto(`${suite.server.url}/admin/vocabularies`);
     await page.getByRole('cell', { name: 'Santé mentale' }).or(page.locator('td').first()).first().waitFor();
     expect(await page.getByRole('link', { name: 'Créer' }).count()).to.equal(0);
     expect(await page.getByRole('link', { name: 'Éditer' }).count()).to.equal(0);
@@ -73,8 +62,8 @@ describe('the admin in a browser: logging in and roles', () => {
   });
 
   it('lets an administrator create a staff account', async () => {
-    const page = await pageAs(browser, server, 'admin');
-    await page.goto(`${server.url}/admin/users/create`);
+    const page = await pageAs(suite.browser, suite.server, 'admin');
+    await page.goto(`${suite.server.url}/admin/users/create`);
     await page.getByLabel('Adresse e-mail *').fill('nouvelle@fts.test');
     await page.getByLabel('Nom *').fill('Nouvelle Collègue');
     await page.getByLabel('Rôle *').click();
