@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
 import { loadReferenceData } from '../../fixtures/index.js';
+import { forgetContactIndex } from '../../server/contacts/contact.index.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { startFerretdb } from '../../server/lib/ferretdb.js';
 import { List } from '../../server/lists/list.model.js';
@@ -130,6 +131,14 @@ try {
   }
   const warm = times.slice(1).sort((a, b) => a - b);
   console.log(`activity report: first run (loads the contacts' index) ${Math.round(times[0])} ms; then ${times.slice(1).map((t) => `${Math.round(t)} ms`).join(', ')}; median of those ${Math.round(warm[Math.floor(warm.length / 2)] ?? NaN)} ms (target < 5000 ms)`);
+  // `npm run report` in a new process: the contacts' index comes from its stored copy (written
+  // in the background after the first full read above).
+  const manifest = () => mongoose.connection.db!.collection('contact_index_snapshots').findOne({ _id: 'manifest' as never });
+  for (const deadline = Date.now() + 120_000; !(await manifest()) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 200));
+  forgetContactIndex();
+  const restart = process.hrtime.bigint();
+  reportToMarkdown(await activityReport(YEAR));
+  console.log(`first report of a new process, the index read from its stored copy: ${Math.round(Number(process.hrtime.bigint() - restart) / 1e6)} ms (target < 5000 ms)`);
   console.log(`peak RSS ${peakRssMiB()} MiB`);
 } finally {
   await disconnectDatabase();

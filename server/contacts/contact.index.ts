@@ -1,3 +1,4 @@
+import { Binary, BSON } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { Contact } from './contact.model.js';
@@ -186,12 +187,67 @@ async function catchUp(current: Index): Promise<Index> {
   return current;
 }
 
+// ---- the stored copy -------------------------------------------------------------------
+
+/**
+ * A copy of the index kept in the database, in chunks of a few thousand contacts, so that a
+ * new process (the report CLI, a restarted app) reads a few large documents instead of
+ * decoding every contact (FerretDB/SQLite decodes about 5,000 a second). Written after each
+ * full load, with the revision that load started from; whoever loads it catches up from
+ * there through the log, which re-reads the contacts changed since.
+ */
+type Manifest = { _id: 'manifest'; epoch: string; revision: number; key: string; chunks: number };
+const snapshots = () => mongoose.connection.db!.collection<Manifest | { _id: string; docs: Binary }>('contact_index_snapshots');
+const SNAPSHOT_CHUNK = 2000;
+
+const storedDoc = (entry: Entry) => {
+  const { id, ...doc } = entry.doc;
+  return { ...doc, _id: id, searchTokens: entry.searchTokens };
+};
+
+async function saveSnapshot(loaded: Index): Promise<void> {
+  const { epoch, revision } = loaded;
+  const docs = [...loaded.entries.values()].map(storedDoc);
+  const key = randomUUID();
+  const ids: string[] = [];
+  for (let i = 0; i < docs.length; i += SNAPSHOT_CHUNK) {
+    ids.push(`${key}:${ids.length}`);
+    await snapshots().insertOne({ _id: ids.at(-1)!, docs: new Binary(BSON.serialize({ docs: docs.slice(i, i + SNAPSHOT_CHUNK) })) });
+  }
+  await snapshots().replaceOne({ _id: 'manifest' }, { epoch, revision, key, chunks: ids.length }, { upsert: true });
+  await snapshots().deleteMany({ _id: { $nin: ['manifest', ...ids] } });
+}
+
+async function loadSnapshot(epoch: string): Promise<Index | undefined> {
+  const manifest = (await snapshots().findOne({ _id: 'manifest' })) as Manifest | null;
+  if (manifest?.epoch !== epoch) return undefined;
+  const chunks = await Promise.all(Array.from({ length: manifest.chunks }, (_, k) => snapshots().findOne({ _id: `${manifest.key}:${k}` })));
+  if (chunks.some((chunk) => !chunk)) return undefined; // replaced meanwhile: read the contacts instead
+  const loaded = { entries: new Map<string, Entry>(), byEmail: new Map<string, string>(), postings: new Map() };
+  for (const chunk of chunks as { docs: Binary }[]) {
+    for (const doc of BSON.deserialize(chunk.docs.buffer).docs as Record<string, unknown>[]) setEntry(loaded, String(doc._id), toEntry(doc));
+  }
+  return { epoch, revision: manifest.revision, loadedAt: Date.now(), ...loaded, sorted: new Map() };
+}
+
+/** Reads every contact, then stores the result for the next process (in the background). */
+async function fullLoadAndStore(epoch: string, hint: number): Promise<Index> {
+  const loaded = await fullLoad(epoch, hint);
+  saveSnapshot(loaded).catch(() => undefined); // a missing copy only costs the next process a full read
+  return loaded;
+}
+
+/** Forgets the loaded index, as a restarted process would (tests). */
+export function forgetContactIndex(): void {
+  index = undefined;
+}
+
 async function sync(): Promise<Index> {
   const { epoch, hint } = await readState();
-  if (!index || index.epoch !== epoch) index = await fullLoad(epoch, hint);
+  if (!index || index.epoch !== epoch) index = (await loadSnapshot(epoch)) ?? (await fullLoadAndStore(epoch, hint));
   else if (Date.now() - index.loadedAt > RELOAD_EVERY_MS && !reloading) {
     index.loadedAt = Date.now();
-    reloading = fullLoad(epoch, hint)
+    reloading = fullLoadAndStore(epoch, hint)
       .then((fresh) => {
         if (index?.epoch === fresh.epoch) index = { ...fresh, revision: Math.min(fresh.revision, index.revision) };
       })

@@ -63,11 +63,19 @@ export async function backupDatabase(db: Db, file: string): Promise<Manifest> {
   return manifest!;
 }
 
-/** Every collection but the server's own (`system.*`); views are not data. */
+/** A copy of the contacts' in-memory index: rebuilt from the contacts, not worth backing up. */
+const DERIVED_COLLECTIONS = ['contact_index_snapshots'];
+
+/** Derived copies describe the database they were made from: a restore drops them. */
+export async function dropDerivedCollections(db: Db): Promise<void> {
+  for (const name of DERIVED_COLLECTIONS) await db.collection(name).drop().catch(() => undefined);
+}
+
+/** Every collection but the server's own (`system.*`) and derived copies; views are not data. */
 export async function collectionNames(db: Db): Promise<string[]> {
   const infos = await db.listCollections({}, { nameOnly: false }).toArray();
   return infos
-    .filter((info) => info.type !== 'view' && !info.name.startsWith('system.'))
+    .filter((info) => info.type !== 'view' && !info.name.startsWith('system.') && !DERIVED_COLLECTIONS.includes(info.name))
     .map((info) => info.name)
     .sort();
 }

@@ -8,7 +8,7 @@ import {
   type CollectionLine,
   type Manifest,
 } from './archive.js';
-import { collectionNames } from './backup.service.js';
+import { collectionNames, dropDerivedCollections } from './backup.service.js';
 import { SCHEMA_VERSION } from './migrations/index.js';
 
 /** The archive is refused; nothing was written. Messages are French: the CLI prints them as they are. */
@@ -123,6 +123,7 @@ export async function restoreDatabase(db: Db, file: string, options: { force?: b
     );
   }
   if (options.force) for (const name of await collectionNames(db)) await db.collection(name).drop();
+  await dropDerivedCollections(db);
   // Counted from the server's acknowledgements: a countDocuments is a full scan on FerretDB.
   const written = await writeArchive(db, file);
   const collections = Object.keys(manifest.collections).map((name) => ({ name, count: written.get(name) ?? 0 }));

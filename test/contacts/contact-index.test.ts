@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { contactQuery } from '../../server/contacts/contact.filter.js';
-import { noteContactsChanged, queryContactIndex } from '../../server/contacts/contact.index.js';
+import { contactIndex, forgetContactIndex, noteContactsChanged, queryContactIndex } from '../../server/contacts/contact.index.js';
+import mongoose from 'mongoose';
 import { Contact } from '../../server/contacts/contact.model.js';
 import type { ContactFilter } from '../../server/contacts/contact.schemas.js';
 import { deriveContactFields, findOrCreateContactByEmail } from '../../server/contacts/contact.service.js';
@@ -79,6 +80,34 @@ describe('the in-memory contact index', () => {
     expect((await staff.get(listPath('contacts', { filter: { q: 'odile' } }))).body).to.have.length(1);
     await Contact.collection.deleteOne({ _id });
     await noteContactsChanged([_id]);
+  });
+
+  it('starts a new process from the stored copy of the index, then catches up through the log', async () => {
+    const snapshots = mongoose.connection.db!.collection('contact_index_snapshots');
+    await snapshots.deleteMany({});
+    forgetContactIndex();
+    await contactIndex(); // a full read of the contacts, stored in the background
+    const deadline = Date.now() + 20_000;
+    while (!(await snapshots.findOne({ _id: 'manifest' as never })) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await snapshots.findOne({ _id: 'manifest' as never })).to.not.equal(null);
+
+    const insert = async (email: string, firstName: string) => {
+      const _id = new Types.ObjectId();
+      const doc = await deriveContactFields({ _id, email, firstName, lastName: 'Reprise', emails: [], territories: [], organisations: [] });
+      await Contact.collection.insertOne({ ...doc, themes: [], phones: [], dispositifs: [], createdAt: new Date(), updatedAt: new Date() });
+      return _id;
+    };
+    const noted = await insert('notee@exemple.fr', 'Noémie');
+    await noteContactsChanged([noted]);
+    const unnoted = await insert('muette@exemple.fr', 'Muriel'); // bypasses the log on purpose
+
+    forgetContactIndex(); // as a restarted process
+    const names = (await staff.get(listPath('contacts', { filter: { q: 'reprise' } }))).body.map((c: { firstName: string }) => c.firstName);
+    // From the copy (the unnoted write is not in it: a full read would have seen it) plus the log.
+    expect(names).to.deep.equal(['Noémie']);
+    await Contact.collection.deleteMany({ _id: { $in: [noted, unnoted] } });
+    await noteContactsChanged([noted, unnoted]);
+    expect((await staff.get(listPath('contacts', { filter: { q: 'reprise' } }))).body).to.deep.equal([]);
   });
 
   it('pages and sorts descending with the right Content-Range', async () => {

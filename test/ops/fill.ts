@@ -66,7 +66,10 @@ export async function fillEveryKindOfRecord(server: TestServer): Promise<string[
   for (const name of ['deliveries', 'solicitations', 'newsletters', 'memberships']) await insertIfAbsent(db, name, kitchenSink({ contact: contact._id }));
   for (const model of Object.values(mongoose.models)) await insertIfAbsent(db, model.collection.collectionName, kitchenSink());
   await db.collection('contacts').insertOne(kitchenSink({ email: 'types@fts.test' }));
-  return (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => !name.startsWith('system.'));
+  // Every collection a backup must hold: all but the server's own and the stored copy of the
+  // contacts' index, which is rebuilt from the contacts.
+  const derived = ['contact_index_snapshots'];
+  return (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => !name.startsWith('system.') && !derived.includes(name));
 }
 
 async function insertIfAbsent(db: Db, name: string, doc: Document): Promise<void> {
