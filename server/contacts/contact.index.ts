@@ -161,11 +161,15 @@ export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | st
   }
 }
 
-async function fullLoad(epoch: string, hint: number): Promise<Index> {
+/** An index of these stored contacts, at the log revision they were read from. */
+async function buildIndex(epoch: string, revision: number, docs: Iterable<Record<string, any>> | AsyncIterable<Record<string, any>>): Promise<Index> {
   const loaded = { entries: new Map<string, Entry>(), byEmail: new Map<string, string>(), postings: new Map() };
-  const cursor = Contact.find({}, PROJECTION).lean().cursor({ batchSize: 2000 });
-  for await (const doc of cursor) setEntry(loaded, String(doc._id), toEntry(doc));
-  return { epoch, revision: hint, loadedAt: Date.now(), ...loaded, sorted: new Map() };
+  for await (const doc of docs) setEntry(loaded, String(doc._id), toEntry(doc));
+  return { epoch, revision, loadedAt: Date.now(), ...loaded, sorted: new Map() };
+}
+
+async function fullLoad(epoch: string, hint: number): Promise<Index> {
+  return buildIndex(epoch, hint, Contact.find({}, PROJECTION).lean().cursor({ batchSize: 2000 }));
 }
 
 async function catchUp(current: Index): Promise<Index> {
@@ -197,7 +201,8 @@ async function catchUp(current: Index): Promise<Index> {
  * there through the log, which re-reads the contacts changed since.
  */
 type Manifest = { _id: 'manifest'; epoch: string; revision: number; key: string; chunks: number };
-const snapshots = () => mongoose.connection.db!.collection<Manifest | { _id: string; docs: Binary }>('contact_index_snapshots');
+export const CONTACT_INDEX_SNAPSHOTS = 'contact_index_snapshots';
+const snapshots = () => mongoose.connection.db!.collection<Manifest | { _id: string; docs: Binary }>(CONTACT_INDEX_SNAPSHOTS);
 const SNAPSHOT_CHUNK = 2000;
 
 const storedDoc = (entry: Entry) => {
@@ -223,11 +228,8 @@ async function loadSnapshot(epoch: string): Promise<Index | undefined> {
   if (manifest?.epoch !== epoch) return undefined;
   const chunks = await Promise.all(Array.from({ length: manifest.chunks }, (_, k) => snapshots().findOne({ _id: `${manifest.key}:${k}` })));
   if (chunks.some((chunk) => !chunk)) return undefined; // replaced meanwhile: read the contacts instead
-  const loaded = { entries: new Map<string, Entry>(), byEmail: new Map<string, string>(), postings: new Map() };
-  for (const chunk of chunks as { docs: Binary }[]) {
-    for (const doc of BSON.deserialize(chunk.docs.buffer).docs as Record<string, unknown>[]) setEntry(loaded, String(doc._id), toEntry(doc));
-  }
-  return { epoch, revision: manifest.revision, loadedAt: Date.now(), ...loaded, sorted: new Map() };
+  const docs = (chunks as { docs: Binary }[]).flatMap((chunk) => BSON.deserialize(chunk.docs.buffer).docs as Record<string, unknown>[]);
+  return buildIndex(epoch, manifest.revision, docs);
 }
 
 /** Reads every contact, then stores the result for the next process (in the background). */

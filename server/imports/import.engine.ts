@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
 import { Contact } from '../contacts/contact.model.js';
-import { findByIds } from '../lib/db.js';
 import { loadSuppressionList } from '../suppressions/suppression.service.js';
 import { readCsv, type CsvRecord } from './csv.js';
 import { emptyCounts, ImportIssue, type ImportCounts, type ImportPolicy } from './import.model.js';
@@ -182,7 +181,7 @@ export class AddressIndex {
   async contacts(emails: string[]): Promise<Map<string, ExistingContact>> {
     const wanted = [...new Set(emails.map((email) => this.ids.get(email)).filter((id): id is string => Boolean(id)))];
     const found = new Map<string, ExistingContact>();
-    for (const contact of await findByIds<ExistingContact>(Contact, wanted)) found.set(String(contact._id), contact);
+    if (wanted.length) for (const contact of await Contact.find({ _id: { $in: wanted } }).lean<ExistingContact[]>()) found.set(String(contact._id), contact);
     const byAddress = new Map<string, ExistingContact>();
     for (const email of emails) {
       const contact = found.get(this.ids.get(email) ?? '');

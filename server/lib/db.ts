@@ -57,17 +57,6 @@ export async function pingDatabase(): Promise<boolean> {
   }
 }
 
-/**
- * Documents by `_id`, lean. FerretDB checks an `$in` against every value for every document
- * it returns: chunks of a few hundred, asked in parallel, avoid that quadratic cost.
- */
-export async function findByIds<T>(model: mongoose.Model<any>, ids: readonly unknown[], projection?: Record<string, 0 | 1>): Promise<T[]> {
-  const chunks: unknown[][] = [];
-  for (let i = 0; i < ids.length; i += 250) chunks.push(ids.slice(i, i + 250));
-  const found = await Promise.all(chunks.map((chunk) => model.find({ _id: { $in: chunk } }, projection).lean<T[]>()));
-  return found.flat();
-}
-
 /** The lean-document counterpart of the toJSON transform. */
 export function withId<T extends { _id: unknown }>(doc: T): Omit<T, '_id' | '__v'> & { id: string } {
   const { _id, __v, ...rest } = doc as T & { __v?: unknown };

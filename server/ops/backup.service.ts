@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { CONTACT_INDEX_SNAPSHOTS } from '../contacts/contact.index.js';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_FORMAT_VERSION,
@@ -64,7 +65,7 @@ export async function backupDatabase(db: Db, file: string): Promise<Manifest> {
 }
 
 /** A copy of the contacts' in-memory index: rebuilt from the contacts, not worth backing up. */
-const DERIVED_COLLECTIONS = ['contact_index_snapshots'];
+const DERIVED_COLLECTIONS = [CONTACT_INDEX_SNAPSHOTS];
 
 /** Derived copies describe the database they were made from: a restore drops them. */
 export async function dropDerivedCollections(db: Db): Promise<void> {
