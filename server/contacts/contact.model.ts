@@ -6,7 +6,7 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
  * - `territoryScope`: the tagged territory ids plus all their ancestors (commune → EPCI,
  *   département, région), so a filter on a département is one indexed query;
  * - `organisationTypes`: the types of the contact's organisations (no $lookup on FerretDB);
- * - `searchText`: names, e-mails, organisation names and function, accent- and case-folded;
+ * - `searchTokens`: the words of names, e-mails, organisation names and function, folded;
  * - `sortName`: "lastname firstname" folded, the list's default order.
  * All are computed by `deriveContactFields` (contact.service.ts), the one place for them.
  */
@@ -29,8 +29,9 @@ const contactSchema = new Schema(
     source: { type: String, default: 'staff' },
     territoryScope: { type: [String], default: [], index: true },
     organisationTypes: { type: [String], default: [], index: true },
-    searchText: { type: String, default: '' },
-    /** The distinct words of `searchText`: `q` matches them with anchored prefix regexes (indexed). */
+    /** No longer written (its words are `searchTokens`); declared so an erasure clears it from older contacts. */
+    searchText: { type: String },
+    /** Folded words of the names, e-mails, organisations and function: `q` matches them with anchored prefix regexes. */
     searchTokens: { type: [String], default: [], index: true },
     /** Set when the contact was erased (RGPD): personal data gone, the record kept for figures. */
     erasedAt: { type: Date },

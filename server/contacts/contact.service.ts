@@ -46,7 +46,7 @@ type ContactLike = {
   territories?: string[] | null;
 };
 type OrganisationFacts = { _id: Types.ObjectId | string; name: string; type: string };
-export type Derived = { searchText: string; searchTokens: string[]; territoryScope: string[]; organisationTypes: string[]; sortName: string };
+export type Derived = { searchTokens: string[]; territoryScope: string[]; organisationTypes: string[]; sortName: string };
 
 let functionLabels: { at: number; labels: Map<string, string> } | undefined;
 
@@ -62,7 +62,7 @@ async function functionLabel(code: string | null | undefined): Promise<string> {
 
 /**
  * The one place where a contact's derived fields are computed (importers call it too):
- * `searchText` and `searchTokens` (names, e-mails, organisation names, function: folded),
+ * `searchTokens` (the words of names, e-mails, organisation names, function: folded),
  * `territoryScope` (tags + ancestors), `organisationTypes`, `sortName`. Pass the contact's
  * organisations when you have them (batch imports); otherwise they are read.
  */
@@ -71,14 +71,13 @@ export async function deriveContactFields<T extends ContactLike>(contact: T, org
   const known = organisations ?? (ids.length ? await Organisation.find({ _id: { $in: ids } }, { name: 1, type: 1 }).lean() : []);
   const mine = known.filter((o) => ids.includes(String(o._id)));
   const emails = [contact.email, ...(contact.emails ?? [])].filter(Boolean);
-  const searchText = normalizeText(
+  const words = normalizeText(
     [contact.firstName, contact.lastName, ...emails, ...mine.map((o) => o.name), contact.function, await functionLabel(contact.function)].join(' '),
   );
   const emailParts = emails.flatMap((e) => normalizeText(e).split(/[.@]/));
-  const searchTokens = [...new Set([...searchText.split(' '), ...emailParts])].filter(Boolean);
+  const searchTokens = [...new Set([...words.split(' '), ...emailParts])].filter(Boolean);
   const name = normalizeText(`${contact.lastName ?? ''} ${contact.firstName ?? ''}`);
   return Object.assign(contact, {
-    searchText,
     searchTokens,
     territoryScope: territoryScope(contact.territories ?? []),
     organisationTypes: [...new Set(mine.map((o) => o.type))],
@@ -440,7 +439,7 @@ export async function eraseContact(id: string, actor?: Actor) {
     updatedBy: actor?.id,
   });
   contact.set(await deriveContactFields(contact.toObject()));
-  contact.set({ searchText: '', searchTokens: [], sortName: '' });
+  contact.set({ searchText: undefined, searchTokens: [], sortName: '' });
   await contact.save();
   await noteContactsChanged([contact._id]);
   await collection('subscriptions').updateMany(

@@ -111,7 +111,7 @@ function castIds(set: FieldValues): FieldValues {
   return out;
 }
 
-const DERIVED = ['searchText', 'searchTokens', 'territoryScope', 'organisationTypes', 'sortName'];
+const DERIVED = ['searchTokens', 'territoryScope', 'organisationTypes', 'sortName'];
 const pickDerived = (doc: ContactDoc) => Object.fromEntries(DERIVED.filter((key) => key in doc).map((key) => [key, doc[key]]));
 
 /**

@@ -174,6 +174,8 @@ describe('merging and erasing contacts', () => {
     });
     await staff.put(`/api/contacts/${person.id}`, { notes: 'Appeler le mardi.' });
     const id = new Types.ObjectId(person.id);
+    // as contacts written before searchText was dropped still carry it
+    await raw('contacts').updateOne({ _id: id }, { $set: { searchText: 'marc lambert marc.lambert@exemple.fr' } });
     await raw('subscriptions').insertOne({ contact: id, list: new Types.ObjectId(), status: 'subscribed' });
     expect((await staff.post(`/api/contacts/${person.id}/erase`)).status).to.equal(403); // administrators only
     const reply = await admin.post(`/api/contacts/${person.id}/erase`);
