@@ -1,7 +1,8 @@
 import type { Config } from '../lib/config.js';
 import { preferencesUrl, unsubscribeToken, unsubscribeUrl } from '../subscriptions/subscription.links.js';
-import type { OutgoingMessage } from './mailer.js';
-import { personalize, type MailContent } from './personalize.js';
+import type { ComposedMessage } from './mailer.js';
+import { alternativeMessage, asciiAddress, formatAddress, header, listIdName, mimeDate, newBoundary, qpBody } from './mime.js';
+import { compiledContent, personalSubject, placeholderValues, type MailContent, type Recipient } from './personalize.js';
 
 /** Where bulk mail comes from: the domain of the bounce address, and its local part for VERP. */
 export function senderDomain(config: Config): { local: string; domain: string } {
@@ -32,38 +33,50 @@ export type BulkRecipient = {
 };
 
 /**
- * One personalised bulk message with what Gmail/Yahoo bulk-sender rules ask for: List-Unsubscribe
- * (https and mailto) with List-Unsubscribe-Post (RFC 8058; Nodemailer's `list` option formats
- * that one as a URL, hence `headers`), List-Id, a stable Message-ID, a text part, the VERP
- * Return-Path. The visible unsubscribe link is in the content (see ensureUnsubscribeLink).
+ * The composer of a mailing's messages, set up once per mailing (bodies encoded, From and
+ * List-Id formatted), then one call per recipient. Each message carries what the Gmail/Yahoo
+ * bulk-sender rules ask for: List-Unsubscribe (https and mailto) with List-Unsubscribe-Post
+ * (RFC 8058), List-Id, a stable Message-ID, Date, a text part, the VERP Return-Path as its
+ * envelope sender. The visible unsubscribe link is in the content (see ensureUnsubscribeLink).
  */
-export function bulkMessage(
+export function bulkComposer(
   config: Config,
   list: { code: string; name: string },
   content: MailContent,
   browserUrl: string | undefined,
-  recipient: BulkRecipient,
-): OutgoingMessage {
+): (recipient: BulkRecipient) => ComposedMessage {
   const { domain } = senderDomain(config);
-  const httpsUnsubscribe = unsubscribeUrl(config, recipient.subscriptionId);
-  const personal = personalize(content, {
-    firstName: recipient.firstName,
-    lastName: recipient.lastName,
-    email: recipient.email,
-    unsubscribeUrl: httpsUnsubscribe,
-    preferencesUrl: preferencesUrl(config, recipient.contactId),
-    browserUrl,
-  });
-  return {
-    to: recipient.email,
-    ...personal,
-    list: {
-      unsubscribe: [httpsUnsubscribe, unsubscribeMailto(config, recipient.subscriptionId)],
-      id: { url: `${list.code}.${domain}`, comment: list.name },
-    },
-    headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', Precedence: 'bulk' },
-    messageId: `<${recipient.deliveryId}.${recipient.mailingId}@${domain}>`,
-    envelopeFrom: verpAddress(config, recipient.deliveryId),
+  const parts = compiledContent(content);
+  const [textBody, htmlBody] = [qpBody(parts.text), qpBody(parts.html)];
+  const fixed = { from: header('From', formatAddress(config.mailFrom)), listId: header('List-Id', `${listIdName(list.name)} <${list.code}.${domain}>`) };
+  const boundary = newBoundary();
+  return (recipient) => {
+    const httpsUnsubscribe = unsubscribeUrl(config, recipient.subscriptionId);
+    const values: Recipient = {
+      firstName: recipient.firstName,
+      lastName: recipient.lastName,
+      email: recipient.email,
+      unsubscribeUrl: httpsUnsubscribe,
+      preferencesUrl: preferencesUrl(config, recipient.contactId),
+      browserUrl,
+    };
+    const headers = [
+      fixed.from,
+      header('To', asciiAddress(recipient.email)),
+      header('Subject', personalSubject(parts.subject, values), true),
+      header('Date', mimeDate()),
+      header('Message-ID', `<${recipient.deliveryId}.${recipient.mailingId}@${domain}>`),
+      // one List-Unsubscribe header holding both addresses (RFC 2369), as RFC 8058 expects
+      header('List-Unsubscribe', `<${httpsUnsubscribe}>, <${unsubscribeMailto(config, recipient.subscriptionId)}>`),
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+      fixed.listId,
+      'Precedence: bulk',
+    ];
+    return {
+      to: recipient.email,
+      envelopeFrom: verpAddress(config, recipient.deliveryId),
+      raw: alternativeMessage(headers, boundary, textBody(placeholderValues(parts.text, values, false)), htmlBody(placeholderValues(parts.html, values, true))),
+    };
   };
 }
 

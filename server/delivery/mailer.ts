@@ -1,22 +1,26 @@
 import { randomUUID } from 'node:crypto';
+import { simpleParser } from 'mailparser';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../lib/config.js';
 import { Outbox } from './outbox.model.js';
 
-/** One message as the transport sees it; `from` defaults to MAIL_FROM. */
-export type OutgoingMessage = {
+/** A message to compose; `from` defaults to MAIL_FROM. */
+export type StructuredMessage = {
   to: string;
   subject: string;
   html: string;
   text: string;
   from?: string;
   headers?: Record<string, string>;
-  /** Written by Nodemailer as List-Unsubscribe (and List-Id). */
-  list?: { unsubscribe?: string[]; id?: { url: string; comment: string } };
   messageId?: string;
   /** SMTP envelope sender (the VERP Return-Path of bulk mail). */
   envelopeFrom?: string;
 };
+
+/** A message already composed (bulk mail, see bulk-message.ts): sent as is. */
+export type ComposedMessage = { to: string; envelopeFrom: string; raw: string };
+
+export type OutgoingMessage = StructuredMessage | ComposedMessage;
 
 export type SendResult = { messageId: string; response: string };
 
@@ -48,7 +52,7 @@ export function createMailer(config: Config, stream: MailStream, overrides: { ma
   return {
     kind: 'smtp',
     async send(message) {
-      const info = await transport.sendMail(toNodemailer(config, message));
+      const info = await transport.sendMail('raw' in message ? { raw: message.raw, envelope: { from: message.envelopeFrom, to: message.to } } : toNodemailer(config, message));
       return { messageId: info.messageId, response: info.response ?? '' };
     },
     close: () => transport.close(),
@@ -71,7 +75,7 @@ export function closeMailers(config: Config): void {
   cache.delete(config);
 }
 
-function toNodemailer(config: Config, message: OutgoingMessage) {
+function toNodemailer(config: Config, message: StructuredMessage) {
   return {
     from: message.from ?? config.mailFrom,
     to: message.to,
@@ -80,8 +84,6 @@ function toNodemailer(config: Config, message: OutgoingMessage) {
     text: message.text,
     date: new Date(),
     headers: message.headers,
-    // A nested array puts every address in ONE List-Unsubscribe header (RFC 2369), as RFC 8058 expects.
-    list: message.list && { ...message.list, ...(message.list.unsubscribe ? { unsubscribe: [message.list.unsubscribe] } : {}) },
     messageId: message.messageId,
     envelope: message.envelopeFrom ? { from: message.envelopeFrom, to: message.to } : undefined,
   };
@@ -90,11 +92,10 @@ function toNodemailer(config: Config, message: OutgoingMessage) {
 function outboxMailer(config: Config, stream: MailStream): Mailer {
   return {
     kind: 'outbox',
-    async send(message) {
+    async send(outgoing) {
+      const message = 'raw' in outgoing ? await decompose(outgoing) : outgoing;
       const messageId = message.messageId ?? `<${randomUUID()}@outbox.maillage>`;
       const headers = { ...message.headers };
-      if (message.list?.unsubscribe) headers['List-Unsubscribe'] = message.list.unsubscribe.map((u) => `<${u}>`).join(', ');
-      if (message.list?.id) headers['List-Id'] = `${message.list.id.comment} <${message.list.id.url}>`;
       await Outbox.create({
         stream,
         from: message.from ?? config.mailFrom,
@@ -109,6 +110,25 @@ function outboxMailer(config: Config, stream: MailStream): Mailer {
       return { messageId, response: '250 stored in the local outbox' };
     },
     close: () => undefined,
+  };
+}
+
+/** A composed message read back into its parts, for the outbox's readers. */
+async function decompose(message: ComposedMessage): Promise<StructuredMessage> {
+  const parsed = await simpleParser(message.raw);
+  const headers: Record<string, string> = {};
+  for (const line of parsed.headerLines) {
+    if (!['from', 'to', 'subject', 'message-id', 'mime-version', 'content-type'].includes(line.key)) headers[line.line.split(':')[0]] = line.line.slice(line.line.indexOf(':') + 1).trim();
+  }
+  return {
+    from: parsed.from?.text,
+    to: message.to,
+    subject: parsed.subject ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : '',
+    text: parsed.text ?? '',
+    messageId: parsed.messageId,
+    envelopeFrom: message.envelopeFrom,
+    headers,
   };
 }
 

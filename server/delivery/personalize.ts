@@ -25,7 +25,7 @@ type Placeholder = keyof typeof PLACEHOLDERS;
 const PATTERN = /%%(?:FIRST_NAME|LAST_NAME|EMAIL|UNSUBSCRIBE_URL|PREFERENCES_URL|BROWSER_URL)%%/g;
 
 /** Literal pieces alternating with placeholders: substitution is a join, no regex per recipient. */
-type Compiled = Array<string | Placeholder>;
+export type Compiled = Array<string | Placeholder>;
 
 function compile(template: string): Compiled {
   const parts: Compiled = [];
@@ -38,31 +38,46 @@ function compile(template: string): Compiled {
   return parts;
 }
 
-function fill(parts: Compiled, recipient: Recipient, escape: boolean): string {
-  let out = '';
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    if (i % 2 === 0) out += part;
-    else {
-      const value = PLACEHOLDERS[part as Placeholder](recipient);
-      out += escape ? escapeHtml(value) : value;
-    }
+/** The recipient's values of the placeholders of `parts`, in order; HTML-escaped when `escape`. */
+export function placeholderValues(parts: Compiled, recipient: Recipient, escape: boolean): string[] {
+  const values: string[] = [];
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = PLACEHOLDERS[parts[i] as Placeholder](recipient);
+    values.push(escape ? escapeHtml(value) : value);
   }
+  return values;
+}
+
+function fill(parts: Compiled, recipient: Recipient, escape: boolean): string {
+  const values = placeholderValues(parts, recipient, escape);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) out += values[(i - 1) / 2] + parts[i + 1];
   return out;
 }
 
 const compiled = new WeakMap<MailContent, { subject: Compiled; html: Compiled; text: Compiled }>();
 
-/** Compiles once per content object (cached), then substitutes per recipient; values are HTML-escaped in html. */
-export function personalize(content: MailContent, recipient: Recipient): MailContent {
+/** The content split at its placeholders, once per content object (cached). */
+export function compiledContent(content: MailContent): { subject: Compiled; html: Compiled; text: Compiled } {
   let parts = compiled.get(content);
   if (!parts) {
     parts = { subject: compile(content.subject), html: compile(content.html), text: compile(content.text) };
     compiled.set(content, parts);
   }
+  return parts;
+}
+
+/** Substitutes the placeholders for one recipient; values are HTML-escaped in html. */
+export function personalize(content: MailContent, recipient: Recipient): MailContent {
+  const parts = compiledContent(content);
   return {
-    subject: fill(parts.subject, recipient, false).replace(/[\r\n]+/g, ' '),
+    subject: oneLine(fill(parts.subject, recipient, false)),
     html: fill(parts.html, recipient, true),
     text: fill(parts.text, recipient, false),
   };
 }
+
+/** The subject's filled-in text on one line. */
+export const personalSubject = (parts: Compiled, recipient: Recipient) => oneLine(fill(parts, recipient, false));
+
+const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');

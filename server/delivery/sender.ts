@@ -9,7 +9,7 @@ import { segmentContactQuery } from '../segments/segment.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
 import { emailHash, suppressedAmong } from '../suppressions/suppression.service.js';
-import { bulkMessage } from './bulk-message.js';
+import { bulkComposer } from './bulk-message.js';
 import { Delivery, DeliveryEvent, foldEvents, type DeliveryEventKind, type DeliveryEventRecord, type DeliveryRecord, type DeliveryState } from './delivery.model.js';
 import { EventLog, insertEvents } from './event-log.js';
 import { failureReason, isTemporaryFailure, mailerFor, type Mailer } from './mailer.js';
@@ -121,7 +121,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
 
 function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOptions, mailing: MailingRecord, list: { code: string; name: string }) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
-  const content = mailing.content; // one object for the whole run: personalize() compiles it once
+  const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined);
   const log = new EventLog();
   const left = departures(mailing);
   const state = { paused: false, consecutiveFailures: 0 };
@@ -160,7 +160,7 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
     let result;
     try {
       result = await mailer.send(
-        bulkMessage(ctx.config, list, content, mailing.browserUrl ?? undefined, {
+        compose({
           deliveryId: String(delivery._id),
           mailingId: String(mailing._id),
           contactId: String(delivery.contact),

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { closeMailers, createMailer, isTemporaryFailure } from '../../server/delivery/mailer.js';
 import { Outbox } from '../../server/delivery/outbox.model.js';
+import { simpleParser } from 'mailparser';
+import { bulkComposer } from '../../server/delivery/bulk-message.js';
 import { personalize } from '../../server/delivery/personalize.js';
+import { unsubscribeUrl, preferencesUrl } from '../../server/subscriptions/subscription.links.js';
 import { sendTransactional } from '../../server/delivery/transactional.js';
 import { renderPage } from '../../server/public/page.js';
 import { clientAs, listPath, resetDatabase, startTestServer, testConfig, type TestServer } from '../helpers.js';
@@ -43,6 +50,61 @@ describe('mail transport, personalisation and the public page layout', () => {
     const two = personalize(content, { ...recipient, firstName: 'Ali', email: 'ali@exemple.fr' });
     expect(two.subject).to.equal('Bonjour Ali');
     expect(two.text).to.contain('<ali@exemple.fr>');
+  });
+
+  it('composes bulk messages that decode to exactly the personalised content, no line over 76 characters', async () => {
+    const config = testConfig({ MAIL_FROM: 'Fabrique Territoires Santé <lettre@fts.test>' });
+    const long = 'Les actualités du réseau : ateliers santé ville, contrats locaux de santé, conseils locaux de santé mentale. '.repeat(6);
+    const content = {
+      subject: 'Lettre de décembre pour %%FIRST_NAME%% — « égalité » = santé',
+      html: `<p style="margin:0">Bonjour %%FIRST_NAME%%%%LAST_NAME%%,</p>\n<p>${long}</p>   \n<p>a=b ==%%EMAIL%%</p><a href="%%UNSUBSCRIBE_URL%%">x</a>\n.\n<a href="%%PREFERENCES_URL%%">%%BROWSER_URL%%</a>`,
+      text: `%%FIRST_NAME%% ${long}\nfin de ligne   \n\n%%UNSUBSCRIBE_URL%%`,
+    };
+    const compose = bulkComposer(config, { code: 'lettre-mensuelle', name: 'Lettre mensuelle — réseau' }, content, 'https://m.test/lettres/2026-12');
+    const recipient = { deliveryId: 'd1', mailingId: 'm1', contactId: '0123456789abcdef01234567', subscriptionId: '0123456789abcdef76543210', email: 'zoe@exemple.fr' };
+    for (const names of [{ firstName: 'Zoé <b>', lastName: "L'Hôte=" }, { firstName: '', lastName: null }, { firstName: 'Ana\nMaria', lastName: 'x'.repeat(200) }]) {
+      const message = compose({ ...recipient, ...names });
+      expect(message).to.include({ to: 'zoe@exemple.fr', envelopeFrom: 'bounces+d1@fts.test' });
+      const [head, ...body] = message.raw.split('\r\n\r\n');
+      expect(body.join('\r\n\r\n').split('\r\n').filter((line) => line.length > 76)).to.deep.equal([]);
+      // header lines fold at spaces; a long link has none
+      expect(head.split('\r\n').filter((line) => line.length > 76 && / ./.test(line.trim()))).to.deep.equal([]);
+      expect(message.raw.replace(/\r\n/g, '')).not.to.match(/[\r\n]/); // CRLF line breaks only
+      const parsed = await simpleParser(message.raw);
+      const expected = personalize(content, {
+        ...names,
+        email: recipient.email,
+        unsubscribeUrl: unsubscribeUrl(config, recipient.subscriptionId),
+        preferencesUrl: preferencesUrl(config, recipient.contactId),
+        browserUrl: 'https://m.test/lettres/2026-12',
+      });
+      expect(parsed.subject).to.equal(expected.subject);
+      expect(parsed.text).to.equal(expected.text);
+      expect(parsed.html).to.equal(expected.html);
+      expect(parsed.from!.value[0]).to.deep.include({ name: 'Fabrique Territoires Santé', address: 'lettre@fts.test' });
+      const listId = (parsed.headers.get('list') as unknown as { id: { id: string; name: string } }).id;
+      expect(listId).to.deep.equal({ id: 'lettre-mensuelle.fts.test', name: '=?UTF-8?Q?Lettre_mensuelle_=E2=80=94_r=C3=A9seau?=' });
+      expect(parsed.messageId).to.equal('<d1.m1@fts.test>');
+    }
+  });
+
+  it('signs composed bulk messages with DKIM when configured', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'maillage-dkim-'));
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(path.join(dir, 'dkim.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const config = testConfig({ SMTP_URL: smtp.url, DKIM_DOMAIN: 'fts.test', DKIM_SELECTOR: 'maillage', DKIM_PRIVATE_KEY_FILE: path.join(dir, 'dkim.pem') });
+    const compose = bulkComposer(config, { code: 'lettre-mensuelle', name: 'Lettre mensuelle' }, { subject: 'Lettre', html: '<p>Bonjour  %%FIRST_NAME%%</p>', text: 'Bonjour %%FIRST_NAME%%' }, undefined);
+    const mailer = createMailer(config, 'bulk');
+    await mailer.send(compose({ deliveryId: 'd2', mailingId: 'm2', contactId: 'c', subscriptionId: 's', email: 'dkim@exemple.fr', firstName: 'Inès' }));
+    mailer.close();
+    rmSync(dir, { recursive: true });
+    const [mail] = await smtp.waitFor(1, (m) => m.rcptTo.includes('dkim@exemple.fr'));
+    const signature = mail.raw.split('\r\n\r\n')[0].replace(/\r\n[ \t]+/g, ' ').match(/^DKIM-Signature: (.+)$/m)![1];
+    expect(signature).to.match(/\bd=fts\.test;/).and.match(/\bs=maillage;/);
+    // the body hash covers the body as sent (relaxed canonicalisation, RFC 6376 §3.4.4)
+    const body = mail.raw.slice(mail.raw.indexOf('\r\n\r\n') + 4);
+    const relaxed = body.split('\r\n').map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, '')).join('\r\n').replace(/(\r\n)*$/, '\r\n');
+    expect(signature).to.contain(`bh=${createHash('sha256').update(relaxed).digest('base64')};`);
   });
 
   it('sends a transactional message through a real SMTP server with a text part', async () => {
