@@ -172,6 +172,11 @@ async function fullLoad(epoch: string, hint: number): Promise<Index> {
   return buildIndex(epoch, hint, Contact.find({}, PROJECTION).lean().cursor({ batchSize: 2000 }));
 }
 
+/** Past this many changed contacts, reading them all is faster than looking each one up. */
+const CATCH_UP_LIMIT = 20_000;
+/** Changed contacts are re-read by `_id` in groups this size (FerretDB answers `_id: {$in}` from its index). */
+const CATCH_UP_CHUNK = 1000;
+
 async function catchUp(current: Index): Promise<Index> {
   const changed = new Set<string>();
   for (;;) {
@@ -181,11 +186,16 @@ async function catchUp(current: Index): Promise<Index> {
     current.revision++;
   }
   if (!changed.size) return current;
-  const docs = await Promise.all([...changed].map((id) => Contact.findById(id, PROJECTION).lean()));
-  [...changed].forEach((id, i) => {
-    const doc = docs[i];
-    setEntry(current, id, doc ? toEntry(doc) : undefined);
-  });
+  if (changed.size > CATCH_UP_LIMIT) return fullLoadAndStore(current.epoch, current.revision);
+  const ids = [...changed];
+  for (let i = 0; i < ids.length; i += CATCH_UP_CHUNK) {
+    const chunk = ids.slice(i, i + CATCH_UP_CHUNK);
+    const docs = new Map((await Contact.find({ _id: { $in: chunk } }, PROJECTION).lean()).map((doc) => [String(doc._id), doc]));
+    for (const id of chunk) {
+      const doc = docs.get(id);
+      setEntry(current, id, doc ? toEntry(doc) : undefined);
+    }
+  }
   current.sorted.clear();
   current.tokens = undefined;
   return current;
@@ -256,7 +266,7 @@ async function sync(): Promise<Index> {
       .catch(() => undefined)
       .finally(() => (reloading = undefined));
   }
-  return catchUp(index);
+  return (index = await catchUp(index));
 }
 
 /** The up-to-date index (one sync at a time; concurrent callers share it). */
@@ -461,6 +471,11 @@ export async function countContactIndex(where: Where): Promise<number> {
 /** The id of the contact holding this (normalised) address, primary or other. */
 export async function contactIdByEmail(address: string): Promise<string | undefined> {
   return (await contactIndex()).byEmail.get(address);
+}
+
+/** Every address of the base (primary and others) → contact id: a copy the caller may extend. */
+export async function contactIdsByEmail(): Promise<Map<string, string>> {
+  return new Map((await contactIndex()).byEmail);
 }
 
 /** The ids of every contact matching a Mongo filter (any order). */

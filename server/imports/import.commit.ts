@@ -7,13 +7,14 @@ import { Organisation } from '../organisations/organisation.model.js';
 import { createOrganisation, deleteOrganisation } from '../organisations/organisation.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import type { Actor } from '../users/user.service.js';
-import type { BatchResult, Issue } from './import.engine.js';
+import { letIoIn, YIELD_EVERY, type BatchResult, type Issue } from './import.engine.js';
 import { ImportBatch } from './import.model.js';
 import { IMPORTED_FIELDS, sameValue, snapshot, type FieldValues, type ImportedField, type LinePlan } from './import.plan.js';
 import { isNewOrganisation, type Resolver } from './import.rows.js';
 
 /**
- * Writing one planned batch, and reverting one. A batch's journal (what it created, each
+ * Preparing one planned batch (its documents, built while the previous batch is still being
+ * written when nothing ties them), writing it, and reverting one. A batch's journal (what it created, each
  * updated contact's fields before and after) is written before its contacts, so a batch is
  * either fully done or fully revertible: undo replays journals backwards, and a commit
  * resumed after a crash reverts the interrupted batch before redoing it.
@@ -37,7 +38,11 @@ async function organisationFacts(docs: FieldValues[]): Promise<OrganisationFacts
   return ids.length ? Organisation.find({ _id: { $in: ids } }, { name: 1, type: 1 }).lean<OrganisationFacts[]>() : [];
 }
 
-export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promise<{ journal: Types.ObjectId; issues: Issue[]; subscribed: number }> {
+/** What a batch will write, computed before its turn comes (see forEachBatch). */
+export type PreparedBatch = Awaited<ReturnType<typeof prepareBatch>>;
+
+/** The batch's new organisations, contact documents, updates and subscriptions; writes only organisations. */
+export async function prepareBatch(batch: BatchResult, ctx: CommitContext) {
   const at = new Date();
   const actorId = ctx.actor ? new Types.ObjectId(ctx.actor.id) : undefined;
   const all = [...batch.plans, ...batch.laterDuplicates];
@@ -45,7 +50,12 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
   const creates = batch.plans.filter((p) => p.action === 'create').map((plan) => ({ plan, id: new Types.ObjectId() }));
   const updates = all.filter((p): p is UpdatePlan => p.action === 'update');
   const subscriptions = await plannedSubscriptions(all, creates, ctx);
+  return { at, organisations, creates, updates, subscriptions, ...(await contactWrites(creates, updates, at, actorId)) };
+}
 
+/** Writes a prepared batch: its journal first, then the contacts, the index log and the subscriptions. */
+export async function writeBatch(batch: BatchResult, prepared: PreparedBatch, ctx: CommitContext): Promise<{ journal: Types.ObjectId; issues: Issue[]; subscribed: number }> {
+  const { at, organisations, creates, updates, subscriptions, docs, operations } = prepared;
   // Written raw: Mongoose casting the journal of a batch cost as much as writing it.
   const journal = {
     _id: new Types.ObjectId(),
@@ -64,8 +74,7 @@ export async function applyBatch(batch: BatchResult, ctx: CommitContext): Promis
     subscriptions: subscriptions.docs.map((s) => s._id),
     organisations,
   };
-  // The contacts are built while the journal is written; they are written after it.
-  const [, { docs, operations }] = await Promise.all([ImportBatch.collection.insertOne(journal), contactWrites(creates, updates, at, actorId)]);
+  await ImportBatch.collection.insertOne(journal);
   if (docs.length) {
     await Contact.collection.insertMany(docs, { ordered: false });
     for (const { plan, id } of creates) batch.addresses.add(plan.email, String(id));
@@ -82,9 +91,10 @@ type UpdatePlan = Extract<LinePlan, { action: 'update' }>;
 async function contactWrites(creates: { plan: LinePlan; id: Types.ObjectId }[], updates: UpdatePlan[], at: Date, actorId?: Types.ObjectId) {
   const facts = await organisationFacts([...creates.map((c) => c.plan.values), ...updates.map((u) => ({ ...u.contact, ...u.set }))]);
   const docs: ContactDoc[] = [];
-  for (const { plan, id } of creates) {
-    const doc = { ...contactDefaults(), ...castIds(contactFields(plan)), _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId };
-    docs.push(await withDerived({ ...doc, createdAt: at, updatedAt: at }, facts));
+  for (const [i, { plan, id }] of creates.entries()) {
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await letIoIn();
+    const doc = Object.assign(contactDefaults(), castIds(contactFields(plan)), { _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId, createdAt: at, updatedAt: at });
+    docs.push(await withDerived(doc, facts));
   }
   const operations = [];
   for (const plan of updates) {
@@ -106,9 +116,21 @@ async function parallelBulkWrite(operations: unknown[]): Promise<void> {
 function castIds(set: FieldValues): FieldValues {
   const out = { ...set };
   for (const field of ['organisations', 'themes'] as const) {
-    if (out[field]) out[field] = (out[field] as unknown[]).map((id) => new Types.ObjectId(String(id)));
+    if (out[field]) out[field] = (out[field] as unknown[]).map(objectId);
   }
   return out;
+}
+
+// Thousands of rows name the same few themes and organisations: one ObjectId for each.
+const objectIds = new Map<string, Types.ObjectId>();
+function objectId(id: unknown): Types.ObjectId {
+  const key = String(id);
+  let found = objectIds.get(key);
+  if (!found) {
+    if (objectIds.size > 100_000) objectIds.clear();
+    objectIds.set(key, (found = new Types.ObjectId(key)));
+  }
+  return found;
 }
 
 const DERIVED = ['searchTokens', 'territoryScope', 'organisationTypes', 'sortName'];
@@ -118,11 +140,17 @@ const pickDerived = (doc: ContactDoc) => Object.fromEntries(DERIVED.filter((key)
  * The model's defaults, read once from its schema. New contacts are built as plain objects
  * (rows are already validated): a Mongoose document per row cost more than the insert.
  */
-const schemaDefaults: Record<string, unknown> = (({ _id, email, ...defaults }) => defaults)(new Contact({ email: 'x@x.fr' }).toObject());
-const contactDefaults = () => structuredClone(schemaDefaults);
+const schemaDefaults = Object.entries((({ _id, email, ...defaults }) => defaults)(new Contact({ email: 'x@x.fr' }).toObject()));
+function contactDefaults(): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  for (const [field, value] of schemaDefaults) doc[field] = Array.isArray(value) ? [] : value; // strings and empty lists
+  return doc;
+}
 
 function contactFields(plan: LinePlan): FieldValues {
-  return Object.fromEntries(IMPORTED_FIELDS.filter((f) => plan.values[f] !== undefined).map((f) => [f, plan.values[f]]));
+  const fields: FieldValues = {};
+  for (const field of IMPORTED_FIELDS) if (plan.values[field] !== undefined) fields[field] = plan.values[field];
+  return fields;
 }
 
 /** Organisations named in the file but unknown are created (type "autre") and their ids put in place. */
@@ -166,8 +194,9 @@ async function plannedSubscriptions(plans: LinePlan[], creates: { plan: LinePlan
   if (!list) return { issues, docs };
   const createdIds = new Map(creates.map(({ plan, id }) => [plan, id]));
   const contactOf = (plan: LinePlan) => (plan.action === 'create' ? createdIds.get(plan)! : (plan.contact._id as Types.ObjectId));
+  const known = plans.filter((plan) => plan.action !== 'create').map(contactOf); // a new contact has no subscription yet
   const existing = new Set(
-    (await Subscription.find({ list: list._id, contact: { $in: plans.map(contactOf) } }, { contact: 1 }).lean()).map((s) => String(s.contact)),
+    known.length ? (await Subscription.find({ list: list._id, contact: { $in: known } }, { contact: 1 }).lean()).map((s) => String(s.contact)) : [],
   );
   const done = new Set<string>();
   for (const plan of plans) {

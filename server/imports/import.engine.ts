@@ -1,10 +1,11 @@
 import { Types } from 'mongoose';
+import { contactIdsByEmail } from '../contacts/contact.index.js';
 import { Contact } from '../contacts/contact.model.js';
 import { loadSuppressionList } from '../suppressions/suppression.service.js';
 import { readCsv, type CsvRecord } from './csv.js';
 import { emptyCounts, ImportIssue, type ImportCounts, type ImportPolicy } from './import.model.js';
 import { planLine, mergeRowValues, IMPORTED_FIELDS, type ExistingContact, type LinePlan } from './import.plan.js';
-import { parseRow, type ParsedRow, type Resolver, type RowValues } from './import.rows.js';
+import { isNewOrganisation, parseRow, type ParsedRow, type Resolver, type RowValues } from './import.rows.js';
 import type { ColumnMapping } from './import.mapping.js';
 
 /**
@@ -16,6 +17,14 @@ import type { ColumnMapping } from './import.mapping.js';
 export const BATCH_SIZE = 2000;
 /** Wide rows make smaller batches: memory stays flat whatever the file (two batches are held at once). */
 const BATCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Planning is CPU work that runs while the previous batch is written: it lets the database's
+ * replies in every few hundred rows, so that batch's next write is sent at once instead of
+ * after the whole plan (the database would sit idle meanwhile).
+ */
+export const YIELD_EVERY = 200;
+export const letIoIn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type ImportSource = {
   _id: Types.ObjectId;
@@ -52,15 +61,16 @@ export async function* dataRecords(source: ImportSource): AsyncGenerator<CsvReco
 }
 
 /**
- * Calls `handle` with each planned batch, starting after `skipRecords` records (a resumed
- * commit). `seen` maps each address to the first line that carried it, skipped records
- * included, so a duplicate is recognised across batches and across a restart.
+ * Calls `handle` with each planned batch (and what `prepare` made of it), starting after
+ * `skipRecords` records (a resumed commit). `seen` maps each address to the first line that
+ * carried it, skipped records included, so a duplicate is recognised across batches and
+ * across a restart.
  */
-export async function forEachBatch(
+export async function forEachBatch<P = undefined>(
   source: ImportSource,
   resolver: Resolver,
-  options: { skipRecords?: number; firstBatch?: number; againstImported: boolean; batchSize?: number },
-  handle: (batch: BatchResult) => Promise<void>,
+  options: { skipRecords?: number; firstBatch?: number; againstImported: boolean; batchSize?: number; prepare?: (batch: BatchResult) => Promise<P> },
+  handle: (batch: BatchResult, prepared: P) => Promise<void>,
 ): Promise<void> {
   const [addresses, suppressed] = await Promise.all([AddressIndex.load(), loadSuppressionList()]);
   const seen = new Map<string, number>();
@@ -69,17 +79,20 @@ export async function forEachBatch(
   let count = 0;
   let pending: CsvRecord[] = [];
   let pendingBytes = 0;
-  // The next batch is read and checked while the previous one is being handled (written);
-  // only its lookup of existing contacts waits, as it must see what the previous one created.
+  // The next batch is read, checked, planned and prepared while the previous one is being
+  // written, unless it names a contact of the base, an address imported earlier in the file or
+  // a new organisation: then it is planned after, so it sees what the previous one wrote.
   let handling: Promise<void> = Promise.resolve();
   const flush = async () => {
     const records = pending;
     pending = [];
     pendingBytes = 0;
     const sorted = await sortBatch(records, source, resolver, { seen, suppressed }, options.againstImported);
-    await handling;
+    if (!standsAlone(sorted, addresses)) await handling;
     const batch = await planBatch(sorted, index++, count, source, addresses);
-    handling = handle(batch);
+    const prepared = (await options.prepare?.(batch)) as P;
+    await handling;
+    handling = handle(batch, prepared);
     handling.catch(() => undefined); // awaited (and thrown) before the next batch or at the end
   };
   for await (const record of dataRecords(source)) {
@@ -97,6 +110,13 @@ export async function forEachBatch(
   await handling;
 }
 
+/** A batch of new addresses only, naming no new organisation: nothing an earlier batch writes changes its plan. */
+function standsAlone(sorted: SortedBatch, addresses: AddressIndex): boolean {
+  if (sorted.later.length) return false;
+  for (const [email, row] of sorted.firsts) if (addresses.has(email) || row.values.organisations.some(isNewOrganisation)) return false;
+  return true;
+}
+
 type ValidRow = ParsedRow & { values: RowValues };
 type SortedBatch = { firsts: Map<string, ValidRow>; later: ValidRow[]; issues: Issue[]; counts: ImportCounts };
 
@@ -111,7 +131,10 @@ async function sortBatch(
   const counts = { ...emptyCounts(), rows: records.length };
   const issues: Issue[] = [];
   const rows: ParsedRow[] = [];
-  for (const record of records) rows.push(await parseRow(record, source.mapping, resolver));
+  for (const record of records) {
+    rows.push(await parseRow(record, source.mapping, resolver));
+    if (rows.length % YIELD_EVERY === 0) await letIoIn();
+  }
 
   const valid = rows.filter((row): row is ValidRow => {
     if (row.values) return true;
@@ -155,22 +178,20 @@ async function planBatch(sorted: SortedBatch, index: number, recordsEnd: number,
 }
 
 /**
- * Every address of the base (primary and other e-mails) → contact id, read once per run:
- * FerretDB/SQLite answers a filter on `email` by reading the whole collection, so a
- * per-batch `{email: {$in}}` would make an import quadratic; `_id` lookups use its index.
+ * Every address of the base → contact id, taken once per run from the contacts' index (already
+ * in memory in the app, or read from its stored copy): FerretDB/SQLite answers a filter on
+ * `email` by reading the whole collection, so a per-batch `{email: {$in}}` would make an
+ * import quadratic; the `_id` lookups of each batch use its index.
  */
 export class AddressIndex {
   private constructor(private readonly ids: Map<string, string>) {}
 
   static async load(): Promise<AddressIndex> {
-    const ids = new Map<string, string>();
-    const others: Array<[string, string]> = [];
-    for await (const contact of Contact.find({}, { email: 1, emails: 1 }).lean().cursor()) {
-      ids.set(contact.email, String(contact._id));
-      for (const address of contact.emails ?? []) others.push([address, String(contact._id)]);
-    }
-    for (const [address, id] of others) if (!ids.has(address)) ids.set(address, id);
-    return new AddressIndex(ids);
+    return new AddressIndex(await contactIdsByEmail());
+  }
+
+  has(email: string): boolean {
+    return this.ids.has(email);
   }
 
   add(email: string, id: string): void {

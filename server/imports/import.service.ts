@@ -8,8 +8,8 @@ import { List } from '../lists/list.model.js';
 import { User } from '../users/user.model.js';
 import type { Actor } from '../users/user.service.js';
 import { csvLine, decodeSample, detectDelimiter, readHeader, readSample, type Delimiter, type Encoding } from './csv.js';
-import { applyBatch, revertBatch, type KeptContact } from './import.commit.js';
-import { addCounts, describePlan, forEachBatch, saveIssues, type ImportSource, type Issue } from './import.engine.js';
+import { prepareBatch, revertBatch, writeBatch, type KeptContact } from './import.commit.js';
+import { addCounts, describePlan, forEachBatch, saveIssues, type BatchResult, type ImportSource, type Issue } from './import.engine.js';
 import { BUILT_IN_PRESETS, mappingFrom, mappingProblem, recognisePreset, suggestMapping, type ColumnMapping, type ImportField } from './import.mapping.js';
 import { emptyCounts, Import, ImportBatch, ImportIssue, ImportPreset, type ImportCounts, type ImportPolicy } from './import.model.js';
 import { Resolver } from './import.rows.js';
@@ -168,8 +168,9 @@ export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<Im
     const actor = await actorOf(doc.committedBy);
     const resolver = await Resolver.create();
     const ctx = { importId: doc._id, actor, resolver, subscribeList: doc.subscribeList };
-    await forEachBatch(sourceOf(doc), resolver, { skipRecords: doc.cursor!.records, firstBatch: doc.cursor!.batches, againstImported: true, batchSize: hooks.batchSize }, async (batch) => {
-      const applied = await applyBatch(batch, ctx);
+    const options = { skipRecords: doc.cursor!.records, firstBatch: doc.cursor!.batches, againstImported: true, batchSize: hooks.batchSize, prepare: (batch: BatchResult) => prepareBatch(batch, ctx) };
+    await forEachBatch(sourceOf(doc), resolver, options, async (batch, prepared) => {
+      const applied = await writeBatch(batch, prepared, ctx);
       await hooks.afterBatchWritten?.(batch.index);
       await saveIssues(doc._id, 'commit', batch.index, [...batch.issues, ...applied.issues]);
       const counts: ImportCounts = { ...batch.counts, subscribed: applied.subscribed };

@@ -70,6 +70,28 @@ describe('the in-memory contact index', () => {
     expect((await staff.get(listPath('contacts', { filter: { q: 'gaelle' } }))).body).to.deep.equal([]);
   });
 
+  it('catches up thousands of noted changes at once (creations, updates, deletions)', async () => {
+    await contactIndex();
+    const docs = await Promise.all(
+      Array.from({ length: 2500 }, (_, i) =>
+        deriveContactFields({ _id: new Types.ObjectId(), email: `vague${i}@exemple.fr`, firstName: 'Vague', lastName: `Nom${i}`, emails: [], territories: [], organisations: [] }),
+      ),
+    );
+    await Contact.collection.insertMany(docs.map((doc) => ({ ...doc, themes: [], phones: [], dispositifs: [], createdAt: new Date(), updatedAt: new Date() })));
+    await noteContactsChanged(docs.map((d) => d._id));
+    const count = async (q: string) => (await queryContactIndex(await contactQuery({ q } as ContactFilter), { sort: { field: 'sortName', order: 1 }, skip: 0, limit: 1 })).total;
+    expect(await count('vague')).to.equal(2500);
+
+    const [removed, renamed] = [docs.slice(0, 1000).map((d) => d._id), docs.slice(1000, 1500).map((d) => d._id)];
+    await Contact.collection.deleteMany({ _id: { $in: removed } });
+    await Contact.collection.updateMany({ _id: { $in: renamed } }, { $set: { searchTokens: ['houle'] } });
+    await noteContactsChanged([...removed, ...renamed]);
+    expect([await count('vague'), await count('houle')]).to.deep.equal([1000, 500]);
+    await Contact.collection.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+    await noteContactsChanged(docs.map((d) => d._id));
+    expect(await count('houle')).to.equal(0);
+  });
+
   it('finds, and heals the index for, a contact written by a batch that forgot to note it', async () => {
     const _id = new Types.ObjectId();
     const doc = await deriveContactFields({ _id, email: 'oubli@exemple.fr', firstName: 'Odile', lastName: 'Oubli', emails: [], territories: [], organisations: [] });

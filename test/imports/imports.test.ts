@@ -257,6 +257,20 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     expect(themes.map((t) => t.name).sort()).to.deep.equal(['Alimentation', 'Précarité']);
   });
 
+  it('plans a batch naming a contact of the base only after the previous batches are written', async () => {
+    const created = await client.post('/api/contacts', { email: 'lea@exemple.fr', emails: ['lea.perso@exemple.fr'], lastName: 'Lefort' });
+    expect(created.status, created.text).to.equal(201);
+    // one row per batch: the first two rows reach the same contact by two of its addresses
+    const csv = 'Email;Thèmes\nlea@exemple.fr;Alimentation\nlea.perso@exemple.fr;Précarité\nnouvelle@exemple.fr;Alimentation\n';
+    const doc = await createImport(await storeFile(Readable.from([Buffer.from(csv)]), 'lea.csv', server.ctx.config.dataDir), {});
+    await requestCommit(String(doc._id));
+    const done = await runCommit(String(doc._id), { batchSize: 1 });
+    expect(done.counts).to.include({ created: 1, updated: 2 });
+    const lea = await Contact.findOne({ email: 'lea@exemple.fr' }).lean();
+    const themes = await Theme.find({ _id: { $in: lea!.themes } }).lean();
+    expect(themes.map((t) => t.name).sort()).to.deep.equal(['Alimentation', 'Précarité']);
+  });
+
   it('resumes a commit interrupted by a crash without duplicating anyone', async () => {
     const BATCH_SIZE = 100;
     const rows = Array.from({ length: BATCH_SIZE * 2 + 10 }, (_, i) => `personne${i}@exemple.fr;Prénom ${i};Nom ${i}`);
