@@ -3,7 +3,8 @@
  * Nodemailer pool) to a local SMTP sink in another process. The sending runs as the
  * mailing-send job runs it, in a process of its own (server/delivery/isolated-sender.ts), whose
  * peak RSS is read from /proc. Prints messages/second and that peak RSS.
- * Run: npx tsx bench/send/run.ts [count] [connections]
+ * Run: npx tsx bench/send/run.ts [count] [connections] [html KB]
+ * (html KB: pads the test newsletter with French paragraphs to a real issue's size, e.g. 100)
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,19 @@ import { NEWSLETTER_CONTENT, subscribedContacts } from '../../test/delivery/fixt
 
 const count = Number(process.argv[2] ?? 10_000);
 const connections = Number(process.argv[3] ?? 8);
+const htmlKb = Number(process.argv[4] ?? 0);
+
+/** The test newsletter, padded to `kb` KB of HTML (and as much text) with accented French paragraphs. */
+function newsletterOfSize(kb: number) {
+  if (!kb) return NEWSLETTER_CONTENT;
+  const paragraph = 'Les acteurs de la promotion de la santé se sont réunis à Saint-Denis : ateliers santé ville, contrats locaux de santé, santé mentale et précarité. ';
+  const filler = paragraph.repeat(Math.ceil((kb * 1024) / Buffer.byteLength(paragraph)));
+  return {
+    ...NEWSLETTER_CONTENT,
+    html: NEWSLETTER_CONTENT.html.replace('</body>', `<p style="margin:0 0 12px;font-family:Arial,sans-serif">${filler}</p></body>`),
+    text: `${NEWSLETTER_CONTENT.text}\n\n${filler}`,
+  };
+}
 
 const sink = fork(path.join(import.meta.dirname, 'sink.ts'), { execArgv: ['--import', 'tsx'] });
 const port = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
@@ -33,7 +47,7 @@ await loadReferenceData();
 
 let t = Date.now();
 await subscribedContacts(count, { prefix: 'bench' });
-const mailing = await createMailing({ source: { kind: 'bench' }, list: 'lettre-mensuelle', content: NEWSLETTER_CONTENT, browserUrl: 'https://maillage.example.org/lettres/2026-11' });
+const mailing = await createMailing({ source: { kind: 'bench' }, list: 'lettre-mensuelle', content: newsletterOfSize(htmlKb), browserUrl: 'https://maillage.example.org/lettres/2026-11' });
 await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending', startedAt: new Date() } });
 console.log(`setup: ${count} contacts and subscriptions in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
@@ -78,6 +92,7 @@ sink.send({ type: 'count' });
 const received = await new Promise<number>((resolve) => sink.once('message', (m: { received: number }) => resolve(m.received)));
 console.log(`audience resolved: ${progress.total} recipients in ${resolveSeconds.toFixed(1)} s`);
 console.log(`outcome: ${outcome}; sent ${progress.sent}, failed ${progress.failed}; the sink received ${received}`);
+if (htmlKb) console.log(`newsletter of ${htmlKb} KB of HTML (and as much text) per message`);
 console.log(`sending process started in ${startSeconds.toFixed(1)} s; sending from its first batch: ${sendSeconds.toFixed(1)} s → ${(progress.sent / sendSeconds).toFixed(0)} messages/s with ${connections} SMTP connections`);
 console.log(`peak RSS of the sending process: ${(peakRss / 1024 / 1024).toFixed(0)} MB; its CPU time: ${cpuSeconds.toFixed(1)} s`);
 
