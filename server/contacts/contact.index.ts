@@ -177,14 +177,20 @@ const CATCH_UP_LIMIT = 20_000;
 /** Changed contacts are re-read by `_id` in groups this size (FerretDB answers `_id: {$in}` from its index). */
 const CATCH_UP_CHUNK = 1000;
 
-async function catchUp(current: Index): Promise<Index> {
+/** The contacts noted as changed after `revision`, and the last revision read. */
+async function changesAfter(epoch: string, revision: number): Promise<{ changed: Set<string>; revision: number }> {
   const changed = new Set<string>();
   for (;;) {
-    const entry = await log().findOne({ _id: `${current.epoch}:${current.revision + 1}` });
-    if (!entry) break;
+    const entry = await log().findOne({ _id: `${epoch}:${revision + 1}` });
+    if (!entry) return { changed, revision };
     for (const id of entry.ids) changed.add(id);
-    current.revision++;
+    revision++;
   }
+}
+
+async function catchUp(current: Index): Promise<Index> {
+  const { changed, revision } = await changesAfter(current.epoch, current.revision);
+  current.revision = revision;
   if (!changed.size) return current;
   if (changed.size > CATCH_UP_LIMIT) return fullLoadAndStore(current.epoch, current.revision);
   const ids = [...changed];
@@ -473,10 +479,33 @@ export async function contactIdByEmail(address: string): Promise<string | undefi
   return (await contactIndex()).byEmail.get(address);
 }
 
-/** Every address of the base (primary and others) → contact id: a copy the caller may extend. */
-export async function contactIdsByEmail(): Promise<Map<string, string>> {
-  return new Map((await contactIndex()).byEmail);
+/**
+ * A view of the base for a long batch job (an import): every address → contact id as of now
+ * (a copy the job may extend), and the stored document of any contact nobody has changed
+ * since, read from memory. A contact noted as changed since (by anyone, the job included)
+ * has no document here: the job reads it from the database.
+ */
+export async function contactsView() {
+  const start = await contactIndex();
+  const { epoch } = start;
+  let revision = start.revision;
+  const changed = new Set<string>();
+  return {
+    byEmail: new Map(start.byEmail),
+    /** Reads the log written since the last look. */
+    async refresh(): Promise<void> {
+      const since = await changesAfter(epoch, revision);
+      for (const id of since.changed) changed.add(id);
+      revision = since.revision;
+    },
+    /** The document of a contact unchanged since the view was taken (as the API returns it). */
+    unchanged(id: string): Record<string, unknown> | undefined {
+      if (changed.has(id)) return undefined;
+      return (index?.epoch === epoch ? index : start).entries.get(id)?.doc;
+    },
+  };
 }
+export type ContactsView = Awaited<ReturnType<typeof contactsView>>;
 
 /** The ids of every contact matching a Mongo filter (any order). */
 export async function contactIdsWhere(where: Where): Promise<string[]> {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { Types } from 'mongoose';
 import { readFileSync } from 'node:fs';
+import { noteContactsChanged } from '../../server/contacts/contact.index.js';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { Readable } from 'node:stream';
 import { ImportBatch } from '../../server/imports/import.model.js';
@@ -33,7 +35,9 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
   });
   after(() => server.close());
   beforeEach(async () => {
+    const ids = (await Contact.find({}, { _id: 1 }).lean()).map((c) => c._id);
     await Contact.deleteMany({});
+    await noteContactsChanged(ids);
     await Subscription.deleteMany({});
     await Suppression.deleteMany({});
   });
@@ -269,6 +273,21 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     const lea = await Contact.findOne({ email: 'lea@exemple.fr' }).lean();
     const themes = await Theme.find({ _id: { $in: lea!.themes } }).lean();
     expect(themes.map((t) => t.name).sort()).to.deep.equal(['Alimentation', 'Précarité']);
+  });
+
+  it('stops, then recreates on the next attempt, a contact deleted without a note in the index log', async () => {
+    const created = await client.post('/api/contacts', { email: 'effacee@exemple.fr', lastName: 'Avant' });
+    const csv = 'Email;Prénom\neffacee@exemple.fr;Inès\n';
+    const doc = await createImport(await storeFile(Readable.from([Buffer.from(csv)]), 'ines.csv', server.ctx.config.dataDir), {});
+    expect(doc.preview!.counts).to.include({ updated: 1 });
+    await Contact.collection.deleteOne({ _id: new Types.ObjectId(String(created.body.id)) }); // a write that bypasses the log
+    await requestCommit(String(doc._id));
+    const failure = await runCommit(String(doc._id)).catch((error: Error) => error);
+    expect((failure as Error).message).to.match(/supprimés pendant l’import/);
+    const done = await runCommit(String(doc._id));
+    expect(done.status).to.equal('done');
+    expect(done.counts).to.include({ created: 1, updated: 0 });
+    expect(await Contact.findOne({ email: 'effacee@exemple.fr' }).lean()).to.include({ firstName: 'Inès' });
   });
 
   it('resumes a commit interrupted by a crash without duplicating anyone', async () => {
