@@ -272,7 +272,10 @@ async function sync(): Promise<Index> {
       .catch(() => undefined)
       .finally(() => (reloading = undefined));
   }
-  return (index = await catchUp(index));
+  const current = index;
+  const caughtUp = await catchUp(current);
+  if (caughtUp !== current) index = caughtUp; // reloaded: past CATCH_UP_LIMIT changes
+  return caughtUp;
 }
 
 /** The up-to-date index (one sync at a time; concurrent callers share it). */
