@@ -6,7 +6,7 @@ import { orphanedMailings } from '../server/delivery/sender.js';
 
 /**
  * Restarts the sender of every mailing left `sending` without a live sender (a crash, a
- * restart). Runs when the job process starts, then every minute.
+ * restart). Runs when a job process starts, then every minute.
  */
 export const MAILING_WATCHDOG = 'mailing:watchdog';
 
@@ -20,5 +20,6 @@ export function defineMailingWatchdog(agenda: Agenda, ctx: AppContext): void {
 }
 
 export async function scheduleMailingWatchdog(agenda: Agenda): Promise<void> {
-  await scheduleRecurring(agenda, '1 minute', MAILING_WATCHDOG);
+  // a recurring job kept from an earlier start waits for its next minute: run it now as well
+  if (!(await scheduleRecurring(agenda, '1 minute', MAILING_WATCHDOG))) await agenda.now(MAILING_WATCHDOG);
 }
