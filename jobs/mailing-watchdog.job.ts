@@ -20,6 +20,5 @@ export function defineMailingWatchdog(agenda: Agenda, ctx: AppContext): void {
 }
 
 export async function scheduleMailingWatchdog(agenda: Agenda): Promise<void> {
-  // a recurring job kept from an earlier start waits for its next minute: run it now as well
-  if (!(await scheduleRecurring(agenda, '1 minute', MAILING_WATCHDOG))) await agenda.now(MAILING_WATCHDOG);
+  await scheduleRecurring(agenda, '1 minute', MAILING_WATCHDOG);
 }

@@ -117,8 +117,10 @@ function outboxMailer(config: Config, stream: MailStream): Mailer {
 async function decompose(message: ComposedMessage): Promise<StructuredMessage> {
   const parsed = await simpleParser(message.raw);
   const headers: Record<string, string> = {};
-  for (const line of parsed.headerLines) {
-    if (!['from', 'to', 'subject', 'message-id', 'mime-version', 'content-type'].includes(line.key)) headers[line.line.split(':')[0]] = line.line.slice(line.line.indexOf(':') + 1).trim();
+  for (const { key, line } of parsed.headerLines) {
+    if (['from', 'to', 'subject', 'message-id', 'mime-version', 'content-type'].includes(key)) continue;
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon)] = line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim(); // unfolded
   }
   return {
     from: parsed.from?.text,

@@ -71,7 +71,7 @@ export function compiledContent(content: MailContent): { subject: Compiled; html
 export function personalize(content: MailContent, recipient: Recipient): MailContent {
   const parts = compiledContent(content);
   return {
-    subject: oneLine(fill(parts.subject, recipient, false)),
+    subject: personalSubject(parts.subject, recipient),
     html: fill(parts.html, recipient, true),
     text: fill(parts.text, recipient, false),
   };

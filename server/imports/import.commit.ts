@@ -7,7 +7,7 @@ import { Organisation } from '../organisations/organisation.model.js';
 import { createOrganisation, deleteOrganisation } from '../organisations/organisation.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import type { Actor } from '../users/user.service.js';
-import { letIoIn, YIELD_EVERY, type BatchResult, type Issue } from './import.engine.js';
+import { letIoInEvery, type BatchResult, type Issue } from './import.engine.js';
 import { ImportBatch } from './import.model.js';
 import { IMPORTED_FIELDS, sameValue, snapshot, type FieldValues, type ImportedField, type LinePlan } from './import.plan.js';
 import { isNewOrganisation, type Resolver } from './import.rows.js';
@@ -97,7 +97,7 @@ async function contactWrites(creates: { plan: LinePlan; id: Types.ObjectId }[], 
   const facts = await organisationFacts([...creates.map((c) => c.plan.values), ...updates.map((u) => ({ ...u.contact, ...u.set }))]);
   const docs: ContactDoc[] = [];
   for (const [i, { plan, id }] of creates.entries()) {
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await letIoIn();
+    await letIoInEvery(i);
     const doc = Object.assign(contactDefaults(), castIds(contactFields(plan)), { _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId, createdAt: at, updatedAt: at });
     docs.push(await withDerived(doc, facts));
   }
@@ -122,21 +122,9 @@ async function parallelBulkWrite(operations: unknown[]): Promise<number> {
 function castIds(set: FieldValues): FieldValues {
   const out = { ...set };
   for (const field of ['organisations', 'themes'] as const) {
-    if (out[field]) out[field] = (out[field] as unknown[]).map(objectId);
+    if (out[field]) out[field] = (out[field] as unknown[]).map((id) => new Types.ObjectId(String(id)));
   }
   return out;
-}
-
-// Thousands of rows name the same few themes and organisations: one ObjectId for each.
-const objectIds = new Map<string, Types.ObjectId>();
-function objectId(id: unknown): Types.ObjectId {
-  const key = String(id);
-  let found = objectIds.get(key);
-  if (!found) {
-    if (objectIds.size > 100_000) objectIds.clear();
-    objectIds.set(key, (found = new Types.ObjectId(key)));
-  }
-  return found;
 }
 
 const DERIVED = ['searchTokens', 'territoryScope', 'organisationTypes', 'sortName'];

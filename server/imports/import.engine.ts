@@ -23,8 +23,11 @@ const BATCH_BYTES = 4 * 1024 * 1024;
  * replies in every few hundred rows, so that batch's next write is sent at once instead of
  * after the whole plan (the database would sit idle meanwhile).
  */
-export const YIELD_EVERY = 200;
-export const letIoIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const YIELD_EVERY = 200;
+/** Call with the row's position in its batch: every YIELD_EVERY rows, lets I/O callbacks run. */
+export const letIoInEvery = async (position: number) => {
+  if (position % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+};
 
 export type ImportSource = {
   _id: Types.ObjectId;
@@ -131,9 +134,9 @@ async function sortBatch(
   const counts = { ...emptyCounts(), rows: records.length };
   const issues: Issue[] = [];
   const rows: ParsedRow[] = [];
-  for (const record of records) {
+  for (const [i, record] of records.entries()) {
     rows.push(await parseRow(record, source.mapping, resolver));
-    if (rows.length % YIELD_EVERY === 0) await letIoIn();
+    await letIoInEvery(i);
   }
 
   const valid = rows.filter((row): row is ValidRow => {

@@ -64,17 +64,17 @@ export async function schedulerAlive(now = Date.now()): Promise<boolean> {
  * `agenda.every()` for a job several processes schedule at start-up. Agenda's upsert of a
  * recurring job sets `lockedAt: null` and `lastRunAt: null`: a process starting while another
  * holds the job's lock unlocks it, and the job runs twice in that period (seen with three
- * processes on FerretDB over PostgreSQL). So the upsert is skipped when the schedule is unchanged.
- * Returns whether it (re)scheduled the job, which then runs at once unless `skipImmediate`.
+ * processes on FerretDB over PostgreSQL). So the upsert is skipped when the schedule is
+ * unchanged, and the job is then asked to run now, as the upsert would have (unless `skipImmediate`).
  */
 export async function scheduleRecurring(
   agenda: Agenda,
   interval: string,
   name: string,
   options: { timezone?: string; skipImmediate?: boolean } = {},
-): Promise<boolean> {
+): Promise<void> {
   const existing = await mongoose.connection.db!.collection('jobs').findOne({ name, type: 'single' });
   const unchanged = existing && existing.repeatInterval === interval && (existing.repeatTimezone ?? undefined) === options.timezone && !existing.disabled;
   if (!unchanged) await agenda.every(interval, name, undefined, options);
-  return !unchanged;
+  else if (!options.skipImmediate) await agenda.now(name);
 }
