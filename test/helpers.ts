@@ -30,7 +30,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     PORT: '0',
     HOST: '127.0.0.1',
     PUBLIC_URL: 'http://maillage.test',
-    DATA_DIR: '/tmp/maillage-test-data',
+    DATA_DIR: process.env.TEST_DATA_DIR!,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...env,
   });

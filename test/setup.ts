@@ -11,6 +11,9 @@ import { startFerretdb, type RunningFerretdb } from '../server/lib/ferretdb.js';
  */
 let ferretdb: RunningFerretdb | undefined;
 let dataDir: string | undefined;
+/** The app's DATA_DIR for this run (imports, secrets): fresh, removed at the end, never shared between runs. */
+const appDataDir = mkdtempSync(path.join(os.tmpdir(), 'maillage-test-data-'));
+process.env.TEST_DATA_DIR = appDataDir;
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
@@ -28,5 +31,6 @@ export const mochaHooks = {
     await disconnectDatabase();
     await ferretdb?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(appDataDir, { recursive: true, force: true });
   },
 };

@@ -12,7 +12,7 @@ import { testConfig } from '../helpers.js';
  * Mocha loads every file under test/: it only starts when forked by import-memory.test.ts.
  */
 async function main(): Promise<void> {
-  const config = testConfig({ DATA_DIR: process.env.DATA_DIR ?? '/tmp/maillage-test-data' });
+  const config = testConfig(process.env.DATA_DIR ? { DATA_DIR: process.env.DATA_DIR } : {});
   await connectDatabase(process.env.TEST_MONGODB_URI!);
   const logger = createLogger('silent');
   const scheduler = createScheduler(mongoose.connection.db as never, logger, { processEvery: 200 });

@@ -169,7 +169,7 @@ describe('news items', () => {
 
     it('imports a file from the command line: npm run news:import -- <file>', async () => {
       await News.deleteMany({ guid: 'https://www.fabrique-territoires-sante.org/?p=4110' });
-      const env = { ...process.env, MONGODB_URI: process.env.TEST_MONGODB_URI, NODE_ENV: 'test', DEMO_DATA: 'off', DATA_DIR: '/tmp/maillage-test-data', LOG_LEVEL: 'silent' };
+      const env = { ...process.env, MONGODB_URI: process.env.TEST_MONGODB_URI, NODE_ENV: 'test', DEMO_DATA: 'off', DATA_DIR: process.env.TEST_DATA_DIR!, LOG_LEVEL: 'silent' };
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/news-import.ts', 'fixtures/news/atom.xml'], { env });
       expect(stdout).to.include('atom.xml : 1 éléments, 1 importés, 0 déjà présents.');
       expect(await News.countDocuments({ guid: 'https://www.fabrique-territoires-sante.org/?p=4110' })).to.equal(1);

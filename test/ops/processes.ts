@@ -20,7 +20,7 @@ export function baseEnv(mongodbUri: string, extra: Record<string, string> = {}):
     PORT: '0',
     HOST: '127.0.0.1',
     PUBLIC_URL: 'http://maillage.test',
-    DATA_DIR: '/tmp/maillage-test-data',
+    DATA_DIR: process.env.TEST_DATA_DIR!,
     LOG_LEVEL: 'info',
     DEMO_DATA: 'off',
     ...extra,
