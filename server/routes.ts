@@ -4,6 +4,7 @@ import { outboxRoutes } from './delivery/outbox.routes.js';
 import { bounceWebhookRoutes } from './delivery/bounce.routes.js';
 import { deliveryRoutes, mailingRoutes } from './delivery/mailing.routes.js';
 import { listRoutes } from './lists/list.routes.js';
+import { homePage } from './public/home.page.js';
 import { subscriptionPages } from './public/subscription.pages.js';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -61,6 +62,7 @@ export function apiRoutes(ctx: AppContext): Router {
 /** Public pages (no login, French, work without JavaScript). */
 export function publicRoutes(ctx: AppContext): Router {
   const pages = Router();
+  pages.use(homePage(ctx));
   pages.use(subscriptionPages(ctx));
   pages.use('/sollicitation', publicSolicitationRoutes(ctx));
   pages.use(archivePages(ctx));
