@@ -13,7 +13,7 @@ const { positionals, values } = parseArgs({
 
 if (positionals[0] === 'build') {
   const started = Date.now();
-  console.log(ensureFerretdbBinary(console.log), `(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(await ensureFerretdbBinary(console.log), `(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 } else if (positionals[0] === 'serve') {
   const storage = values['postgresql-url']
     ? ({ kind: 'postgresql', url: values['postgresql-url'] } as const)

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connectDatabase, disconnectDatabase } from '../server/lib/db.js';
 import { startFerretdb, type RunningFerretdb } from '../server/lib/ferretdb.js';
+import { stopPrivatePostgres } from './ops/postgres.js';
 
 /**
  * Root hooks: one real database server for the whole run — a fresh FerretDB (SQLite) in a
@@ -30,6 +31,7 @@ export const mochaHooks = {
   async afterAll() {
     await disconnectDatabase();
     await ferretdb?.stop();
+    await stopPrivatePostgres();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     rmSync(appDataDir, { recursive: true, force: true });
   },

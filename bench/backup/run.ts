@@ -5,22 +5,24 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient, ObjectId, type Document } from 'mongodb';
 import { startFerretdb, type FerretdbStorage } from '../../server/lib/ferretdb.js';
+import { psql, startPrivatePostgres, type PrivatePostgres } from '../../scripts/private-postgres.js';
 
 /**
  * Backup and restore of N contacts with their subscriptions (one each to the newsletter, a
  * second list for a third of them), on embedded FerretDB/SQLite (default) or FerretDB over
- * PostgreSQL (--postgresql). Each phase runs in its own process: figures are its wall time and
+ * PostgreSQL (--postgresql: `PG_URL`, or a private cluster). Each phase runs in its own process: figures are its wall time and
  * peak RSS. `npx tsx bench/backup/run.ts [--contacts 100000] [--postgresql]`
  */
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '100000' }, postgresql: { type: 'boolean' } } });
 const total = Number(values.contacts);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'maillage-bench-backup-'));
 const pgDatabase = `maillage_bench_backup_${process.pid}`;
-const psql = (sql: string) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qAtc', sql]);
 let storage: FerretdbStorage = { kind: 'sqlite', dir: path.join(dir, 'db') };
+let cluster: PrivatePostgres | undefined;
+const pgServer = values.postgresql ? (process.env.PG_URL ?? (cluster = await startPrivatePostgres()).url) : '';
 if (values.postgresql) {
-  psql(`CREATE DATABASE ${pgDatabase}`);
-  storage = { kind: 'postgresql', url: `postgres://postgres@127.0.0.1:5432/${pgDatabase}` };
+  psql(pgServer, `CREATE DATABASE ${pgDatabase}`);
+  storage = { kind: 'postgresql', url: Object.assign(new URL(pgServer), { pathname: `/${pgDatabase}` }).toString() };
 }
 const ferretdb = await startFerretdb({ storage });
 const client = await MongoClient.connect(ferretdb.uri);
@@ -44,7 +46,8 @@ try {
 } finally {
   await client.close();
   await ferretdb.stop();
-  if (values.postgresql) psql(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+  if (values.postgresql) psql(pgServer, `DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+  await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -23,8 +23,15 @@ export const FERRETDB_VERSION = 'v1.24.2';
 const PATCHES = { files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch'], suffix: 'maillage.2' };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const projectRoot = path.resolve(here, '../..');
-const defaultBinary = path.join(projectRoot, '.cache', 'ferretdb', `ferretdb-${FERRETDB_VERSION}-${PATCHES.suffix}`);
+
+/**
+ * Built once per user and version, in the user's cache folder (`$XDG_CACHE_HOME` or
+ * `~/.cache`), like Go's own module and build caches: a second clone starts at once.
+ */
+export function ferretdbCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'maillage', 'ferretdb');
+}
+const defaultBinary = () => path.join(ferretdbCacheDir(), `ferretdb-${FERRETDB_VERSION}-${PATCHES.suffix}`);
 
 export class EmbeddedDatabaseError extends Error {}
 
@@ -37,16 +44,16 @@ export type RunningFerretdb = {
   stop(): Promise<void>;
 };
 
-/** Returns the FerretDB binary, building it once (about a minute) when it is missing. */
-export function ensureFerretdbBinary(log: (message: string) => void = () => {}): string {
+/** Returns the FerretDB binary, building it once (several minutes on a small machine) when it is missing. */
+export async function ensureFerretdbBinary(log: (message: string) => void = () => {}): Promise<string> {
   const configured = process.env.FERRETDB_BIN;
   if (configured) {
     if (!existsSync(configured)) throw new EmbeddedDatabaseError(`FERRETDB_BIN pointe vers ${configured}, qui n'existe pas.`);
     return configured;
   }
-  if (existsSync(defaultBinary)) return defaultBinary;
-  buildFerretdb(defaultBinary, log);
-  return defaultBinary;
+  const binary = defaultBinary();
+  if (!existsSync(binary)) await buildFerretdb(binary, log);
+  return binary;
 }
 
 /**
@@ -55,14 +62,19 @@ export function ensureFerretdbBinary(log: (message: string) => void = () => {}):
  * build/version/version.txt. So: download the module, add that file and our patches,
  * build the copy.
  */
-function buildFerretdb(target: string, log: (message: string) => void): void {
+async function buildFerretdb(target: string, log: (message: string) => void): Promise<void> {
   if (spawnSync('go', ['version']).error) {
     throw new EmbeddedDatabaseError(
       'Go est introuvable : il sert à construire la base embarquée (FerretDB). ' +
         'Installez Go 1.24 ou plus, ou indiquez une base existante avec MONGODB_URI=mongodb://hôte:27017/maillage.',
     );
   }
-  log(`Construction de FerretDB ${FERRETDB_VERSION} (une seule fois, environ une minute)…`);
+  const started = Date.now();
+  log(
+    `Construction de la base embarquée FerretDB ${FERRETDB_VERSION}, une seule fois pour cet utilisateur ` +
+      `(quelques minutes sur une petite machine ; résultat gardé dans ${path.dirname(target)})…`,
+  );
+  log('Téléchargement du code source de FerretDB et de ses modules (proxy des modules Go)…');
   const download = runGo(['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], os.tmpdir());
   const moduleDir = (JSON.parse(download) as { Dir: string }).Dir;
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'maillage-ferretdb-'));
@@ -72,22 +84,52 @@ function buildFerretdb(target: string, log: (message: string) => void): void {
     chmodRecursive(source);
     writeFileSync(path.join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
     for (const file of PATCHES.files) applyPatch(path.join(here, file), source);
+    runGo(['mod', 'download'], source);
     mkdirSync(path.dirname(target), { recursive: true });
     const partial = `${target}.${process.pid}.partial`;
-    runGo(['build', '-trimpath', '-o', partial, './cmd/ferretdb'], source);
+    await compileWithProgress(source, partial, started, log);
     renameSync(partial, target); // atomic: concurrent builders never see half a binary
+    log(`FerretDB construit en ${elapsed(started)}.`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-function runGo(args: string[], cwd: string): string {
-  const result = spawnSync('go', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' },
-    maxBuffer: 64 * 1024 * 1024,
+const elapsed = (since: number) => {
+  const seconds = Math.round((Date.now() - since) / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
+};
+
+/**
+ * `go build -v` names each package as it compiles it (packages already in Go's build cache
+ * are not compiled again); a line every 10 s says how far it got, on every core.
+ */
+async function compileWithProgress(source: string, output: string, started: number, log: (message: string) => void): Promise<void> {
+  const total = runGo(['list', '-deps', './cmd/ferretdb'], source).split('\n').filter(Boolean).length;
+  const cores = String(Math.max(1, os.availableParallelism()));
+  const child = spawn('go', ['build', '-v', '-p', cores, '-trimpath', '-ldflags=-s -w', '-o', output, './cmd/ferretdb'], {
+    cwd: source,
+    env: goEnv(),
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let compiled = 0;
+  let errors = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    for (const line of chunk.split('\n')) {
+      if (/^[\w.-]+(\/[\w.~-]+)*$/.test(line.trim())) compiled++;
+      else if (line.trim()) errors = (errors + line + '\n').slice(-8000);
+    }
+  });
+  const progress = setInterval(() => log(`FerretDB : ${compiled} paquets compilés sur ${total} au plus, ${elapsed(started)} écoulées…`), 10_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(progress);
+  if (code !== 0) throw new EmbeddedDatabaseError(`La compilation de FerretDB a échoué (code ${code}) :\n${errors}`);
+}
+
+const goEnv = () => ({ ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' });
+
+function runGo(args: string[], cwd: string): string {
+  const result = spawnSync('go', args, { cwd, encoding: 'utf8', env: goEnv(), maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
     throw new EmbeddedDatabaseError(`La commande « go ${args.join(' ')} » a échoué :\n${result.stderr}`);
   }
@@ -110,7 +152,7 @@ function chmodRecursive(dir: string): void {
  * The guard shell keeps FerretDB tied to its parent: it reads its stdin, a pipe held by
  * the parent, and stops FerretDB when that pipe closes, even after a SIGKILL of the parent.
  */
-const GUARD_SCRIPT = `
+export const GUARD_SCRIPT = `
 exec 3<&0
 "$@" <&- &
 child=$!
@@ -125,9 +167,11 @@ export async function startFerretdb(options: {
   port?: number;
   log?: (message: string) => void;
 }): Promise<RunningFerretdb> {
-  const binary = ensureFerretdbBinary(options.log);
+  const binary = await ensureFerretdbBinary(options.log);
   const port = options.port ?? (await findFreePort());
+  // FerretDB keeps a small state file; over PostgreSQL it goes to a temporary folder removed when FerretDB exits.
   const stateDir = options.storage.kind === 'sqlite' ? options.storage.dir : mkdtempSync(path.join(os.tmpdir(), 'maillage-ferretdb-state-'));
+  const temporaryStateDir = options.storage.kind === 'postgresql' ? stateDir : undefined;
   mkdirSync(stateDir, { recursive: true });
   const storageArgs =
     options.storage.kind === 'sqlite'
@@ -151,7 +195,12 @@ export async function startFerretdb(options: {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      if (temporaryStateDir) rmSync(temporaryStateDir, { recursive: true, force: true });
+      resolve();
+    }),
+  );
   try {
     await waitForPort(port, child, () => stderr);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../../server/lib/config.js';
 import { signToken, verifyToken } from '../../server/lib/tokens.js';
 
@@ -17,6 +18,14 @@ describe('configuration', () => {
     const config = loadConfig({ PORT: '4100', SECRET: 'x'.repeat(40), NODE_ENV: 'test' });
     expect(config.publicUrl).to.equal('http://localhost:4100');
     expect(Object.isFrozen(config)).to.equal(true);
+  });
+  it('lists every key of .env.example in the README, and every key the configuration reads in .env.example', () => {
+    const example = readFileSync('.env.example', 'utf8');
+    const readme = readFileSync('README.md', 'utf8');
+    const exampleKeys = [...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(exampleKeys.filter((key) => !readme.includes(`\`${key}\``)), 'keys missing from the README').to.deep.equal([]);
+    const readKeys = [...readFileSync('server/lib/config.ts', 'utf8').matchAll(/\b([A-Z][A-Z0-9_]{2,}): z\./g)].map((m) => m[1]);
+    expect(readKeys.filter((key) => !exampleKeys.includes(key)), 'keys missing from .env.example').to.deep.equal([]);
   });
 });
 
