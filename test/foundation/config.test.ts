@@ -19,6 +19,7 @@ describe('configuration', () => {
     expect(config.publicUrl).to.equal('http://localhost:4100');
     expect(Object.isFrozen(config)).to.equal(true);
   });
+
   it('lists every key of .env.example in the README, and every key the configuration reads in .env.example', () => {
     const example = readFileSync('.env.example', 'utf8');
     const readme = readFileSync('README.md', 'utf8');
