@@ -19,7 +19,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ: fixed at 100 on Linux for /proc/<pid>/stat
-const SAMPLE_MS = 100;
+const SAMPLE_MS = 250;
 
 export type ProcStat = { pid: number; ppid: number; ownTicks: number; childrenTicks: number };
 
