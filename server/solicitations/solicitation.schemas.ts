@@ -20,6 +20,7 @@ const fields = {
   requesterEmail: email.optional(),
   requesterFirstName: text(100).optional(),
   requesterLastName: text(100).optional(),
+  requesterPhone: text(40).optional(),
   requesterType: code.nullable().optional(),
   organisationName: text(200).optional(),
   type: code.nullable().optional(),
