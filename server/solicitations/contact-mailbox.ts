@@ -53,15 +53,11 @@ export async function receiveContactMail(ctx: Pick<AppContext, 'config' | 'logge
   const solicitationId = existing ?? idFor(messageId);
   const message = { direction: 'in', messageId, date: mail.date ?? now, from: mail.from?.text ?? '', to: textOf(mail.to), subject: mail.subject ?? '', text: bodyOf(mail) };
   const attachments = await keepAttachments(ctx, mail.attachments, solicitationId, messageId);
-  if (existing) {
-    await Solicitation.updateOne(
-      { _id: existing, 'messages.messageId': { $ne: messageId } },
-      { $push: { messages: { ...message, attachments } }, $set: { unread: true } },
-    );
-  } else {
-    await createFromMail(mail, solicitationId, { ...message, attachments }, now);
-  }
+  const added = existing
+    ? (await Solicitation.updateOne({ _id: existing, 'messages.messageId': { $ne: messageId } }, { $push: { messages: { ...message, attachments } }, $set: { unread: true } })).modifiedCount > 0
+    : await createFromMail(mail, solicitationId, { ...message, attachments }, now);
   await rememberMessageId(messageId, solicitationId);
+  if (!added) return 'duplicate';
   return existing ? 'threaded' : 'created';
 }
 
@@ -77,7 +73,8 @@ async function conversationOf(mail: ParsedMail): Promise<Types.ObjectId | undefi
   return (await Solicitation.findOne({ reference }, { _id: 1 }).lean())?._id;
 }
 
-async function createFromMail(mail: ParsedMail, _id: Types.ObjectId, message: Record<string, unknown> & { date: Date; text: string; subject: string }, now: Date) {
+/** False when another reader created it first from the same message. */
+async function createFromMail(mail: ParsedMail, _id: Types.ObjectId, message: Record<string, unknown> & { date: Date; text: string; subject: string }, now: Date): Promise<boolean> {
   const sender = mail.from?.value[0];
   const requester = sender?.address ? await requesterFromAddress(sender.address, sender.name, message.date) : undefined;
   const words = `${message.subject}\n${message.text}`;
@@ -98,8 +95,10 @@ async function createFromMail(mail: ParsedMail, _id: Types.ObjectId, message: Re
       messages: [message],
       suggested: { type: suggestType(words), themes: await suggestThemes(words), territory: requester?.territory },
     });
+    return true;
   } catch (error) {
-    if (!isDuplicateKey(error)) throw error; // another process created it from the same message
+    if (!isDuplicateKey(error)) throw error;
+    return false;
   }
 }
 
