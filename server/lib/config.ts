@@ -45,6 +45,7 @@ const envSchema = z.object({
   BACKUP_DIR: z.string().optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(366).default(7),
   BACKUP_CRON: z.string().default('30 2 * * *'),
+  IMPORT_MAX_MB: z.coerce.number().int().min(1).max(2048).default(500),
 });
 
 export type Config = Readonly<{
@@ -76,6 +77,8 @@ export type Config = Readonly<{
   news: Readonly<{ feedUrl: string | undefined; importCron: string; newsletterCron: string }>;
   /** Daily archives written by the backup job (Europe/Paris); `cron: undefined` when BACKUP_CRON=off. */
   backup: Readonly<{ dir: string; keep: number; cron: string | undefined }>;
+  /** Largest CSV file an import accepts. */
+  importMaxBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keep: e.BACKUP_KEEP,
       cron: e.BACKUP_CRON === 'off' ? undefined : e.BACKUP_CRON,
     }),
+    importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
   });
 }
 

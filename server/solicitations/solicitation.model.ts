@@ -51,6 +51,10 @@ const solicitationSchema = new Schema(
     receivedAt: { type: Date, required: true, index: true },
     channel: { type: String, required: true },
     requester: { type: Schema.Types.ObjectId, ref: 'Contact', index: true },
+    /** A caller without an e-mail address (no contact record): who they are and how to call back. */
+    requesterFirstName: { type: String, trim: true },
+    requesterLastName: { type: String, trim: true },
+    requesterPhone: { type: String, trim: true },
     requesterType: { type: String },
     organisationName: { type: String, trim: true },
     isMember: { type: Boolean, default: false },

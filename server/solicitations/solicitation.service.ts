@@ -46,6 +46,11 @@ async function resolveRequester(input: SolicitationCreateInput, actor?: Actor): 
   return String(contact._id);
 }
 
+/** Kept on the solicitation itself when the requester gave no address (a phone call): no contact is created. */
+function callerWithoutEmail(input: Pick<SolicitationCreateInput, 'requesterFirstName' | 'requesterLastName' | 'requesterPhone'>) {
+  return stripNulls({ requesterFirstName: input.requesterFirstName || undefined, requesterLastName: input.requesterLastName || undefined, requesterPhone: input.requesterPhone || undefined });
+}
+
 /** Dates that follow the status: answered → answeredAt, closed → closedAt (unless given). */
 function statusDates(status: string, previous: { answeredAt?: Date | null; closedAt?: Date | null }, now: Date) {
   const dates: { answeredAt?: Date; closedAt?: Date } = {};
@@ -93,10 +98,11 @@ export async function createSolicitation(input: SolicitationCreateInput, actor?:
   const requester = await resolveRequester(input, actor);
   const receivedAt = input.receivedAt ?? now;
   const status = input.status ?? 'new';
-  const { requesterEmail: _e, requesterFirstName: _f, requesterLastName: _l, ...fields } = input;
+  const { requesterEmail: _e, requesterFirstName, requesterLastName, requesterPhone, ...fields } = input;
   const solicitation = await Solicitation.create({
     ...stripNulls(fields),
     reference: await newReference(receivedAt),
+    ...(requester ? {} : callerWithoutEmail({ requesterFirstName, requesterLastName, requesterPhone })),
     requester,
     receivedAt,
     status,
@@ -127,7 +133,7 @@ export async function updateSolicitation(id: string, input: SolicitationUpdateIn
 }
 
 const solicitationWritable = {
-  receivedAt: 1, channel: 1, requester: 1, requesterType: 1, organisationName: 1, type: 1, subject: 1, message: 1, themes: 1,
+  receivedAt: 1, channel: 1, requester: 1, requesterFirstName: 1, requesterLastName: 1, requesterPhone: 1, requesterType: 1, organisationName: 1, type: 1, subject: 1, message: 1, themes: 1,
   territory: 1, status: 1, assignee: 1, timeSpentMinutes: 1, answer: 1, answeredAt: 1, closedAt: 1,
 } as const;
 
@@ -161,7 +167,10 @@ function solicitationWhere(filter: SolicitationFilter): Record<string, unknown> 
     const { start, end } = parisYearRange(filter.year);
     where.receivedAt = { $gte: start, $lt: end };
   }
-  if (filter.q) where.$or = [{ subject: new RegExp(escapeRegExp(filter.q), 'i') }, { organisationName: new RegExp(escapeRegExp(filter.q), 'i') }];
+  if (filter.q) {
+    const text = new RegExp(escapeRegExp(filter.q), 'i');
+    where.$or = ['subject', 'organisationName', 'requesterLastName', 'requesterPhone'].map((field) => ({ [field]: text }));
+  }
   if (filter.id) where._id = { $in: filter.id };
   return where;
 }
@@ -191,7 +200,7 @@ async function describe(items: Array<SolicitationRecord & { createdAt?: Date }>)
     const requester = s.requester ? requesters.get(String(s.requester)) : undefined;
     return {
       ...withId(s),
-      requesterName: requester ? contactName(requester) : '',
+      requesterName: requester ? contactName(requester) : [s.requesterFirstName, s.requesterLastName].filter(Boolean).join(' '),
       requesterEmail: requester?.email,
       statusLabel: SOLICITATION_STATUS_LABELS[s.status as keyof typeof SOLICITATION_STATUS_LABELS],
     };
