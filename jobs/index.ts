@@ -13,6 +13,7 @@ import { defineMailingWatchdog, scheduleMailingWatchdog } from './mailing-watchd
 import { defineBackup, scheduleBackup } from './backup.job.js';
 import { defineOpsTick, scheduleOpsTick } from './ops-tick.job.js';
 import { defineEventReminders, scheduleEventReminders } from './event-reminders.job.js';
+import { defineSolicitationJobs, scheduleSolicitationJobs } from './contact-mailbox.job.js';
 
 /**
  * Every job type, wired to its service. Definitions are registered in every process (so any
@@ -34,6 +35,7 @@ export function defineJobs(ctx: AppContext): void {
   defineImportCommit(agenda, ctx);
   defineImportUndo(agenda, ctx);
   defineEventReminders(agenda, ctx);
+  defineSolicitationJobs(agenda, ctx);
 }
 
 export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
@@ -48,4 +50,5 @@ export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   await scheduleNewsletterCompile(agenda, ctx);
   await scheduleNewsletterFollow(agenda);
   await scheduleEventReminders(agenda);
+  await scheduleSolicitationJobs(agenda, ctx);
 }

@@ -15,7 +15,7 @@ import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
 import { archivePages } from './newsletters/archive.routes.js';
 import { newsletterRoutes } from './newsletters/newsletter.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
-import { publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
+import { answerTemplateRoutes, publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
 import { reportRoutes } from './reports/report.routes.js';
 import { dashboardRoutes } from './dashboard/dashboard.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
@@ -54,7 +54,8 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/memberships', membershipRoutes(ctx));
   api.use('/fee-schedules', feeScheduleRoutes());
   api.use('/membership-reminders', reminderRoutes());
-  api.use('/solicitations', solicitationRoutes());
+  api.use('/solicitations', solicitationRoutes(ctx));
+  api.use('/solicitation-templates', answerTemplateRoutes());
   api.use('/reports', reportRoutes());
   api.use('/dashboard', dashboardRoutes());
   api.use('/events', eventRoutes(ctx));

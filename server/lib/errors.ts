@@ -73,8 +73,9 @@ export function issuePath(issue: z.core.$ZodIssue | undefined): PropertyKey[] {
   return issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
 }
 
+/** E11000, or what FerretDB/SQLite sometimes answers instead (an internal error naming the constraint). */
 export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
+  return (error as { code?: number })?.code === 11000 || /UNIQUE constraint failed/.test(String((error as Error)?.message));
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
