@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { z } from 'zod';
+import { isDuplicateKey } from './db.js';
 import type { Logger } from './logger.js';
 
 // zod's own messages (unknown key, wrong type, ...) in French, like ours.
@@ -79,10 +80,6 @@ const UNAVAILABLE = ['MongoServerSelectionError', 'MongooseServerSelectionError'
 function isDatabaseUnavailable(error: unknown): boolean {
   const { name, message } = (error ?? {}) as { name?: string; message?: string };
   return UNAVAILABLE.includes(name ?? '') || (name === 'MongooseError' && /buffering timed out/.test(message ?? ''));
-}
-
-export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
