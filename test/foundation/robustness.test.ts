@@ -35,9 +35,9 @@ describe('bad requests are a French 4xx, and no error stops the process', () => 
     const page = await anonymous.post('/abonnement', form);
     expect(page.status).to.equal(413);
     expect(page.text).to.include('Le formulaire envoyé a trop de champs.');
-    const reply = await anonymous.post('/api/health', form);
-    expect(reply.status).to.equal(413);
-    expect(reply.body.error).to.deep.equal({ code: 'too_large', message: 'Le formulaire envoyé a trop de champs.' });
+    const preferences = await anonymous.post('/preferences/un-lien', form);
+    expect(preferences.status).to.equal(413);
+    expect(preferences.text).to.include('Le formulaire envoyé a trop de champs.');
   });
 
   it('logs an error nothing caught and keeps serving', () => {
