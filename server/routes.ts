@@ -13,7 +13,7 @@ import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
 import { archivePages } from './newsletters/archive.routes.js';
 import { newsletterRoutes } from './newsletters/newsletter.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
-import { publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
+import { answerTemplateRoutes, publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
 import { reportRoutes } from './reports/report.routes.js';
 import { dashboardRoutes } from './dashboard/dashboard.routes.js';
 import { territoryRoutes } from './territories/territory.routes.js';
@@ -52,7 +52,8 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/memberships', membershipRoutes(ctx));
   api.use('/fee-schedules', feeScheduleRoutes());
   api.use('/membership-reminders', reminderRoutes());
-  api.use('/solicitations', solicitationRoutes());
+  api.use('/solicitations', solicitationRoutes(ctx));
+  api.use('/solicitation-templates', answerTemplateRoutes());
   api.use('/reports', reportRoutes());
   api.use('/dashboard', dashboardRoutes());
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));

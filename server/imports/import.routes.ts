@@ -32,7 +32,7 @@ export function importRoutes(ctx: AppContext): Router {
     sendList(res, 'imports', items, total, query.skip);
   });
   router.post('/', allow(WRITE), async (req, res) => {
-    const { file, fields } = await receiveUpload(req, ctx.config.dataDir);
+    const { file, fields } = await receiveUpload(req, ctx.config.dataDir, ctx.config.importMaxBytes);
     try {
       const created = await createImport(file, parseBody(uploadFields, fields), actorOf(res));
       res.status(201).json(await importDetails(String(created._id)));

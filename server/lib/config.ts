@@ -25,6 +25,10 @@ const envSchema = z.object({
   BOUNCE_IMAP_URL: z.string().regex(/^imaps?:\/\//, 'doit commencer par imap:// ou imaps://').optional(),
   BOUNCE_WEBHOOK_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
   SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
+  CONTACT_IMAP_URL: z.string().regex(/^imaps?:\/\//, 'doit commencer par imap:// ou imaps://').optional(),
+  CONTACT_FROM: z.string().optional(),
+  CONTACT_ATTACHMENT_MAX_MB: z.coerce.number().min(0).max(100).default(10),
+  SOLICITATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'au moins 12 caractères').optional(),
   SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
@@ -42,6 +46,7 @@ const envSchema = z.object({
   BACKUP_DIR: z.string().optional(),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(366).default(7),
   BACKUP_CRON: z.string().default('30 2 * * *'),
+  IMPORT_MAX_MB: z.coerce.number().int().min(1).max(2048).default(500),
 });
 
 export type Config = Readonly<{
@@ -60,6 +65,8 @@ export type Config = Readonly<{
   mailFrom: string;
   /** VERP base address, bounce mailbox and provider webhook. */
   bounces: Readonly<{ address: string; imapUrl: string | undefined; webhookSecret: string | undefined; softLimit: number }>;
+  /** The association's contact mailbox: requests read from it, answers sent from `from`. */
+  solicitations: Readonly<{ imapUrl: string | undefined; from: string; attachmentMaxBytes: number; reminderWorkingDays: number }>;
   firstAdmin: Readonly<{ email: string; password: string }> | undefined;
   secret: string;
   jobsEnabled: boolean;
@@ -73,6 +80,8 @@ export type Config = Readonly<{
   news: Readonly<{ feedUrl: string | undefined; importCron: string; newsletterCron: string }>;
   /** Daily archives written by the backup job (Europe/Paris); `cron: undefined` when BACKUP_CRON=off. */
   backup: Readonly<{ dir: string; keep: number; cron: string | undefined }>;
+  /** Largest CSV file an import accepts. */
+  importMaxBytes: number;
 }>;
 
 export class ConfigError extends Error {}
@@ -111,6 +120,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.BOUNCE_WEBHOOK_SECRET,
       softLimit: e.SOFT_BOUNCE_LIMIT,
     }),
+    solicitations: Object.freeze({
+      imapUrl: e.CONTACT_IMAP_URL,
+      from: e.CONTACT_FROM ?? e.MAIL_FROM,
+      attachmentMaxBytes: Math.round(e.CONTACT_ATTACHMENT_MAX_MB * 1024 * 1024),
+      reminderWorkingDays: e.SOLICITATION_REMINDER_DAYS,
+    }),
     firstAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? Object.freeze({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }) : undefined,
     secret: e.SECRET ?? localSecret(dataDir),
     jobsEnabled: e.JOBS,
@@ -125,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keep: e.BACKUP_KEEP,
       cron: e.BACKUP_CRON === 'off' ? undefined : e.BACKUP_CRON,
     }),
+    importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
   });
 }
 
