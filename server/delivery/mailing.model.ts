@@ -22,6 +22,8 @@ const mailingSchema = new Schema(
       required: true,
     },
     browserUrl: { type: String },
+    /** The sender's display name when not MAIL_FROM's (a campaign's "nom de l'expéditeur"). */
+    fromName: { type: String },
     status: { type: String, enum: MAILING_STATUSES, default: 'draft', index: true },
     total: { type: Number, default: 0 },
     audienceResolvedAt: { type: Date },
