@@ -37,6 +37,8 @@ const mailingSchema = new Schema(
     startedAt: { type: Date },
     finishedAt: { type: Date },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
+    /** A send of the uncertain recipients of this mailing, on staff's request. */
+    resendOf: { type: Schema.Types.ObjectId, ref: 'Mailing' },
   },
   { timestamps: true },
 );

@@ -41,8 +41,13 @@ export function parisDay(date: Date): string {
 
 /** The instant when the Paris wall clock reads `day` (YYYY-MM-DD) at 00:00. */
 export function parisMidnight(day: string): Date {
-  const [year, month, date] = day.split('-').map(Number);
-  const guess = Date.UTC(year, month - 1, date);
+  return parisTime(`${day}T00:00`);
+}
+
+/** The instant when the Paris wall clock reads `local` (YYYY-MM-DDTHH:mm). */
+export function parisTime(local: string): Date {
+  const [year, month, date, hour, minute] = local.split(/[-T:]/).map(Number);
+  const guess = Date.UTC(year, month - 1, date, hour, minute);
   // The offset of Paris at that moment (+1 h in winter, +2 h in summer), read back from Intl.
   const seen = parisParts(new Date(guess));
   const seenAsUtc = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute, seen.second);
