@@ -21,7 +21,7 @@ import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
-import { parisTime } from '../lib/paris-time.js';
+import { parisInstant } from '../lib/paris-time.js';
 import type { ListQuery } from '../lib/rest.js';
 import { List } from '../lists/list.model.js';
 import { resolveList } from '../lists/list.service.js';
@@ -234,7 +234,7 @@ export async function reopenCampaign(id: string) {
 export async function sendCampaign(ctx: AppContext, id: string, options: { at?: Date | string }) {
   const campaign = await getCampaignRecord(id);
   if (campaign.status !== 'approved') throw conflict(statusMessage(campaign.status), 'status');
-  const at = typeof options.at === 'string' ? parisTime(options.at) : options.at;
+  const at = typeof options.at === 'string' ? parisInstant(options.at) : options.at;
   if (at && at.getTime() > Date.now()) {
     const scheduled = await Campaign.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { scheduledAt: at } }, { returnDocument: 'after' });
     await ctx.scheduler.agenda.schedule(at, CAMPAIGN_SEND_JOB, { campaignId: id });

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { mailingFieldsWhere, type MailingFields } from '../contacts/contact.index.js';
-import { isDuplicateKey } from '../lib/errors.js';
+import { isDuplicateKey } from '../lib/db.js';
 import { List, type ListRecord } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { segmentContactQuery } from '../segments/segment.service.js';
@@ -169,9 +169,6 @@ async function insertIgnoringDuplicates(model: { insertMany(rows: object[], opti
   try {
     await model.insertMany(rows, { ordered: false });
   } catch (error) {
-    const errors = (error as { writeErrors?: unknown[] }).writeErrors;
-    if (!(isDuplicateKey(error) || (errors?.length && errors.every((e) => (e as { code?: number }).code === 11000 || isDuplicateKey((e as { err?: unknown }).err))))) {
-      throw error;
-    }
+    if (!isDuplicateKey(error)) throw error;
   }
 }

@@ -4,7 +4,7 @@ import { Delivery } from '../../server/delivery/delivery.model.js';
 import { insertEvents } from '../../server/delivery/event-log.js';
 import { closeMailers } from '../../server/delivery/mailer.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
-import { parisTime } from '../../server/lib/paris-time.js';
+import { parisInstant } from '../../server/lib/paris-time.js';
 import { List } from '../../server/lists/list.model.js';
 import { createOrganisation } from '../../server/organisations/organisation.service.js';
 import { createSegment } from '../../server/segments/segment.service.js';
@@ -239,8 +239,8 @@ describe('campaigns: targeted mailings through a real SMTP server', () => {
 
   describe('scheduling, cancelling and resuming', () => {
     it('reads a wall-clock time as Paris time (winter and summer)', () => {
-      expect(parisTime('2026-12-02T10:00').toISOString()).to.equal('2026-12-02T09:00:00.000Z');
-      expect(parisTime('2027-07-01T10:00').toISOString()).to.equal('2027-07-01T08:00:00.000Z');
+      expect(parisInstant('2026-12-02T10:00').toISOString()).to.equal('2026-12-02T09:00:00.000Z');
+      expect(parisInstant('2027-07-01T10:00').toISOString()).to.equal('2027-07-01T08:00:00.000Z');
     });
 
     it('sends a scheduled campaign at its time, not before', async () => {
