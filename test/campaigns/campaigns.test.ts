@@ -15,7 +15,7 @@ import { subscribedContacts } from '../delivery/fixtures.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../delivery/smtp-receiver.js';
 import { Client, clientAs, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 40_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -237,7 +237,8 @@ describe('campaigns: targeted mailings through a real SMTP server', () => {
     });
   });
 
-  describe('scheduling, cancelling and resuming', () => {
+  describe('scheduling, cancelling and resuming', function () {
+    this.timeout(90_000); // hundreds of messages through a real SMTP server on a shared machine
     it('reads a wall-clock time as Paris time (winter and summer)', () => {
       expect(parisInstant('2026-12-02T10:00').toISOString()).to.equal('2026-12-02T09:00:00.000Z');
       expect(parisInstant('2027-07-01T10:00').toISOString()).to.equal('2027-07-01T08:00:00.000Z');
@@ -265,7 +266,7 @@ describe('campaigns: targeted mailings through a real SMTP server', () => {
       const approved = await staff.post(`/api/campaigns/${id}/approve`);
       expect(approved.body.audience.count).to.equal(602); // + alice and denis
       await staff.post(`/api/campaigns/${id}/send`);
-      await smtp.waitFor(10, (m) => m.parsed?.subject === 'Annulé en route');
+      await smtp.waitFor(10, (m) => m.parsed?.subject === 'Annulé en route', 40_000);
       const cancelled = await staff.post(`/api/campaigns/${id}/cancel`);
       expect(cancelled.status).to.equal(200);
       await until(async () => !(await Mailing.findById(cancelled.body.mailing).lean())!.leaseOwner, (free) => free);
@@ -295,7 +296,7 @@ describe('campaigns: targeted mailings through a real SMTP server', () => {
       const resent = await staff.post(`/api/campaigns/${id}/resend-uncertain`);
       expect(resent.status).to.equal(202);
       expect(resent.body.count).to.equal(1);
-      await smtp.waitFor(1, (m) => m.parsed?.subject === 'Après incident');
+      await smtp.waitFor(1, (m) => m.parsed?.subject === 'Après incident', 30_000);
       const after = await until(async () => (await staff.get(`/api/campaigns/${id}`)).body, (c) => c.uncertain.length === 0 && c.figures.accepted === 1);
       expect(after.figures).to.include({ accepted: 1, uncertain: 0, recipients: 1 });
       expect((await staff.post(`/api/campaigns/${id}/resend-uncertain`)).status).to.equal(400);
