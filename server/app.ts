@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { adminStatic } from './admin-static.js';
 import type { AppContext } from './context.js';
 import { errorHandler, notFoundHandler } from './lib/errors.js';
+import { sameOriginWrites } from './lib/same-origin.js';
 import { apiRoutes, publicRoutes } from './routes.js';
 
 export function createApp(ctx: AppContext): Express {
@@ -35,6 +36,7 @@ export function createApp(ctx: AppContext): Express {
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
     }),
   );
+  app.use('/api', sameOriginWrites(ctx.config.publicUrl));
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(cookieParser());

@@ -5,6 +5,7 @@ import { defineJobs } from '../jobs/index.js';
 import { createApp } from '../server/app.js';
 import type { AppContext } from '../server/context.js';
 import { loadConfig, type Config } from '../server/lib/config.js';
+import { UPLOAD_HEADER, UPLOAD_HEADER_VALUE } from '../server/lib/same-origin.js';
 import { createLogger } from '../server/lib/logger.js';
 import { createScheduler } from '../server/lib/scheduler.js';
 import { openSession, SESSION_COOKIE } from '../server/users/auth.service.js';
@@ -72,7 +73,10 @@ export class Client {
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
     const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual' };
     if (this.cookie) (init.headers as Record<string, string>).cookie = this.cookie;
-    if (body instanceof URLSearchParams || body instanceof FormData || typeof body === 'string') {
+    if (body instanceof FormData) {
+      (init.headers as Record<string, string>)[UPLOAD_HEADER] = UPLOAD_HEADER_VALUE; // as the admin's uploads
+      init.body = body;
+    } else if (body instanceof URLSearchParams || typeof body === 'string') {
       init.body = body;
     } else if (body !== undefined) {
       (init.headers as Record<string, string>)['content-type'] = 'application/json';

@@ -8,10 +8,14 @@ type ApiErrorBody = { error?: { code?: string; message?: string; field?: string 
 /**
  * fetchJson on the session cookie, turning the API's `{"error":{"message","field"}}` into the
  * error react-admin shows: the French message, and the field's message next to its input.
+ * Every call carries `X-Requested-With`, which the API requires of uploads (its CSRF guard,
+ * server/lib/same-origin.ts); other writes are JSON.
  */
 export async function httpClient(url: string, options: fetchUtils.Options = {}) {
+  const headers = new Headers(options.headers ?? { Accept: 'application/json' });
+  headers.set('X-Requested-With', 'XMLHttpRequest');
   try {
-    return await fetchUtils.fetchJson(url, { ...options, credentials: 'same-origin' });
+    return await fetchUtils.fetchJson(url, { ...options, headers, credentials: 'same-origin' });
   } catch (error) {
     throw toHttpError(error);
   }

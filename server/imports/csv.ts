@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import iconv from 'iconv-lite';
+import { badRequest } from '../lib/errors.js';
 
 /**
  * CSV reading for imports. We parse ourselves rather than with csv-parse because staff need
@@ -16,6 +18,12 @@ export type Delimiter = ';' | ',' | '\t' | '|';
 
 export const DELIMITERS: readonly Delimiter[] = [';', ',', '\t', '|'];
 export const ENCODINGS: readonly Encoding[] = ['utf-8', 'windows-1252'];
+
+/**
+ * A cell longer than this stops the reading, naming its line: no address book has one, and an
+ * unclosed quote would otherwise pull the rest of the file into a single cell held in memory.
+ */
+export const MAX_CELL_CHARS = 100_000;
 
 const QUOTE = 34;
 const CR = 13;
@@ -102,7 +110,17 @@ export class CsvParser {
       }
     }
     this.field += chunk.slice(start);
+    this.checkCellSize();
     return out;
+  }
+
+  private checkCellSize(): void {
+    if (this.field.length <= MAX_CELL_CHARS) return;
+    const quote = this.inQuotes ? ' (un guillemet ouvert n’est peut-être jamais refermé)' : '';
+    throw badRequest(
+      `Ligne ${this.recordLine} : une cellule dépasse ${MAX_CELL_CHARS.toLocaleString('fr-FR')} caractères${quote}. Corrigez le fichier puis importez-le à nouveau.`,
+      'file',
+    );
   }
 
   /** Feeds with the lookahead a quote at a chunk's end needs. */
@@ -131,6 +149,7 @@ export class CsvParser {
   }
 
   private pushField(): void {
+    this.checkCellSize();
     this.cells.push(this.field);
     this.field = '';
     this.quoted = false;
@@ -163,7 +182,8 @@ export function parseCsvText(text: string, delimiter: string): CsvRecord[] {
  */
 export async function* readCsv(file: string, options: { encoding: Encoding; delimiter: Delimiter }): AsyncGenerator<CsvRecord> {
   const parser = new CsvParser(options.delimiter);
-  const decoded = createReadStream(file, { highWaterMark: 64 * 1024 }).pipe(iconv.decodeStream(iconvName(options.encoding)));
+  // pipeline, not pipe: a read error (the file removed meanwhile) must reach the loop below, not crash the process
+  const decoded = pipeline(createReadStream(file, { highWaterMark: 64 * 1024 }), iconv.decodeStream(iconvName(options.encoding)), () => undefined);
   for await (const chunk of decoded as AsyncIterable<string>) {
     yield* parser.write(chunk);
   }
@@ -205,9 +225,12 @@ export class EncodingSniffer {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private valid = true;
   bom: boolean | undefined;
+  /** A NUL byte: no text file has one (a spreadsheet, an archive, a UTF-16 file do). */
+  binary = false;
 
   push(chunk: Buffer): void {
     if (this.bom === undefined) this.bom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+    if (!this.binary && chunk.includes(0)) this.binary = true;
     if (!this.valid) return;
     try {
       this.decoder.decode(chunk, { stream: true });

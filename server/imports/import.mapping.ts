@@ -48,6 +48,10 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
 /** Fields a column may feed once only; the others may come from several columns (added together). */
 export const SINGLE_COLUMN_FIELDS: readonly ImportField[] = ['email', 'civility', 'firstName', 'lastName', 'function', 'organisationType', 'notes', 'consentAt', 'consentConfirmedAt', 'consentIp', 'consentConfirmedIp'];
 
+/** Names that would reach an object's prototype where a header or a preset name becomes a key: refused. */
+export const RESERVED_NAMES = ['__proto__', 'constructor', 'prototype'];
+export const isReservedName = (name: string) => RESERVED_NAMES.includes(name.trim().toLowerCase());
+
 export type ColumnMapping = { column: number; header: string; field: ImportField };
 
 // Header names as staff's files spell them (normalised: accents, case and punctuation folded).
@@ -124,7 +128,7 @@ export function suggestMapping(headers: readonly string[], preset?: Record<strin
   const taken = new Set<ImportField>();
   return headers.map((header, column) => {
     const name = normalizeText(header);
-    let field: ImportField = (known ? known[name] : BY_SYNONYM.get(name)) ?? 'ignore';
+    let field: ImportField = (known ? (Object.hasOwn(known, name) ? known[name] : undefined) : BY_SYNONYM.get(name)) ?? 'ignore';
     if (SINGLE_COLUMN_FIELDS.includes(field) && taken.has(field)) field = 'ignore';
     taken.add(field);
     return { column, header, field };

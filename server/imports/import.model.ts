@@ -85,6 +85,8 @@ const importSchema = new Schema(
     /** Batches fully written, and data records they covered: where a resumed commit starts. */
     cursor: { batches: { type: Number, default: 0 }, records: { type: Number, default: 0 } },
     failure: { type: String },
+    /** Runs of the commit job (a process dying mid-way leaves it to run again): stopped past a few. */
+    attempts: { type: Number, default: 0 },
     undoReport: {
       at: Date,
       deleted: { type: Number, default: 0 },

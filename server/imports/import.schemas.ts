@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
 import { DELIMITERS, ENCODINGS } from './csv.js';
-import { IMPORT_FIELDS } from './import.mapping.js';
+import { IMPORT_FIELDS, isReservedName } from './import.mapping.js';
 import { IMPORT_POLICIES, IMPORT_STATUSES } from './import.model.js';
 import { VALUE_ACTIONS, VALUE_FIELDS } from './import.values.js';
 
 const field = z.enum(IMPORT_FIELDS, 'champ inconnu');
+const notReserved = (name: string) => !isReservedName(name);
+const RESERVED = 'nom réservé, choisissez-en un autre';
 const encoding = z
   .enum([...ENCODINGS, 'utf8', 'latin1', 'iso-8859-1', 'windows1252', 'cp1252'], 'encodage inconnu (utf-8 ou windows-1252)')
   .transform((value) => (value.startsWith('utf') ? 'utf-8' : 'windows-1252') as (typeof ENCODINGS)[number]);
@@ -14,7 +16,7 @@ const delimiter = z
   .transform((value) => (value === 'tab' || value === '\\t' ? '\t' : value) as (typeof DELIMITERS)[number]);
 
 /** `{"Courriel": "email", ...}` by header name, or `["email", "firstName", ...]` by position. */
-export const mappingSchema = z.union([z.record(z.string().max(200), field), z.array(field).max(500)], 'correspondance invalide');
+export const mappingSchema = z.union([z.record(z.string().max(200).refine(notReserved, RESERVED), field), z.array(field).max(500)], 'correspondance invalide');
 
 const id = z.string().trim().min(1).max(100);
 const valueDecision = z.strictObject({
@@ -49,7 +51,7 @@ const settings = {
   encoding: encoding.optional(),
   delimiter: delimiter.optional(),
   mapping: mappingSchema.optional(),
-  preset: z.string().trim().min(1).max(100).optional(),
+  preset: z.string().trim().min(1).max(100).refine(notReserved, RESERVED).optional(),
   policy: z.enum(IMPORT_POLICIES, 'politique inconnue (fill ou overwrite)').optional(),
   subscribeList: z.string().trim().max(100).nullable().optional(),
   values: z.array(valueDecision).max(5000).optional(),
@@ -72,8 +74,8 @@ export const commitBody = z.strictObject({});
 
 export const presetBody = z
   .strictObject({
-    name: z.string().trim().min(1, 'obligatoire').max(100),
-    columns: z.array(z.strictObject({ header: z.string().trim().min(1).max(200), field })).max(500).optional(),
+    name: z.string().trim().min(1, 'obligatoire').max(100).refine(notReserved, RESERVED),
+    columns: z.array(z.strictObject({ header: z.string().trim().min(1).max(200).refine(notReserved, RESERVED), field })).max(500).optional(),
     values: z.array(valueDecision.extend({ action: z.enum(VALUE_ACTIONS) })).max(5000).optional(),
     fromImport: objectId.optional(),
   })

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
+import { access } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { Types } from 'mongoose';
-import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import { normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { List } from '../lists/list.model.js';
@@ -10,7 +11,7 @@ import type { Actor } from '../users/user.service.js';
 import { csvLine, decodeSample, detectDelimiter, readHeader, readSample, type Delimiter, type Encoding } from './csv.js';
 import { plannedSubscriptions, prepareBatch, revertBatch, writeBatch, type KeptContact } from './import.commit.js';
 import { addCounts, describePlan, forEachBatch, saveIssues, type BatchResult, type ImportSource, type Issue } from './import.engine.js';
-import { BUILT_IN_PRESETS, mappingFrom, mappingProblem, recognisePreset, suggestMapping, type ColumnMapping, type ImportField } from './import.mapping.js';
+import { BUILT_IN_PRESETS, isReservedName, mappingFrom, mappingProblem, recognisePreset, suggestMapping, type ColumnMapping, type ImportField } from './import.mapping.js';
 import { createAnnouncedEntries, removeCreatedEntries, type CreatedEntries } from './import.entries.js';
 import { emptyCounts, Import, ImportBatch, ImportIssue, ImportPreset, ImportValueMemory, type ImportCounts, type ImportPolicy } from './import.model.js';
 import { organisationKey, type OrganisationDecision, type OrganisationReport } from './import.organisations.js';
@@ -20,6 +21,10 @@ import { Organisation } from '../organisations/organisation.model.js';
 import { assertTerritories } from '../territories/territory.service.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { storeFile, type StoredFile } from './import.storage.js';
+
+/** The Agenda jobs that commit and undo an import (defined in jobs/import-commit.job.ts, jobs/import-undo.job.ts). */
+export const IMPORT_COMMIT_JOB = 'import:commit';
+export const IMPORT_UNDO_JOB = 'import:undo';
 
 export { storeFile };
 
@@ -42,9 +47,14 @@ type ImportDoc = InstanceType<typeof Import>;
 
 const PREVIEW_LINES = 50;
 const ISSUES_SHOWN = 200;
+/** A commit started this many times without finishing (the process died each time) is stopped. */
+export const MAX_COMMIT_ATTEMPTS = 3;
 
 /** Creates an import from a stored file: detects its settings, maps its columns, runs the dry run. */
 export async function createImport(file: StoredFile, settings: ImportSettings, actor?: Actor): Promise<ImportDoc> {
+  if (file.sniffer.binary) {
+    throw badRequest('Ce fichier n’est pas un fichier texte : enregistrez-le au format « CSV UTF-8 » ou « CSV (séparateur : point-virgule) » puis importez-le.', 'file');
+  }
   const sniffed = file.sniffer.result();
   const encoding = settings.encoding ?? sniffed;
   const delimiter = detectDelimiter(decodeSample(await readSample(file.filePath), encoding));
@@ -62,24 +72,54 @@ export async function createImport(file: StoredFile, settings: ImportSettings, a
   if (settings.values) doc.set('valueDecisions', await mergeValueDecisions([], settings.values));
   if (settings.organisations) doc.set('organisationDecisions', await mergeOrganisationDecisions([], settings.organisations));
   await doc.save();
-  await runPreview(doc);
+  await failOnError(doc, () => runPreview(doc));
   return doc;
 }
 
 /** Changes the settings of an import not yet committed and runs the dry run again. */
 export async function previewImport(id: string, settings: ImportSettings): Promise<ImportDoc> {
   const doc = await getImport(id);
-  if (doc.status !== 'ready') throw conflict('Cet import a déjà été validé : ses réglages ne peuvent plus changer.');
+  if (doc.status !== 'ready') throw conflict(doc.failure && !doc.committedAt ? dryRunFailed(doc) : 'Cet import a déjà été validé : ses réglages ne peuvent plus changer.');
+  await ensureFile(doc);
   if (settings.encoding) doc.encoding = settings.encoding;
   if (settings.encoding && !settings.delimiter) doc.delimiter = detectDelimiter(decodeSample(await readSample(doc.filePath), doc.encoding));
   if (settings.delimiter) doc.delimiter = settings.delimiter;
   if (settings.policy) doc.policy = settings.policy;
-  await configure(doc, settings, Boolean(settings.encoding || settings.delimiter));
-  if (settings.values) doc.set('valueDecisions', await mergeValueDecisions(doc.valueDecisions as ValueDecision[], settings.values));
-  if (settings.organisations) doc.set('organisationDecisions', await mergeOrganisationDecisions(doc.organisationDecisions as OrganisationDecision[], settings.organisations));
-  await doc.save();
-  await runPreview(doc);
+  await failOnError(doc, async () => {
+    await configure(doc, settings, Boolean(settings.encoding || settings.delimiter));
+    if (settings.values) doc.set('valueDecisions', await mergeValueDecisions(doc.valueDecisions as ValueDecision[], settings.values));
+    if (settings.organisations) doc.set('organisationDecisions', await mergeOrganisationDecisions(doc.organisationDecisions as OrganisationDecision[], settings.organisations));
+    await doc.save();
+    await runPreview(doc);
+  });
   return doc;
+}
+
+/**
+ * A dry run that fails on the file itself (a cell too long, the file gone) marks the import
+ * failed with the reason, and it cannot be committed; a wrong setting (400 on a field other
+ * than the file) leaves it as it was.
+ */
+async function failOnError(doc: ImportDoc, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const appError = error instanceof AppError ? error : undefined;
+    if (appError && appError.field !== 'file') throw error;
+    const reason = appError?.message ?? 'Le contrôle du fichier a échoué sur une erreur inattendue.';
+    await Import.updateOne({ _id: doc._id }, { $set: { status: 'failed', failure: reason } });
+    throw appError ?? error;
+  }
+}
+
+const dryRunFailed = (doc: ImportDoc) => `Le contrôle de ce fichier a échoué : ${doc.failure} Il ne peut pas être validé ; importez le fichier corrigé.`;
+
+/** The uploaded file must still be there (DATA_DIR restored without it, removed by hand...). */
+async function ensureFile(doc: ImportDoc): Promise<void> {
+  if (await access(doc.filePath).then(() => true, () => false)) return;
+  const reason = 'Le fichier de cet import n’est plus sur le serveur : importez-le à nouveau.';
+  await Import.updateOne({ _id: doc._id }, { $set: { status: 'failed', failure: reason } });
+  throw new AppError(409, 'file_missing', reason, 'file');
 }
 
 /** Header, mapping and list to subscribe to. A mapping given by the user must be complete. */
@@ -87,6 +127,10 @@ async function configure(doc: ImportDoc, settings: ImportSettings, rereadHeader:
   if (rereadHeader || !doc.headers.length) {
     const header = await readHeader(doc.filePath, doc);
     if (!header) throw badRequest('Le fichier est vide.', 'file');
+    const reserved = header.cells.findIndex(isReservedName);
+    if (reserved >= 0) {
+      throw badRequest(`Ligne ${header.line} : la colonne ${reserved + 1} s’appelle « ${header.cells[reserved].trim()} », un nom réservé. Renommez-la puis importez le fichier à nouveau.`, 'file');
+    }
     doc.headerLine = header.line;
     doc.headers = header.cells.map((cell, i) => cell.trim() || `Colonne ${i + 1}`);
     doc.detected!.preset = recognisePreset(doc.headers);
@@ -184,10 +228,12 @@ function describeIssue(issue: Issue) {
 /** Queues the commit; the job calls `runCommit`. */
 export async function requestCommit(id: string, actor?: Actor): Promise<ImportDoc> {
   const doc = await getImport(id);
+  if (doc.status === 'failed' && !doc.committedAt) throw conflict(dryRunFailed(doc));
   if (doc.problem) throw badRequest(doc.problem, 'mapping');
+  if (['ready', 'failed'].includes(doc.status)) await ensureFile(doc);
   const queued = await Import.findOneAndUpdate(
     { _id: doc._id, status: { $in: ['ready', 'failed'] } },
-    { $set: { status: 'queued', committedBy: actor?.id, committedAt: new Date() }, $unset: { failure: '' } },
+    { $set: { status: 'queued', committedBy: actor?.id, committedAt: new Date(), attempts: 0 }, $unset: { failure: '' } },
     { returnDocument: 'after' },
   );
   if (!queued) throw conflict('Cet import a déjà été validé.');
@@ -203,10 +249,14 @@ export type CommitHooks = { afterBatchWritten?: (index: number) => Promise<void>
  * progress are on the import while it runs.
  */
 export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<ImportDoc> {
-  const doc = await getImport(id);
-  if (!['queued', 'running', 'failed'].includes(doc.status)) return doc;
-  await Import.updateOne({ _id: doc._id }, { $set: { status: 'running' } });
+  const found = await getImport(id);
+  if (!['queued', 'running', 'failed'].includes(found.status)) return found;
+  const doc = (await Import.findOneAndUpdate({ _id: found._id }, { $set: { status: 'running' }, $inc: { attempts: 1 } }, { returnDocument: 'after' }))!;
   try {
+    if (doc.attempts > MAX_COMMIT_ATTEMPTS) {
+      throw new AppError(500, 'interrupted', `La validation a été interrompue ${MAX_COMMIT_ATTEMPTS} fois sans aboutir : elle est arrêtée. Relancez-la une fois la cause corrigée.`);
+    }
+    await ensureFile(doc);
     await recoverInterruptedBatch(doc);
     const actor = await actorOf(doc.committedBy);
     const values = doc.values as ValueReport[];
@@ -386,7 +436,7 @@ export async function deletePreset(id: string): Promise<void> {
 
 /** A preset's columns and value decisions; Mailchimp and Brevo start with no value decision. */
 async function presetOf(key: string): Promise<{ columns: Record<string, ImportField>; values: ValueDecision[] }> {
-  const builtIn = BUILT_IN_PRESETS[key as keyof typeof BUILT_IN_PRESETS];
+  const builtIn = Object.hasOwn(BUILT_IN_PRESETS, key) ? BUILT_IN_PRESETS[key as keyof typeof BUILT_IN_PRESETS] : undefined;
   if (builtIn) return { columns: builtIn.columns, values: [] };
   const saved = /^[a-f0-9]{24}$/i.test(key) ? await ImportPreset.findById(key).lean() : await ImportPreset.findOne({ name: key }).lean();
   if (!saved) throw badRequest(`Modèle de correspondance inconnu « ${key} ».`, 'preset');

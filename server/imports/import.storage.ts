@@ -20,7 +20,7 @@ export function importsDir(dataDir: string): string {
  * Writes an incoming file to disk chunk by chunk, sniffing its encoding on the way: the file
  * is never held in memory, whatever its size.
  */
-export async function storeFile(source: Readable, fileName: string, dataDir: string): Promise<StoredFile> {
+export async function storeFile(source: Readable, fileName: string, dataDir: string, maxBytes = MAX_IMPORT_BYTES): Promise<StoredFile> {
   const dir = importsDir(dataDir);
   await mkdir(dir, { recursive: true });
   const filePath = path.join(dir, `${randomUUID()}.csv`);
@@ -29,7 +29,7 @@ export async function storeFile(source: Readable, fileName: string, dataDir: str
   const sniff = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       size += chunk.length;
-      if (size > MAX_IMPORT_BYTES) return done(new AppError(413, 'too_large', 'Le fichier dépasse 500 Mo.', 'file'));
+      if (size > maxBytes) return done(new AppError(413, 'too_large', `Le fichier dépasse ${Math.round(maxBytes / 1024 / 1024)} Mo.`, 'file'));
       sniffer.push(chunk);
       done(null, chunk);
     },

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { z } from 'zod';
+import { isDuplicateKey } from './db.js';
 import type { Logger } from './logger.js';
 
 // zod's own messages (unknown key, wrong type, ...) in French, like ours.
@@ -42,15 +43,24 @@ export function toAppError(error: unknown): AppError | undefined {
     if (error.path === '_id') return notFound();
     return badRequest(`Valeur invalide pour le champ « ${error.path} ».`, error.path);
   }
+  if (isDatabaseUnavailable(error)) return new AppError(503, 'db_unavailable', 'La base de données ne répond pas pour le moment : réessayez dans quelques instants.');
   if (isDuplicateKey(error)) {
     const field = Object.keys((error as { keyPattern?: object }).keyPattern ?? {})[0];
     return conflict('Cet enregistrement existe déjà.', field);
   }
-  const status = (error as { status?: number; type?: string }).status;
-  const type = (error as { type?: string }).type;
+  return fromHttpError(error);
+}
+
+/** The 4xx errors Express, its router and its body parsers raise (http-errors), in French. */
+function fromHttpError(error: unknown): AppError | undefined {
+  const { status, type } = (error ?? {}) as { status?: unknown; type?: string };
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
   if (type === 'entity.too.large') return new AppError(413, 'too_large', 'La requête est trop volumineuse.');
-  if (status === 400 && type) return badRequest('Le corps de la requête est illisible.');
-  return undefined;
+  if (type === 'parameters.too.many') return new AppError(413, 'too_large', 'Le formulaire envoyé a trop de champs.');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AppError(415, 'unsupported', 'Encodage de la requête non pris en charge (UTF-8 attendu).');
+  if (type) return badRequest('Le corps de la requête est illisible.');
+  if (error instanceof URIError) return badRequest('L’adresse demandée contient un caractère mal encodé (%…).');
+  return new AppError(status, 'invalid', 'Requête invalide.');
 }
 
 export function fromZod(error: z.ZodError): AppError {
@@ -65,8 +75,11 @@ export function issuePath(issue: z.core.$ZodIssue | undefined): PropertyKey[] {
   return issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
 }
 
-export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
+/** The database is down or being restarted: the driver reconnects by itself when it is back. */
+const UNAVAILABLE = ['MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoPoolClearedError', 'MongoTopologyClosedError'];
+function isDatabaseUnavailable(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return UNAVAILABLE.includes(name ?? '') || (name === 'MongooseError' && /buffering timed out/.test(message ?? ''));
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -77,6 +90,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const rendered = appError ?? new AppError(500, 'internal', 'Erreur interne du serveur. Réessayez plus tard.');
     if (res.headersSent) return res.end();
+    // a body still arriving (an upload refused at its limit) is not read to its end: the connection closes after the answer
+    if (!req.complete) res.set('Connection', 'close');
     res.status(rendered.status).json({
       error: { ...rendered.details, code: rendered.code, message: rendered.message, ...(rendered.field ? { field: rendered.field } : {}) },
     });

@@ -20,6 +20,7 @@ const fields = {
   requesterEmail: email.optional(),
   requesterFirstName: text(100).optional(),
   requesterLastName: text(100).optional(),
+  requesterPhone: text(40).optional(),
   requesterType: code.nullable().optional(),
   organisationName: text(200).optional(),
   type: code.nullable().optional(),
@@ -37,7 +38,7 @@ const fields = {
 export const solicitationCreateBody = z.strictObject(fields);
 /** react-admin sends the whole record back on update: read-only fields are accepted and ignored. */
 const readOnly = Object.fromEntries(
-  ['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'isMember', 'source', 'requesterName', 'statusLabel', 'territoryLabel'].map((f) => [f, z.unknown().optional()]),
+  ['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'isMember', 'source', 'requesterName', 'statusLabel', 'territoryLabel', 'reference', 'unread', 'messages', 'suggested', 'newsItem', 'remindedAt'].map((f) => [f, z.unknown().optional()]),
 );
 export const solicitationUpdateBody = z.strictObject({ ...fields, channel: code.optional(), ...readOnly });
 

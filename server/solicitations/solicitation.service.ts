@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AppContext } from '../context.js';
 import { Contact } from '../contacts/contact.model.js';
 import { findContactByEmail, findOrCreateContactByEmail } from '../contacts/contact.service.js';
@@ -6,7 +7,8 @@ import { AppError, badRequest, notFound } from '../lib/errors.js';
 import { escapeRegExp } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { sendTransactional } from '../delivery/transactional.js';
-import { contactName, isContactMemberAt } from '../memberships/membership.service.js';
+import { contactName, isContactMemberAt, nextCounterValue } from '../memberships/membership.service.js';
+import { Organisation } from '../organisations/organisation.model.js';
 import { parisYearRange } from '../lib/paris-time.js';
 import { isSuppressed } from '../suppressions/suppression.service.js';
 import { renderEmail } from '../templates/render.js';
@@ -44,6 +46,11 @@ async function resolveRequester(input: SolicitationCreateInput, actor?: Actor): 
   return String(contact._id);
 }
 
+/** Kept on the solicitation itself when the requester gave no address (a phone call): no contact is created. */
+function callerWithoutEmail(input: Pick<SolicitationCreateInput, 'requesterFirstName' | 'requesterLastName' | 'requesterPhone'>) {
+  return stripNulls({ requesterFirstName: input.requesterFirstName || undefined, requesterLastName: input.requesterLastName || undefined, requesterPhone: input.requesterPhone || undefined });
+}
+
 /** Dates that follow the status: answered → answeredAt, closed → closedAt (unless given). */
 function statusDates(status: string, previous: { answeredAt?: Date | null; closedAt?: Date | null }, now: Date) {
   const dates: { answeredAt?: Date; closedAt?: Date } = {};
@@ -52,15 +59,50 @@ function statusDates(status: string, previous: { answeredAt?: Date | null; close
   return dates;
 }
 
+/** The next `S-2026-0042` of the year the request was received (Paris time). */
+export async function newReference(receivedAt: Date): Promise<string> {
+  const year = Number(receivedAt.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }));
+  const n = await nextCounterValue(`solicitation-${year}`);
+  return `S-${year}-${String(n).padStart(4, '0')}`;
+}
+
+export function solicitationDir(dataDir: string, id: string): string {
+  return path.join(dataDir, 'solicitations', id);
+}
+
+/**
+ * The contact who wrote from this address (any of their addresses), created with source
+ * "sollicitation" when unknown; undefined for an address erased at its owner's request.
+ */
+export async function requesterFromAddress(email: string, displayName: string | undefined, at: Date) {
+  const [firstName, ...rest] = (displayName ?? '').replace(/["']/g, '').trim().split(/\s+/);
+  let contact;
+  try {
+    ({ contact } = await findOrCreateContactByEmail({ email, firstName: rest.length ? firstName : undefined, lastName: rest.length ? rest.join(' ') : firstName || undefined, source: 'sollicitation' }, undefined));
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'erased') return undefined;
+    throw error;
+  }
+  const organisation = contact.organisations?.length ? await Organisation.findById(contact.organisations[0], { name: 1, territory: 1 }).lean() : null;
+  return {
+    id: contact._id,
+    isMember: await isContactMemberAt(String(contact._id), at),
+    organisationName: organisation?.name,
+    territory: contact.territories?.[0] ?? organisation?.territory,
+  };
+}
+
 export async function createSolicitation(input: SolicitationCreateInput, actor?: Actor, options: { source?: 'staff' | 'form'; now?: Date } = {}) {
   const now = options.now ?? new Date();
   await checkReferences(input);
   const requester = await resolveRequester(input, actor);
   const receivedAt = input.receivedAt ?? now;
   const status = input.status ?? 'new';
-  const { requesterEmail: _e, requesterFirstName: _f, requesterLastName: _l, ...fields } = input;
+  const { requesterEmail: _e, requesterFirstName, requesterLastName, requesterPhone, ...fields } = input;
   const solicitation = await Solicitation.create({
     ...stripNulls(fields),
+    reference: await newReference(receivedAt),
+    ...(requester ? {} : callerWithoutEmail({ requesterFirstName, requesterLastName, requesterPhone })),
     requester,
     receivedAt,
     status,
@@ -91,7 +133,7 @@ export async function updateSolicitation(id: string, input: SolicitationUpdateIn
 }
 
 const solicitationWritable = {
-  receivedAt: 1, channel: 1, requester: 1, requesterType: 1, organisationName: 1, type: 1, subject: 1, message: 1, themes: 1,
+  receivedAt: 1, channel: 1, requester: 1, requesterFirstName: 1, requesterLastName: 1, requesterPhone: 1, requesterType: 1, organisationName: 1, type: 1, subject: 1, message: 1, themes: 1,
   territory: 1, status: 1, assignee: 1, timeSpentMinutes: 1, answer: 1, answeredAt: 1, closedAt: 1,
 } as const;
 
@@ -125,7 +167,10 @@ function solicitationWhere(filter: SolicitationFilter): Record<string, unknown> 
     const { start, end } = parisYearRange(filter.year);
     where.receivedAt = { $gte: start, $lt: end };
   }
-  if (filter.q) where.$or = [{ subject: new RegExp(escapeRegExp(filter.q), 'i') }, { organisationName: new RegExp(escapeRegExp(filter.q), 'i') }];
+  if (filter.q) {
+    const text = new RegExp(escapeRegExp(filter.q), 'i');
+    where.$or = ['subject', 'organisationName', 'requesterLastName', 'requesterPhone'].map((field) => ({ [field]: text }));
+  }
   if (filter.id) where._id = { $in: filter.id };
   return where;
 }
@@ -155,7 +200,7 @@ async function describe(items: Array<SolicitationRecord & { createdAt?: Date }>)
     const requester = s.requester ? requesters.get(String(s.requester)) : undefined;
     return {
       ...withId(s),
-      requesterName: requester ? contactName(requester) : '',
+      requesterName: requester ? contactName(requester) : [s.requesterFirstName, s.requesterLastName].filter(Boolean).join(' '),
       requesterEmail: requester?.email,
       statusLabel: SOLICITATION_STATUS_LABELS[s.status as keyof typeof SOLICITATION_STATUS_LABELS],
     };
@@ -184,6 +229,7 @@ export async function receivePublicSolicitation(ctx: Pick<AppContext, 'config' |
     if (!(error instanceof AppError && error.code === 'erased')) throw error;
   }
   const solicitation = await Solicitation.create({
+    reference: await newReference(now),
     receivedAt: now,
     channel: 'formulaire',
     requester,

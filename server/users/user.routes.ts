@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
-import { ADMIN, allow } from './auth.middleware.js';
+import { ADMIN, allow, READ } from './auth.middleware.js';
 import { userCreateBody, userFilter, userUpdateBody } from './user.schemas.js';
-import { createUser, deleteUser, getUser, listUsers, updateUser } from './user.service.js';
+import { assignableUsers, createUser, deleteUser, getUser, listUsers, updateUser } from './user.service.js';
 
 export function userRoutes(): Router {
   const router = Router();
@@ -11,6 +11,7 @@ export function userRoutes(): Router {
     const { items, total } = await listUsers(query);
     sendList(res, 'users', items, total, query.skip);
   });
+  router.get('/assignable', allow(READ), async (_req, res) => res.json(await assignableUsers()));
   router.get('/:id', allow(ADMIN), async (req, res) => res.json(await getUser(idParam(req))));
   router.post('/', allow(ADMIN), async (req, res) => res.status(201).json(await createUser(parseBody(userCreateBody, req.body))));
   router.put('/:id', allow(ADMIN), async (req, res) => res.json(await updateUser(idParam(req), parseBody(userUpdateBody, req.body))));

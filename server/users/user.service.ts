@@ -60,6 +60,12 @@ export async function listUsers(query: ListQuery<{ q?: string; role?: Role; id?:
   return { items, total };
 }
 
+/** Staff who can be given work (solicitations, events): active admin and staff accounts, by name. */
+export async function assignableUsers(): Promise<Array<{ id: string; name: string }>> {
+  const users = await User.find({ active: true, role: { $in: ['admin', 'staff'] } }, { name: 1, email: 1 }).lean();
+  return users.map((u) => ({ id: String(u._id), name: u.name || u.email })).sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+}
+
 /** Creates the first administrator from the environment when there is no user at all. */
 export async function ensureFirstAdmin(admin: { email: string; password: string } | undefined): Promise<boolean> {
   if (!admin || (await User.estimatedDocumentCount()) > 0) return false;

@@ -100,4 +100,40 @@ describe('solicitations (staff)', () => {
     expect(filter.status).to.equal(400);
     expect(await Solicitation.countDocuments()).to.equal(before);
   });
+
+  it('records a caller without an e-mail with name, organisation and phone, and creates no contact', async () => {
+    const contacts = await Contact.countDocuments();
+    const reply = await staff.post('/api/solicitations', {
+      channel: 'telephone',
+      requesterFirstName: 'Joël',
+      requesterLastName: 'Marchand',
+      requesterPhone: '06 12 34 56 78',
+      organisationName: 'Mairie de Bondy',
+      type: 'information',
+      subject: 'Rappeler pour le CLS',
+    });
+    expect(reply.status).to.equal(201);
+    expect(reply.body).to.include({ requesterName: 'Joël Marchand', requesterPhone: '06 12 34 56 78', organisationName: 'Mairie de Bondy' });
+    expect(reply.body.requester).to.equal(undefined);
+    expect(await Contact.countDocuments()).to.equal(contacts);
+    const found = await staff.get(listPath('solicitations', { filter: { q: 'marchand' } }));
+    expect(found.body.map((s: { id: string }) => s.id)).to.deep.equal([reply.body.id]);
+  });
+
+  it('lists the staff who can be assigned work, readable by staff and board but not by anyone logged out', async () => {
+    const { client: board, user: boardUser } = await clientAs(server, 'board');
+    const { user: admin } = await clientAs(server, 'admin');
+    const reply = await staff.get('/api/users/assignable');
+    expect(reply.status).to.equal(200);
+    const ids = reply.body.map((u: { id: string }) => u.id);
+    expect(ids).to.include(admin.id);
+    expect(ids, 'a read-only board member is given no work').not.to.include(boardUser.id);
+    expect(reply.body[0]).to.have.all.keys('id', 'name');
+    const boardIds = (await board.get('/api/users/assignable')).body.map((u: { id: string }) => u.id);
+    expect(boardIds).to.deep.equal(ids);
+    const assigned = await staff.post('/api/solicitations', { channel: 'email', type: 'information', assignee: ids[0] });
+    expect(assigned.body.assignee).to.equal(ids[0]);
+    const anonymous = await fetch(`${server.url}/api/users/assignable`);
+    expect(anonymous.status).to.equal(401);
+  });
 });

@@ -1,5 +1,5 @@
 import QuestionAnswerIcon from '@mui/icons-material/QuestionAnswer';
-import { MenuItem, TextField as MuiTextField } from '@mui/material';
+import { Typography } from '@mui/material';
 import {
   AutocompleteInput,
   BooleanField,
@@ -18,62 +18,23 @@ import {
   SimpleForm,
   TextField,
   TextInput,
-  useCanAccess,
-  useNotify,
-  useRecordContext,
-  useRefresh,
-  useUpdate,
 } from 'react-admin';
 import { ThemeArrayInput } from '../common/themes';
 import { TerritoryInput } from '../common/territories';
 import { VocabularyField, VocabularySelectInput } from '../common/vocabulary';
 import { contactName, type Contact } from '../contacts/contactModel';
+import { AssigneeField, AssigneeInput } from './assignees';
 import { SOLICITATION_STATUS_CHOICES } from './solicitationModel';
+import { QuickStatus } from './StatusChange';
+import { today } from '../common/format';
 
-
-/** Changes the status from the list, without opening the record. */
-function QuickStatus() {
-  const record = useRecordContext<{ id: string; status: string }>();
-  const [update, { isPending }] = useUpdate();
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const { canAccess } = useCanAccess({ resource: 'solicitations', action: 'edit' });
-  if (!record) return null;
-  if (!canAccess) return <span>{SOLICITATION_STATUS_CHOICES.find((c) => c.id === record.status)?.name}</span>;
-  return (
-    <MuiTextField
-      select
-      size="small"
-      fullWidth={false}
-      value={record.status}
-      disabled={isPending}
-      onClick={(e) => e.stopPropagation()}
-      slotProps={{ htmlInput: { 'aria-label': 'État de la sollicitation' } }}
-      onChange={(e) =>
-        update(
-          'solicitations',
-          { id: record.id, data: { status: e.target.value }, previousData: record },
-          { mutationMode: 'pessimistic', onSuccess: () => (notify('État modifié.', { type: 'success' }), refresh()), onError: (err) => notify((err as Error).message, { type: 'error' }) },
-        )
-      }
-    >
-      {SOLICITATION_STATUS_CHOICES.map((c) => (
-        <MenuItem key={c.id} value={c.id}>
-          {c.name}
-        </MenuItem>
-      ))}
-    </MuiTextField>
-  );
-}
 
 const filters = [
   <SearchInput key="q" source="q" alwaysOn />,
   <SelectArrayInput key="status" source="status" choices={SOLICITATION_STATUS_CHOICES} alwaysOn />,
   <VocabularySelectInput key="type" source="type" vocabulary="solicitation-types" />,
   <VocabularySelectInput key="requesterType" source="requesterType" vocabulary="requester-types" />,
-  <ReferenceInput key="assignee" source="assignee" reference="users">
-    <SelectInput optionText="name" />
-  </ReferenceInput>,
+  <AssigneeInput key="assignee" source="assignee" />,
 ];
 
 function SolicitationList() {
@@ -97,6 +58,9 @@ function SolicitationList() {
         <DataTable.Col source="status">
           <QuickStatus />
         </DataTable.Col>
+        <DataTable.Col source="assignee" disableSort>
+          <AssigneeField />
+        </DataTable.Col>
         <DataTable.NumberCol source="timeSpentMinutes" />
       </DataTable>
     </List>
@@ -108,12 +72,18 @@ const byText = (q: string) => ({ q });
 function SolicitationInputs({ create = false }: { create?: boolean }) {
   return (
     <>
-      <DateInput source="receivedAt" defaultValue={create ? new Date().toISOString().slice(0, 10) : undefined} />
+      <DateInput source="receivedAt" defaultValue={create ? today() : undefined} />
       <VocabularySelectInput source="channel" vocabulary="solicitation-channels" />
       <ReferenceInput source="requester" reference="contacts">
         <AutocompleteInput optionText={(c: Contact) => `${contactName(c)} <${c.email}>`} filterToQuery={byText} />
       </ReferenceInput>
       {create && <TextInput source="requesterEmail" type="email" helperText="Ou l'adresse du demandeur : le contact est retrouvé ou créé" />}
+      <Typography variant="body2" color="text.secondary">
+        Sans adresse e-mail (un appel, par exemple) : notez le nom et le téléphone, aucun contact n'est créé.
+      </Typography>
+      <TextInput source="requesterFirstName" />
+      <TextInput source="requesterLastName" />
+      <TextInput source="requesterPhone" type="tel" />
       <VocabularySelectInput source="requesterType" vocabulary="requester-types" emptyText="—" />
       <TextInput source="organisationName" />
       <VocabularySelectInput source="type" vocabulary="solicitation-types" emptyText="—" />
@@ -122,17 +92,21 @@ function SolicitationInputs({ create = false }: { create?: boolean }) {
       <ThemeArrayInput fullWidth />
       <TerritoryInput source="territory" />
       <SelectInput source="status" choices={SOLICITATION_STATUS_CHOICES} />
-      <ReferenceInput source="assignee" reference="users">
-        <SelectInput optionText="name" emptyText="—" />
-      </ReferenceInput>
+      <AssigneeInput source="assignee" emptyText="Personne" />
       <NumberInput source="timeSpentMinutes" min={0} />
       <TextInput source="answer" multiline minRows={3} fullWidth />
     </>
   );
 }
 
+/** "Répondue" needs the answer given. */
+function validateSolicitation(values: Record<string, unknown>) {
+  if (values.status === 'answered' && !String(values.answer ?? '').trim()) return { answer: 'Indiquez la réponse apportée pour passer à « Répondue ».' };
+  return {};
+}
+
 const editable = (d: Record<string, unknown>) => {
-  const keys = ['receivedAt', 'channel', 'requester', 'requesterEmail', 'requesterType', 'organisationName', 'type', 'subject', 'message', 'themes', 'territory', 'status', 'assignee', 'timeSpentMinutes', 'answer'];
+  const keys = ['receivedAt', 'channel', 'requester', 'requesterEmail', 'requesterFirstName', 'requesterLastName', 'requesterPhone', 'requesterType', 'organisationName', 'type', 'subject', 'message', 'themes', 'territory', 'status', 'assignee', 'timeSpentMinutes', 'answer'];
   const out: Record<string, unknown> = {};
   for (const key of keys) if (d[key] !== undefined && d[key] !== '') out[key] = d[key];
   if (typeof out.receivedAt === 'string') out.receivedAt = String(out.receivedAt).slice(0, 10);
@@ -142,7 +116,7 @@ const editable = (d: Record<string, unknown>) => {
 function SolicitationCreate() {
   return (
     <Create redirect="list" transform={editable}>
-      <SimpleForm>
+      <SimpleForm validate={validateSolicitation}>
         <SolicitationInputs create />
       </SimpleForm>
     </Create>
@@ -152,7 +126,7 @@ function SolicitationCreate() {
 function SolicitationEdit() {
   return (
     <Edit mutationMode="pessimistic" redirect="list" transform={editable}>
-      <SimpleForm>
+      <SimpleForm validate={validateSolicitation}>
         <ReferenceField source="requester" reference="contacts" link="show" />
         <TextField source="statusLabel" />
         <SolicitationInputs />

@@ -4,3 +4,5 @@ export const SOLICITATION_STATUS_CHOICES = [
   { id: 'answered', name: 'Répondue' },
   { id: 'closed', name: 'Close' },
 ];
+
+export const statusLabel = (status: string) => SOLICITATION_STATUS_CHOICES.find((c) => c.id === status)?.name ?? status;
