@@ -6,6 +6,7 @@ export const theme: RaThemeOptions = {
   palette: {
     primary: { main: '#1d5a8c' },
     secondary: { main: '#7a2e5b' },
+    error: { main: '#b3261e' },
   },
   components: {
     ...defaultTheme.components,
