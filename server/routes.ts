@@ -5,6 +5,8 @@ import { bounceWebhookRoutes } from './delivery/bounce.routes.js';
 import { deliveryRoutes, mailingRoutes } from './delivery/mailing.routes.js';
 import { listRoutes } from './lists/list.routes.js';
 import { homePage } from './public/home.page.js';
+import { eventPages } from './events/event.pages.js';
+import { eventRoutes, registrationRoutes } from './events/event.routes.js';
 import { subscriptionPages } from './public/subscription.pages.js';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -56,6 +58,8 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/solicitation-templates', answerTemplateRoutes());
   api.use('/reports', reportRoutes());
   api.use('/dashboard', dashboardRoutes());
+  api.use('/events', eventRoutes(ctx));
+  api.use('/event-registrations', registrationRoutes(ctx));
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }
@@ -67,5 +71,6 @@ export function publicRoutes(ctx: AppContext): Router {
   pages.use(subscriptionPages(ctx));
   pages.use('/sollicitation', publicSolicitationRoutes(ctx));
   pages.use(archivePages(ctx));
+  pages.use(eventPages(ctx));
   return pages;
 }

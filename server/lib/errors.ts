@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { z } from 'zod';
+import { isDuplicateKey } from './db.js';
 import type { Logger } from './logger.js';
 
 // zod's own messages (unknown key, wrong type, ...) in French, like ours.
@@ -71,11 +72,6 @@ export function fromZod(error: z.ZodError): AppError {
 export function issuePath(issue: z.core.$ZodIssue | undefined): PropertyKey[] {
   if (!issue) return [];
   return issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
-}
-
-/** E11000, or what FerretDB/SQLite sometimes answers instead (an internal error naming the constraint). */
-export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000 || /UNIQUE constraint failed/.test(String((error as Error)?.message));
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -5,7 +5,7 @@ import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
-import { isDuplicateKey } from '../lib/errors.js';
+import { isDuplicateKey } from '../lib/db.js';
 import { withMailbox } from '../lib/imap.js';
 import { automaticReason, messageIds, referenceInSubject } from './mail.classify.js';
 import { MailThread, MESSAGE_MAX, Solicitation } from './solicitation.model.js';
