@@ -2,8 +2,8 @@ import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { findOrCreateContactByEmail, updateContact } from '../contacts/contact.service.js';
 import { retryBusy } from '../lib/busy.js';
-import { withId } from '../lib/db.js';
-import { AppError, badRequest, isDuplicateKey, notFound } from '../lib/errors.js';
+import { isDuplicateKey, withId } from '../lib/db.js';
+import { AppError, badRequest, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeEmail } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { requestSubscription } from '../subscriptions/subscription.service.js';
@@ -18,7 +18,7 @@ type Ctx = Pick<AppContext, 'config' | 'logger'>;
 const NEWSLETTER_LIST = 'lettre-mensuelle';
 
 /** E11000, or what FerretDB/SQLite sometimes answers instead (an internal error naming the constraint). */
-const isUniqueViolation = (error: unknown) => isDuplicateKey(error) || /UNIQUE constraint failed/.test(String((error as Error)?.message));
+const isUniqueViolation = isDuplicateKey;
 
 // ---------------------------------------------------------------- the public form
 
