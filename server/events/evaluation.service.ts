@@ -1,6 +1,6 @@
+import { isDuplicateKey } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { retryBusy } from '../lib/busy.js';
-import { isDuplicateKey } from '../lib/db.js';
 import { badRequest } from '../lib/errors.js';
 import { sendEvaluationMail } from './event.mail.js';
 import { readEvaluationToken } from './event.links.js';

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { isDuplicateKey, withId } from '../lib/db.js';
+import { withId, isDuplicateKey } from '../lib/db.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import { parisInstant, parisYearRange } from '../lib/paris-time.js';
