@@ -6,6 +6,8 @@ import { List } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { deleteOrganisation } from '../organisations/organisation.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
+import { History } from '../history/history.model.js';
+import { recordImportHistory, type Change } from '../history/history.service.js';
 import type { Actor } from '../users/user.service.js';
 import { letIoInEvery, type BatchResult, type Issue } from './import.engine.js';
 import { ImportBatch } from './import.model.js';
@@ -87,6 +89,11 @@ export async function writeBatch(batch: BatchResult, prepared: PreparedBatch, ct
     throw new Error('Des contacts ont été supprimés pendant l’import : relancez la validation, les lignes concernées seront recréées.');
   }
   if (subscriptions.docs.length) await Subscription.insertMany(subscriptions.docs, { ordered: false });
+  await recordImportHistory(
+    { import: ctx.importId, actor: ctx.actor, at },
+    creates.map(({ plan, id }) => ({ record: id, changes: importedChanges({}, contactFields(plan)) })),
+    journal.updated.map((u) => ({ record: u.contact as Types.ObjectId, changes: importedChanges(u.before as FieldValues, u.after as FieldValues) })),
+  );
   return { journal: journal._id, issues: subscriptions.issues, subscribed: subscriptions.docs.length };
 }
 
@@ -189,6 +196,15 @@ export async function plannedSubscriptions(plans: LinePlan[], creates: { plan: L
   return { issues, docs };
 }
 
+/** The history's before/after of the fields an import wrote. */
+function importedChanges(before: FieldValues, after: FieldValues): Change[] {
+  const plain = (value: unknown) => (value === undefined ? null : value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.map(String) : value);
+  const empty = (value: unknown) => value === undefined || value === null || (Array.isArray(value) && !value.length);
+  return (Object.keys(after) as ImportedField[])
+    .filter((field) => !(empty(after[field]) && empty(before[field])))
+    .map((field) => ({ field, before: plain(before[field]), after: plain(after[field]) }));
+}
+
 /** Reverts a batch from its journal: contacts edited since the import are kept and reported. */
 export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Promise<RevertReport> {
   const report: RevertReport = { deleted: 0, restored: 0, kept: [] };
@@ -250,6 +266,7 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
   if (removable.length) {
     await Subscription.deleteMany({ contact: { $in: removable } });
     await Contact.deleteMany({ _id: { $in: removable } });
+    await History.deleteMany({ _id: { $in: removable.map((id) => `contacts:${id}`) } });
     await noteContactsChanged(removable);
     report.deleted += removable.length;
   }

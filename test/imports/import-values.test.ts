@@ -141,6 +141,17 @@ describe('imports of spreadsheets with free-text values (value mapping, territor
     const claireWarning = warnings.body.issues.find((i: { kind: string; reason: string }) => i.kind === 'warning' && /Saint-Denis » ambigu/.test(i.reason));
     expect(claireWarning.reason).to.match(/Saint-Denis \(93\)/).and.match(/Saint-Denis \(974\)/);
     expect(claireWarning).to.include({ row: 8, line: 8 });
+
+    // a second import changing a contact: its history shows before and after, with the import
+    const update = await client.post('/api/imports', uploadForm('maj.csv', 'Adresse e-mail;Fonction\r\nk.benali@saintdenis.re;Élu\r\n', { policy: 'overwrite' }));
+    expect(update.body.preview.counts).to.include({ updated: 1 });
+    expect(update.body.preview.lines[0].changes).to.include('function');
+    await client.post(`/api/imports/${update.body.id}/commit`);
+    await waitForImport(client, update.body.id);
+    const history = await client.get(`/api/contacts/${karim!._id}/history`);
+    const entry = history.body.find((h: { action: string }) => h.action === 'update');
+    expect(entry, JSON.stringify(history.body)).to.include({ import: update.body.id });
+    expect(entry.changes).to.deep.include({ field: 'function', before: 'coordo-cls', after: 'elu' });
   });
 
   it('applies staff choices (existing, new theme under a parent, ignore), counts in the preview what the commit does, remembers them in a preset for the next file, and undo removes what it created', async () => {
@@ -179,6 +190,12 @@ describe('imports of spreadsheets with free-text values (value mapping, territor
     const paul = await Contact.findOne({ email: 'paul.girard@cabinet-girard.fr' }).lean();
     expect(paul!.function).to.equal('medecin-generaliste');
     expect(await Organisation.countDocuments()).to.equal(before.organisations + preview.organisationsCreated);
+    // contact history: who, which import, the values written
+    const history = await client.get(`/api/contacts/${karim!._id}/history`);
+    const created = history.body.find((h: { action: string }) => h.action === 'create');
+    expect(created, JSON.stringify(history.body)).to.include({ import: id, actorName: 'Test staff' });
+    expect(created.changes.map((c: { field: string }) => c.field)).not.to.include('emails'); // nothing written, nothing shown
+    expect(created.changes).to.deep.include({ field: 'themes', before: null, after: [String(nutrition!._id)] });
 
     // saved as a preset: the next file gets the same decisions
     const preset = await client.post('/api/imports/presets', { name: 'Annuaire réseau', fromImport: id });
