@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createContact } from '../../server/contacts/contact.service.js';
+import { News } from '../../server/news/news.model.js';
 import { Organisation } from '../../server/organisations/organisation.model.js';
 import { clientAs, type TestServer } from '../helpers.js';
 import { missingTranslations, pageAs, screenshot, useAdminBrowser } from './browser.js';
@@ -55,7 +56,8 @@ async function walkMenu(page: Page, base: string, role: string): Promise<string[
     const text = await page.locator('#main-content').innerText();
     const english = text.match(ENGLISH);
     if (english) problems.push(`${screen}: English "${english[0]}"`);
-    const raw = text.match(RAW);
+    // The value lists' own screen is where codes are edited: it shows them on purpose.
+    const raw = item.href.endsWith('/vocabularies') ? null : text.match(RAW);
     if (raw) problems.push(`${screen}: raw code "${raw[0]}"`);
     const title = await page.title();
     if (!/ — Maillage$/.test(title)) problems.push(`${screen}: tab title "${title}"`);
@@ -71,6 +73,15 @@ describe('the admin in a browser: every menu item, as staff and as a board membe
     this.timeout(180_000);
     const page = await pageAs(suite.browser, suite.server, 'staff');
     expect(await walkMenu(page, suite.server.url, 'staff')).to.deep.equal([]);
+    // A contact's page: origin, function, territories and organisations by their labels.
+    await page.goto(`${suite.server.url}/admin/contacts`);
+    await page.getByText('Inès').first().click();
+    await page.getByText('Saisie manuelle').waitFor();
+    await page.getByText('Ville de Bondy').first().waitFor();
+    const text = await page.locator('#main-content').innerText();
+    expect(text.match(RAW)?.[0]).to.equal(undefined);
+    expect(text).not.to.match(/\bstaff\b/);
+    await screenshot(page, 'walk-contact-show');
     expect(missingTranslations(page)).to.deep.equal([]);
     await page.close();
   });
@@ -85,7 +96,10 @@ describe('the admin in a browser: every menu item, as staff and as a board membe
     expect(menu).not.to.match(/Imports|Boîte d’envoi|Comptes/);
     expect(await page.getByRole('link', { name: 'Créer' }).count()).to.equal(0);
     await page.getByText('Seine-Saint-Denis').first().click();
-    await page.getByText(/\d+ contacts?/).first().waitFor();
+    await page.waitForURL(/\/segments\/[a-f0-9]{24}\/show$/);
+    await page.getByText('1 contact', { exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Voir les contacts du segment' }).click();
+    await page.getByText('ines@fts.test').waitFor();
     await page.close();
   });
 
@@ -97,6 +111,34 @@ describe('the admin in a browser: every menu item, as staff and as a board membe
     await page.goto(`${suite.server.url}/admin/contacts/create`);
     await page.getByRole('combobox', { name: 'Thèmes' }).fill('zzzzzz');
     await page.getByText('Aucun résultat').waitFor();
+    await page.close();
+  });
+});
+
+describe('the admin in a browser: news quick entry', () => {
+  const suite = useAdminBrowser();
+
+  it('enters two news items in a row with an image and a counted multi-line summary', async function () {
+    this.timeout(60_000);
+    const page = await pageAs(suite.browser, suite.server, 'staff');
+    await page.goto(`${suite.server.url}/admin/news/create`);
+    await page.getByLabel('Titre').fill('Appel à projets santé mentale');
+    await page.getByRole('combobox', { name: 'Catégorie' }).click();
+    await page.getByRole('option', { name: 'Appels à projets' }).click();
+    await page.getByLabel('Résumé').fill('Première ligne.\nDeuxième ligne.');
+    await page.getByText('31 / 5 000 caractères').waitFor();
+    await page.getByLabel('Image (adresse web)').fill('https://exemple.fr/visuel.png');
+    await screenshot(page, 'news-quick-entry');
+    await page.getByRole('button', { name: 'Enregistrer et ajouter une autre' }).click();
+    await page.getByText('Actualité enregistrée : saisissez la suivante.').waitFor();
+    expect(await page.getByLabel('Titre').inputValue()).to.equal('');
+    expect(await page.getByRole('combobox', { name: 'Catégorie' }).textContent()).to.include('Appels à projets');
+    await page.getByLabel('Titre').fill('Deuxième actualité');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.waitForURL(/\/admin\/news(\?.*)?$/);
+    const first = await News.findOne({ title: 'Appel à projets santé mentale' }).lean();
+    expect(first).to.include({ summary: 'Première ligne.\nDeuxième ligne.', imageUrl: 'https://exemple.fr/visuel.png' });
+    expect(await News.countDocuments({ title: 'Deuxième actualité' })).to.equal(1);
     await page.close();
   });
 });
