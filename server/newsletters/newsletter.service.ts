@@ -16,6 +16,10 @@ import type { Actor } from '../users/user.service.js';
 import { Newsletter, NewsletterClaim, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
 import type { NewsletterFilter, NewsletterUpdateInput } from './newsletter.schemas.js';
 import { monthBounds, monthLabel, monthSlug, previousMonth } from './month.js';
+import { bumpStamp } from '../lib/stamped-cache.js';
+
+/** Bumped whenever an issue enters or leaves the public archive, whose pages are cached (archive.routes.ts). */
+export const ARCHIVE_STAMP = 'archive';
 
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
 
@@ -249,6 +253,7 @@ export async function startNewsletterSending(ctx: AppContext, id: string, actor?
     return Newsletter.findById(id); // another click or the scheduled job is sending it
   }
   const claimed = await Newsletter.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
+  if (claimed) await bumpStamp(ARCHIVE_STAMP); // the issue is in the public archive from now on
   if (!claimed) {
     await NewsletterClaim.deleteOne({ _id: claim });
     const issue = await getNewsletterRecord(id);
@@ -271,6 +276,7 @@ export async function startNewsletterSending(ctx: AppContext, id: string, actor?
     mailingId = String(mailing._id);
   } catch (error) {
     await Newsletter.updateOne({ _id: id, status: 'sending', mailing: null }, { $set: { status: 'approved', sendingAt: null } });
+    await bumpStamp(ARCHIVE_STAMP);
     await NewsletterClaim.deleteOne({ _id: claim });
     throw error;
   }
