@@ -2,12 +2,17 @@
  * bench/send: 10,000 personalised messages through the real sender (event log on FerretDB,
  * Nodemailer pool) to a local SMTP sink in another process. The sending runs as the
  * mailing-send job runs it, in a process of its own (server/delivery/isolated-sender.ts), whose
- * peak RSS is read from /proc. Prints messages/second and that peak RSS.
+ * CPU time and peak RSS, like those of the bench process, the embedded database and the sink,
+ * are read from /proc (bench/lib/proc.ts). Its last lines are `name=value` figures:
+ * messages_per_second (first → last message at the sink), wall_seconds (from the start of the
+ * sending process to its exit),
+ * cpu_seconds_<role>, cpu_seconds_total (bench + sender + database; the sink is not counted),
+ * peak_rss_mb (the sending process's).
  * Run: npx tsx bench/send/run.ts [count] [connections] [html KB]
  * (html KB: pads the test newsletter with French paragraphs to a real issue's size, e.g. 100)
  */
-import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -19,6 +24,7 @@ import { resolveAudience } from '../../server/delivery/sender.js';
 import { loadConfig } from '../../server/lib/config.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { startFerretdb } from '../../server/lib/ferretdb.js';
+import { ProcessMeter, printFigures } from '../lib/proc.js';
 import { NEWSLETTER_CONTENT, subscribedContacts } from '../../test/delivery/fixtures.js';
 
 const count = Number(process.argv[2] ?? 10_000);
@@ -67,37 +73,41 @@ const config = loadConfig({
   DATA_DIR: dir,
   LOG_LEVEL: 'warn',
 });
-// The production path: the mailing-send job's sending process; its peak RSS read from /proc.
-let peakRss = 0;
-let cpuSeconds = 0;
-let sampler: NodeJS.Timeout | undefined;
+// The production path: the mailing-send job's sending process. CPU and memory of every process
+// involved are read from /proc from here to the sending process's exit.
+const meter = new ProcessMeter({ bench: process.pid, database: db?.process.pid, sink: sink.pid });
+let sender: ChildProcess | undefined;
 let firstBatchAt: number | undefined; // the sender touches the job before each batch
 t = Date.now();
 const outcome = await runMailingInChildProcess({ config }, String(mailing._id), {
   touch: async () => (firstBatchAt ??= Date.now()),
   onStart: (child) => {
-    sampler = setInterval(() => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      peakRss = Math.max(peakRss, Number(status.match(/VmHWM:\s+(\d+) kB/)?.[1] ?? 0) * 1024);
-      const [utime, stime] = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).map(Number);
-      cpuSeconds = (utime + stime) / 100; // clock ticks
-    }, 25);
+    sender = child;
+    meter.add('sender', child.pid!);
   },
-}).finally(() => clearInterval(sampler));
+});
+if (sender!.exitCode === null && sender!.signalCode === null) await new Promise((resolve) => sender!.once('exit', resolve));
+const figures = meter.stop();
 const sendSeconds = (Date.now() - firstBatchAt!) / 1000;
 const startSeconds = (firstBatchAt! - t) / 1000;
 
 const progress = await mailingProgress(String(mailing._id));
 sink.send({ type: 'count' });
-const received = await new Promise<number>((resolve) => sink.once('message', (m: { received: number }) => resolve(m.received)));
+const { received, firstAt, lastAt } = await new Promise<{ received: number; firstAt: number; lastAt: number }>((resolve) => sink.once('message', resolve));
 console.log(`audience resolved: ${progress.total} recipients in ${resolveSeconds.toFixed(1)} s`);
 console.log(`outcome: ${outcome}; sent ${progress.sent}, failed ${progress.failed}; the sink received ${received}`);
 if (htmlKb) console.log(`newsletter of ${htmlKb} KB of HTML (and as much text) per message`);
 console.log(`sending process started in ${startSeconds.toFixed(1)} s; sending from its first batch: ${sendSeconds.toFixed(1)} s → ${(progress.sent / sendSeconds).toFixed(0)} messages/s with ${connections} SMTP connections`);
-console.log(`peak RSS of the sending process: ${(peakRss / 1024 / 1024).toFixed(0)} MB; its CPU time: ${cpuSeconds.toFixed(1)} s`);
 
 sink.kill();
 await mongoose.connection.dropDatabase().catch(() => undefined);
 await disconnectDatabase();
 await db?.stop();
 rmSync(dir, { recursive: true, force: true });
+// The sink's CPU is the receiving side's, not Maillage's: shown, not counted in the total.
+printFigures({
+  sent: progress.sent,
+  received,
+  messages_per_second: Math.round(received / Math.max(0.001, (lastAt - firstAt) / 1000)), // first → last message at the sink
+  ...figures.fields({ exclude: ['sink'], peakOf: ['sender'] }),
+});
