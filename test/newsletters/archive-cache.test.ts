@@ -8,7 +8,7 @@ const sentIssue = (month: string, slug: string) => ({
   month,
   slug,
   title: `Lettre ${slug}`,
-  status: 'sent',
+  status: 'sent' as const,
   content: { subject: 's', html: '<p>h</p>', text: 't' },
   webHtml: `<html lang="fr"><body><h1>Lettre ${slug}</h1></body></html>`,
   compiledAt: new Date(),
