@@ -6,7 +6,7 @@
  * GET /lettres, GET /lettres/:slug, GET /abonnement, POST /abonnement (a new address each). Then
  * one address posts the form 11 times: the 11th must get 429 (the limit still holds).
  * Targets: archive ≥ 500 req/s with p99 < 100 ms, GET /abonnement ≥ 300 req/s, POST ≥ 100 req/s.
- * Last lines: `name=value` (requests/s, p50/p99 ms, non-2xx per target; cpu_seconds_<role> and
+ * Last lines: `name=value` (requests/s, p50/p99 ms, non-2xx, CPU ms per request per target; cpu_seconds_<role> and
  * cpu_seconds_total of server + database; peak_rss_mb of server and database, from /proc).
  *
  *   npx tsx bench/public/run.ts [--seconds 30] [--connections 50]
@@ -76,6 +76,7 @@ printFigures({ ...figures, ...measured.fields({ peakOf: ['server', 'database'] }
 type Request = { method: string; path: string; headers?: Record<string, string>; body?: string };
 
 async function load(name: string, target: { method: string; path: string; setup?: (req: Request) => Request }): Promise<void> {
+  const phase = new ProcessMeter({ server: app.pid, database: db.process.pid });
   const result = await autocannon({
     url: app.url,
     connections: CONNECTIONS,
@@ -95,6 +96,9 @@ async function load(name: string, target: { method: string; path: string; setup?
   figures[`${name}_p50_ms`] = result.latency.p50;
   figures[`${name}_p99_ms`] = result.latency.p99;
   figures[`${name}_non_2xx`] = result.non2xx + result.errors;
+  // CPU per request (server + database): what the figure would be on a machine of one's own.
+  const cpu = phase.stop().fields().cpu_seconds_total;
+  figures[`${name}_cpu_ms_per_request`] = Math.round((cpu * 1000 * 100) / Math.max(1, result.requests.total)) / 100;
   console.log(`${name}: ${figures[`${name}_requests_per_second`]} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`);
 }
 

@@ -1,6 +1,6 @@
 /** The part of autocannon's API the benches use (the package ships no types). */
 declare module 'autocannon' {
-  type Histogram = { average: number; p50: number; p90: number; p99: number; max: number };
+  type Histogram = { average: number; p50: number; p90: number; p99: number; max: number; total: number };
   type Options = {
     url: string;
     connections?: number;

@@ -29,7 +29,7 @@ export function authRoutes(config: Config): Router {
       res.set('Retry-After', String(Math.ceil(failures.msBeforeNext / 1000)));
       throw tooManyRequests(failures.msBeforeNext);
     }
-    const session = await openSession(email, password);
+    const session = await openSession(email, password, { idleMs: config.sessionIdleMs });
     // One answer for an unknown e-mail and a wrong password.
     if (!session) {
       await perAccount.penalty(account);
