@@ -12,6 +12,8 @@ import { defineMailingSend } from './mailing-send.job.js';
 import { defineMailingWatchdog, scheduleMailingWatchdog } from './mailing-watchdog.job.js';
 import { defineBackup, scheduleBackup } from './backup.job.js';
 import { defineOpsTick, scheduleOpsTick } from './ops-tick.job.js';
+import { defineEventReminders, scheduleEventReminders } from './event-reminders.job.js';
+import { defineSolicitationJobs, scheduleSolicitationJobs } from './contact-mailbox.job.js';
 
 /**
  * Every job type, wired to its service. Definitions are registered in every process (so any
@@ -32,6 +34,8 @@ export function defineJobs(ctx: AppContext): void {
   defineNewsletterFollow(agenda, ctx);
   defineImportCommit(agenda, ctx);
   defineImportUndo(agenda, ctx);
+  defineEventReminders(agenda, ctx);
+  defineSolicitationJobs(agenda, ctx);
 }
 
 export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
@@ -45,4 +49,6 @@ export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   await scheduleNewsImport(agenda, ctx);
   await scheduleNewsletterCompile(agenda, ctx);
   await scheduleNewsletterFollow(agenda);
+  await scheduleEventReminders(agenda);
+  await scheduleSolicitationJobs(agenda, ctx);
 }

@@ -1,6 +1,7 @@
 import { Binary, BSON } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
+import { isDuplicateKey } from '../lib/db.js';
 import { Contact } from './contact.model.js';
 
 /**
@@ -156,7 +157,7 @@ export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | st
       await state().updateOne({ _id: 'state' }, { $max: { hint: revision } });
       return;
     } catch (error) {
-      if (!String((error as Error).message).match(/duplicate|E11000|UNIQUE/i)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
+import { territoryId } from '../territories/territory.schemas.js';
 import { CIVILITIES } from './contact.model.js';
 
 const code = z.string().regex(/^[a-z0-9-]+$/, 'code invalide').max(60);
 const email = z.string().trim().max(320).pipe(z.email('adresse e-mail invalide'));
-export const territoryId = z.string().regex(/^(region|departement|epci|commune|qualite)-[0-9A-Za-z-]{1,20}$/, 'territoire inconnu');
 const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);
 
 const contactFields = {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { Contact } from '../contacts/contact.model.js';
-import { isDuplicateKey } from '../lib/errors.js';
+import { isDuplicateKey } from '../lib/db.js';
 import { List } from '../lists/list.model.js';
 import { segmentContactQuery } from '../segments/segment.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
@@ -280,10 +280,7 @@ async function insertIgnoringDuplicates(rows: object[]): Promise<void> {
   try {
     await Delivery.insertMany(rows, { ordered: false });
   } catch (error) {
-    const errors = (error as { writeErrors?: unknown[] }).writeErrors;
-    if (!(isDuplicateKey(error) || (errors?.length && errors.every((e) => (e as { code?: number }).code === 11000 || isDuplicateKey((e as { err?: unknown }).err))))) {
-      throw error;
-    }
+    if (!isDuplicateKey(error)) throw error;
   }
 }
 

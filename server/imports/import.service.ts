@@ -16,6 +16,10 @@ import { emptyCounts, Import, ImportBatch, ImportIssue, ImportPreset, type Impor
 import { Resolver } from './import.rows.js';
 import { storeFile, type StoredFile } from './import.storage.js';
 
+/** The Agenda jobs that commit and undo an import (defined in jobs/import-commit.job.ts, jobs/import-undo.job.ts). */
+export const IMPORT_COMMIT_JOB = 'import:commit';
+export const IMPORT_UNDO_JOB = 'import:undo';
+
 export { storeFile };
 
 /** Settings of an import, chosen at upload or changed before the commit. */

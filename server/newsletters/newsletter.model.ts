@@ -44,11 +44,3 @@ const newsletterSchema = new Schema(
 
 export type NewsletterRecord = InferSchemaType<typeof newsletterSchema> & { _id: mongoose.Types.ObjectId };
 export const Newsletter = mongoose.model('Newsletter', newsletterSchema, 'newsletters');
-
-/**
- * Claims of one-time transitions (`send:<issue id>`). On FerretDB 1.24 a conditional
- * findOneAndUpdate is not atomic under concurrency (two clicks both "won"); inserting a
- * document with a unique `_id` is.
- */
-const claimSchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
-export const NewsletterClaim = mongoose.model('NewsletterClaim', claimSchema, 'newsletter_claims');

@@ -1,10 +1,12 @@
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
+import { Mailing } from '../delivery/mailing.model.js';
 import { createMailing, mailingProgress, startMailing } from '../delivery/mailing.service.js';
 import { personalize, type MailContent } from '../delivery/personalize.js';
 import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
-import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../lib/errors.js';
+import { claimOnce, isDuplicateKey, releaseClaim } from '../lib/db.js';
+import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import type { ListQuery } from '../lib/rest.js';
 import { resolveList } from '../lists/list.service.js';
 import { News } from '../news/news.model.js';
@@ -13,7 +15,7 @@ import { newsCategories } from '../news/news.service.js';
 import { renderEmail } from '../templates/render.js';
 import { User } from '../users/user.model.js';
 import type { Actor } from '../users/user.service.js';
-import { Newsletter, NewsletterClaim, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
+import { Newsletter, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
 import type { NewsletterFilter, NewsletterUpdateInput } from './newsletter.schemas.js';
 import { monthBounds, monthLabel, monthSlug, previousMonth } from './month.js';
 import { bumpStamp } from '../lib/stamped-cache.js';
@@ -240,44 +242,38 @@ export async function sendNewsletter(ctx: AppContext, id: string, options: { at?
   return startNewsletterSending(ctx, id, actor);
 }
 
+/** A send claim older than this is a crashed sender's: the watchdog takes the issue over. */
+export const SEND_CLAIM_STALE_MS = 10 * 60_000;
+const sendClaim = (id: string) => `newsletter-send:${id}`;
+
 /**
- * The one transition to `sending`, claimed by a unique insert so two clicks, or a job and a
- * click, create one mailing. The compiled content goes to the sender, which personalises it.
+ * The one transition to `sending`, claimed once (server/lib/db.ts) so two clicks, or a job and
+ * a click, create one mailing. The compiled content goes to the sender, which personalises it.
  */
 export async function startNewsletterSending(ctx: AppContext, id: string, actor?: Actor) {
-  const claim = `send:${id}`;
-  try {
-    await NewsletterClaim.create({ _id: claim, at: new Date() });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    return Newsletter.findById(id); // another click or the scheduled job is sending it
-  }
+  if (!(await claimOnce(sendClaim(id), SEND_CLAIM_STALE_MS))) return Newsletter.findById(id); // another click or the job is sending it
   const claimed = await Newsletter.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
   if (claimed) await bumpStamp(ARCHIVE_STAMP); // the issue is in the public archive from now on
   if (!claimed) {
-    await NewsletterClaim.deleteOne({ _id: claim });
+    await releaseClaim(sendClaim(id));
     const issue = await getNewsletterRecord(id);
     if (issue.status === 'sending' || issue.status === 'sent') return Newsletter.findById(id);
     throw conflict(statusMessage(issue.status), 'status');
   }
+  return mailIssue(ctx, claimed.toObject() as NewsletterRecord, actor);
+}
+
+/** Creates (or finds, after a crash) the issue's mailing and starts it; the issue must be `sending` and claimed. */
+async function mailIssue(ctx: AppContext, issue: NewsletterRecord, actor?: Actor) {
+  const id = String(issue._id);
   let mailingId: string;
   try {
-    const list = await resolveList(claimed.list ?? 'lettre-mensuelle');
-    const mailing = await createMailing(
-      {
-        source: { kind: 'newsletter', id },
-        list: String(list._id),
-        ...(claimed.segment ? { segment: String(claimed.segment) } : {}),
-        content: { subject: claimed.content!.subject!, html: claimed.content!.html!, text: claimed.content!.text! },
-        browserUrl: archiveUrl(ctx.config, claimed.slug),
-      },
-      actor,
-    );
-    mailingId = String(mailing._id);
+    const drafted = await Mailing.findOne({ 'source.kind': 'newsletter', 'source.id': id, status: 'draft' }, { _id: 1 }).lean();
+    mailingId = String(drafted?._id ?? (await createIssueMailing(ctx, issue, actor))._id);
   } catch (error) {
     await Newsletter.updateOne({ _id: id, status: 'sending', mailing: null }, { $set: { status: 'approved', sendingAt: null } });
     await bumpStamp(ARCHIVE_STAMP);
-    await NewsletterClaim.deleteOne({ _id: claim });
+    await releaseClaim(sendClaim(id));
     throw error;
   }
   await Newsletter.updateOne({ _id: id }, { $set: { mailing: new Types.ObjectId(mailingId) } });
@@ -285,23 +281,56 @@ export async function startNewsletterSending(ctx: AppContext, id: string, actor?
   return Newsletter.findById(id);
 }
 
-/** The issue with fresh figures from its mailing; a finished mailing makes the issue `sent`. */
-export async function getNewsletter(id: string) {
+async function createIssueMailing(ctx: AppContext, issue: NewsletterRecord, actor?: Actor) {
+  const list = await resolveList(issue.list ?? 'lettre-mensuelle');
+  return createMailing(
+    {
+      source: { kind: 'newsletter', id: String(issue._id) },
+      list: String(list._id),
+      ...(issue.segment ? { segment: String(issue.segment) } : {}),
+      content: { subject: issue.content!.subject!, html: issue.content!.html!, text: issue.content!.text! },
+      browserUrl: archiveUrl(ctx.config, issue.slug),
+    },
+    actor,
+  );
+}
+
+/**
+ * Issues left `sending` without a mailing (the process died between the claim and the
+ * mailing's creation): once their claim is stale, the watchdog sends them. Returns their ids.
+ */
+export async function resumeStalledNewsletters(ctx: AppContext): Promise<string[]> {
+  const resumed: string[] = [];
+  for (const issue of await Newsletter.find({ status: 'sending', mailing: null }).lean()) {
+    const id = String(issue._id);
+    if (!(await claimOnce(sendClaim(id), SEND_CLAIM_STALE_MS))) continue;
+    await mailIssue(ctx, issue as NewsletterRecord);
+    resumed.push(id);
+  }
+  return resumed;
+}
+
+/**
+ * The issue with its mailing's figures as they are now; an issue whose mailing finished reads
+ * as `sent`. A read writes nothing: the job `newsletter:follow` records the figures and status.
+ */
+export async function getNewsletter(id: string): Promise<NewsletterRecord> {
   const issue = await getNewsletterRecord(id);
   if (!issue.mailing || !['sending', 'sent'].includes(issue.status)) return issue;
+  return { ...issue, ...(await followedFields(issue)) };
+}
+
+/** What the issue's mailing says of it now: figures, and `sent` once the mailing is done. */
+async function followedFields(issue: NewsletterRecord) {
   const progress = await mailingProgress(String(issue.mailing));
   const done = issue.status === 'sending' && progress.status === 'sent';
-  return (await Newsletter.findOneAndUpdate(
-    { _id: id },
-    { $set: { figures: progress, ...(done ? { status: 'sent', sentAt: new Date() } : {}) } },
-    { returnDocument: 'after' },
-  ).lean()) as NewsletterRecord;
+  return { figures: progress, ...(done ? { status: 'sent' as const, sentAt: progress.finishedAt ?? new Date() } : {}) };
 }
 
 /** Brings the figures of every issue being sent up to date (and marks finished ones `sent`). */
 export async function refreshSendingNewsletters(): Promise<number> {
-  const sending = await Newsletter.find({ status: 'sending', mailing: { $ne: null } }, { _id: 1 }).lean();
-  for (const issue of sending) await getNewsletter(String(issue._id));
+  const sending = await Newsletter.find({ status: 'sending', mailing: { $ne: null } }).lean();
+  for (const issue of sending) await Newsletter.updateOne({ _id: issue._id }, { $set: await followedFields(issue as NewsletterRecord) });
   return sending.length;
 }
 

@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { IMPORT_COMMIT } from '../../jobs/import-commit.job.js';
 import { Import } from '../../server/imports/import.model.js';
 import { MAX_COMMIT_ATTEMPTS, requestCommit } from '../../server/imports/import.service.js';
+import { UPLOAD_HEADER, UPLOAD_HEADER_VALUE } from '../../server/lib/same-origin.js';
 import { clientAs, resetDatabase, startTestServer, type Client, type TestServer } from '../helpers.js';
 import { uploadForm, waitForImport } from './import-helpers.js';
 
@@ -177,7 +178,7 @@ function rawUpload(baseUrl: string, cookie: string, options: { totalBytes: numbe
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="gros.csv"\r\nContent-Type: text/csv\r\n\r\nCourriel;Nom\r\n`);
   const line = Buffer.from('personne@exemple.fr;Nom\r\n'.repeat(2600)); // ~64 KiB
   return new Promise<{ status: number; body: string; sentBytes: number; passedLimitAt?: number; answeredAt: number }>((resolve, reject) => {
-    const headers: Record<string, string | number> = { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie };
+    const headers: Record<string, string | number> = { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie, [UPLOAD_HEADER]: UPLOAD_HEADER_VALUE };
     if (options.announce) headers['content-length'] = options.announce;
     const req = http.request(`${baseUrl}/api/imports`, { method: 'POST', headers });
     let sentBytes = 0;

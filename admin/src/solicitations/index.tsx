@@ -26,6 +26,7 @@ import { contactName, type Contact } from '../contacts/contactModel';
 import { AssigneeField, AssigneeInput } from './assignees';
 import { SOLICITATION_STATUS_CHOICES } from './solicitationModel';
 import { QuickStatus } from './StatusChange';
+import { today } from '../common/format';
 
 
 const filters = [
@@ -71,7 +72,7 @@ const byText = (q: string) => ({ q });
 function SolicitationInputs({ create = false }: { create?: boolean }) {
   return (
     <>
-      <DateInput source="receivedAt" defaultValue={create ? new Date().toISOString().slice(0, 10) : undefined} />
+      <DateInput source="receivedAt" defaultValue={create ? today() : undefined} />
       <VocabularySelectInput source="channel" vocabulary="solicitation-channels" />
       <ReferenceInput source="requester" reference="contacts">
         <AutocompleteInput optionText={(c: Contact) => `${contactName(c)} <${c.email}>`} filterToQuery={byText} />
