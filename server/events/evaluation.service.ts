@@ -1,6 +1,7 @@
+import { isDuplicateKey } from '../lib/db.js';
 import type { AppContext } from '../context.js';
 import { retryBusy } from '../lib/busy.js';
-import { badRequest, isDuplicateKey } from '../lib/errors.js';
+import { badRequest } from '../lib/errors.js';
 import { sendEvaluationMail } from './event.mail.js';
 import { readEvaluationToken } from './event.links.js';
 import { EvaluationClaim, Event, EventEvaluation, Registration, type EventRecord, type RegistrationRecord } from './event.model.js';
@@ -69,7 +70,7 @@ export async function submitEvaluation(event: EventRecord, registration: string,
   try {
     await retryBusy(() => EvaluationClaim.create({ _id: registration, at: new Date() }));
   } catch (error) {
-    if (isDuplicateKey(error) || /UNIQUE constraint failed/.test(String((error as Error).message))) return false;
+    if (isDuplicateKey(error)) return false;
     throw error;
   }
   await retryBusy(() => EventEvaluation.create({ event: event._id, ratings, comment: comment.trim() }));

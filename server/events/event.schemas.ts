@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { territoryId } from '../contacts/contact.schemas.js';
+import { territoryId } from '../territories/territory.schemas.js';
 import { objectId } from '../lib/rest.js';
 import { EVENT_KINDS, QUESTION_KINDS, REGISTRATION_STATUSES } from './event.model.js';
 

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { withId } from '../lib/db.js';
-import { badRequest, conflict, isDuplicateKey, notFound } from '../lib/errors.js';
+import { withId, isDuplicateKey } from '../lib/db.js';
+import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import { parisInstant, parisYearRange } from '../lib/paris-time.js';
 import type { ListQuery } from '../lib/rest.js';

@@ -2,8 +2,8 @@ import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { findOrCreateContactByEmail, updateContact } from '../contacts/contact.service.js';
 import { retryBusy } from '../lib/busy.js';
-import { withId } from '../lib/db.js';
-import { AppError, badRequest, isDuplicateKey, notFound } from '../lib/errors.js';
+import { withId, isDuplicateKey } from '../lib/db.js';
+import { AppError, badRequest, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeEmail } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { requestSubscription } from '../subscriptions/subscription.service.js';
@@ -17,8 +17,6 @@ import { getEventRecord, registrationState } from './event.service.js';
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
 const NEWSLETTER_LIST = 'lettre-mensuelle';
 
-/** E11000, or what FerretDB/SQLite sometimes answers instead (an internal error naming the constraint). */
-const isUniqueViolation = (error: unknown) => isDuplicateKey(error) || /UNIQUE constraint failed/.test(String((error as Error)?.message));
 
 // ---------------------------------------------------------------- the public form
 
@@ -128,7 +126,7 @@ async function recordRegistration(event: EventRecord, contact: { id: Types.Objec
     );
     return { id: created._id, fresh: true };
   } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+    if (!isDuplicateKey(error)) throw error;
   }
   const existing = await Registration.findOne({ key });
   if (!existing) throw new Error(`registration ${key} reported as duplicate but not found`);
@@ -171,7 +169,7 @@ async function claimSeat(event: Pick<EventRecord, '_id' | 'capacity'>, registrat
       await retryBusy(() => EventSeat.create({ _id: seat, event: event._id, registration }));
       return true;
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
   return false;
