@@ -40,9 +40,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export type TestServer = { url: string; ctx: AppContext; close(): Promise<void> };
 
 /** The real app on a free port, sharing the test run's database connection. */
-export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean; logTo?: { write(line: string): void } } = {}): Promise<TestServer> {
   const config = testConfig(options.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(options.logTo ? 'info' : config.logLevel, options.logTo);
   const scheduler = createScheduler(mongoose.connection.db as never, logger, { processEvery: 200 });
   await scheduler.agenda.ready; // its index creation must not be cut off by an early stop
   const ctx: AppContext = { config, logger, scheduler };
