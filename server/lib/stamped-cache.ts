@@ -8,6 +8,9 @@ import { randomUUID } from 'node:crypto';
 const stampSchema = new Schema({ _id: { type: String, required: true }, version: { type: String, required: true } }, { versionKey: false });
 export const Stamp = mongoose.model('Stamp', stampSchema, 'stamps');
 
+/** The public archive (/lettres): bumped when a newsletter or a published campaign enters or leaves it. */
+export const ARCHIVE_STAMP = 'archive';
+
 /** Bumps made by this process, seen by its caches at once (other processes read the stamp). */
 const localBumps = new Map<string, number>();
 

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { bumpStamp, Stamp } from '../../server/lib/stamped-cache.js';
+import { ARCHIVE_STAMP, bumpStamp, Stamp } from '../../server/lib/stamped-cache.js';
 import { Newsletter } from '../../server/newsletters/newsletter.model.js';
-import { ARCHIVE_STAMP } from '../../server/newsletters/newsletter.service.js';
 import { newVisitor, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 
 const sentIssue = (month: string, slug: string) => ({
