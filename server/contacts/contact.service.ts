@@ -29,11 +29,13 @@ export const HISTORY_FIELDS = [
   'emails',
   'phones',
   'function',
+  'functionLabel',
   'organisations',
   'dispositifs',
   'themes',
   'territories',
   'notes',
+  'unresolvedLabels',
   'source',
 ] as const;
 
