@@ -13,6 +13,8 @@ import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/import.routes.js';
 import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
 import { archivePages } from './newsletters/archive.routes.js';
+import { campaignRoutes } from './campaigns/campaign.routes.js';
+import { clickRoutes } from './clicks/click.routes.js';
 import { newsletterRoutes } from './newsletters/newsletter.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
 import { answerTemplateRoutes, publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
@@ -51,6 +53,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/news', newsRoutes());
   api.use('/news-mappings', newsMappingRoutes());
   api.use('/newsletters', newsletterRoutes(ctx));
+  api.use('/campaigns', campaignRoutes(ctx));
   api.use('/memberships', membershipRoutes(ctx));
   api.use('/fee-schedules', feeScheduleRoutes());
   api.use('/membership-reminders', reminderRoutes());
@@ -71,6 +74,7 @@ export function publicRoutes(ctx: AppContext): Router {
   pages.use(subscriptionPages(ctx));
   pages.use('/sollicitation', publicSolicitationRoutes(ctx));
   pages.use(archivePages(ctx));
+  pages.use(clickRoutes(ctx));
   pages.use(eventPages(ctx));
   return pages;
 }

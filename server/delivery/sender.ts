@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
-import { Contact } from '../contacts/contact.model.js';
-import { isDuplicateKey } from '../lib/db.js';
 import { List } from '../lists/list.model.js';
-import { segmentContactQuery } from '../segments/segment.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
-import { emailHash, suppressedAmong } from '../suppressions/suppression.service.js';
+import { emailHash } from '../suppressions/suppression.service.js';
+import { resolveAudience } from './audience.js';
 import { bulkComposer } from './bulk-message.js';
 import { Delivery, DeliveryEvent, foldEvents, type DeliveryEventKind, type DeliveryEventRecord, type DeliveryRecord, type DeliveryState } from './delivery.model.js';
 import { EventLog, insertEvents } from './event-log.js';
@@ -121,7 +119,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
 
 function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOptions, mailing: MailingRecord, list: { code: string; name: string }) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
-  const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined);
+  const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined, mailing.fromName);
   const log = new EventLog();
   const left = departures(mailing);
   const state = { paused: false, consecutiveFailures: 0 };
@@ -168,6 +166,7 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
           email: delivery.email,
           firstName: delivery.firstName,
           lastName: delivery.lastName,
+          organisation: delivery.organisation,
         }),
       );
     } catch (error) {
@@ -239,49 +238,6 @@ async function markUncertain(ctx: Pick<AppContext, 'logger'>, mailing: MailingRe
   for (const [, s] of stuck) Object.assign(s, { status: 'uncertain', error });
   await Mailing.updateOne({ _id: mailing._id }, { $inc: { uncertain: stuck.length } });
   ctx.logger.warn({ mailing: String(mailing._id), deliveries: stuck.map(([id]) => id) }, 'uncertain deliveries after an interruption');
-}
-
-/**
- * The audience at send time: confirmed subscribers of the list, narrowed by the segment, minus
- * suppressed addresses. Safe to run again after a crash (deliveries are unique per contact).
- */
-export async function resolveAudience(mailing: MailingRecord): Promise<number> {
-  const narrow = mailing.segment ? await segmentContactQuery(String(mailing.segment)) : {};
-  const subscriptionOf = new Map(
-    (await Subscription.find({ list: mailing.list, status: 'subscribed' }, { contact: 1 }).lean()).map((s) => [String(s.contact), s._id]),
-  );
-  // One pass over the contacts rather than one `$in` query per chunk: FerretDB scans either way.
-  const cursor = Contact.find({ $and: [narrow, { erasedAt: { $exists: false } }] }, { email: 1, firstName: 1, lastName: 1 })
-    .lean()
-    .cursor({ batchSize: 1000 });
-  let chunk: Array<{ _id: Types.ObjectId; email: string; firstName?: string | null; lastName?: string | null }> = [];
-  const flush = async () => {
-    const suppressed = await suppressedAmong(chunk.map((c) => c.email));
-    await insertIgnoringDuplicates(
-      chunk
-        .filter((c) => !suppressed.has(c.email))
-        .map((c) => ({ mailing: mailing._id, contact: c._id, subscription: subscriptionOf.get(String(c._id)), email: c.email, firstName: c.firstName, lastName: c.lastName })),
-    );
-    chunk = [];
-  };
-  for await (const contact of cursor) {
-    if (!subscriptionOf.has(String(contact._id))) continue;
-    chunk.push(contact);
-    if (chunk.length >= 1000) await flush();
-  }
-  if (chunk.length) await flush();
-  const total = await Delivery.countDocuments({ mailing: mailing._id });
-  await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date() } });
-  return total;
-}
-
-async function insertIgnoringDuplicates(rows: object[]): Promise<void> {
-  if (!rows.length) return;
-  try {
-    await Delivery.insertMany(rows, { ordered: false });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-  }
 }
 
 async function acquireLease(mailingId: string, leaseMs: number): Promise<boolean> {
