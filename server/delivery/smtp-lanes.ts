@@ -133,13 +133,14 @@ class Lane {
     internals._createSendStream = (callback) => {
       internals._responseActions.push((reply) => internals._actionSMTPStream(reply, callback));
       const socket = internals._socket;
+      let message = '';
       return {
         outByteCount: 0,
         write(data: string) {
           this.outByteCount += data.length;
-          socket.write(data);
+          message = data;
         },
-        end: () => socket.write('.\r\n'),
+        end: () => socket.write(`${message}.\r\n`), // one write for the message and its end
       };
     };
   }
