@@ -49,6 +49,8 @@ export const SENDER_DEFAULTS: Omit<SenderOptions, 'concurrency'> = {
 
 /** How often the sender looks at the mailing (paused by staff?) and touches its job: every this many messages. */
 const CHECK_EVERY = 250;
+/** A claim waits this long for the other lanes' (see GroupInsert): far less than an SMTP transaction. */
+const CLAIM_WAIT_MS = 2;
 /** `sent` outcomes are written in bulk: every 200 ms or 500 messages. */
 const OUTCOMES = { everyMs: 200, maxDocs: 500 };
 
@@ -145,7 +147,7 @@ function createSender(
 ) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
   const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined);
-  const claims = new GroupInsert<DeliveryClaimRecord>(DeliveryClaim.collection as never);
+  const claims = new GroupInsert<DeliveryClaimRecord>(DeliveryClaim.collection as never, { size: opts.concurrency, waitMs: CLAIM_WAIT_MS });
   const outcomes = new BufferedInsert<DeliveryEventRecord>(DeliveryEvent.collection as never, OUTCOMES);
   const run = randomBytes(4).toString('hex');
   const left = departures(mailing, resolvedByThisRun);
@@ -264,7 +266,7 @@ const SKIPPED = "Désabonné·e ou exclu·e des envois avant l'envoi.";
 
 /**
  * Who left since the audience was resolved (unsubscribed, suppressed), looked up at the start of
- * a resumed run and then every 30 seconds with two queries on what changed since the last look,
+ * a run that did not resolve the audience itself and then every 30 seconds with two queries on what changed since the last look,
  * so a recipient who leaves mid-send is skipped without a lookup per message. Each look reads
  * every subscription on FerretDB/SQLite (no filter but `_id` is served by an index there), which
  * is why it is not more frequent: every five seconds, it was most of the database's CPU in a send.
