@@ -1,9 +1,9 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
-import { runCommit } from '../server/imports/import.service.js';
+import { IMPORT_COMMIT_JOB, runCommit } from '../server/imports/import.service.js';
 
 /** Commits an import in batches; if a process dies mid-way, the re-run resumes from the import's cursor. */
-export const IMPORT_COMMIT = 'import:commit';
+export const IMPORT_COMMIT = IMPORT_COMMIT_JOB;
 
 export function defineImportCommit(agenda: Agenda, ctx: AppContext): void {
   agenda.define(IMPORT_COMMIT, async (job: { attrs: { data: { importId: string } } }) => {

@@ -1,9 +1,9 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
-import { runUndo } from '../server/imports/import.service.js';
+import { IMPORT_UNDO_JOB, runUndo } from '../server/imports/import.service.js';
 
 /** Undoes a committed import, newest batch first; a re-run continues with the batches not yet undone. */
-export const IMPORT_UNDO = 'import:undo';
+export const IMPORT_UNDO = IMPORT_UNDO_JOB;
 
 export function defineImportUndo(agenda: Agenda, ctx: AppContext): void {
   agenda.define(IMPORT_UNDO, async (job: { attrs: { data: { importId: string } } }) => {

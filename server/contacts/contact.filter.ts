@@ -2,7 +2,7 @@ import mongoose, { Types } from 'mongoose';
 import { badRequest } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import { memberOf, memberStateFrom, type MemberState, type MembershipFacts } from '../memberships/member-state.js';
-import { segmentFilter } from '../segments/segment.service.js';
+import { segmentFilter } from '../segments/segment.filter.js';
 import { assertTerritories } from '../territories/territory.service.js';
 import { assertThemes, themeDescendants } from '../themes/theme.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';

@@ -1,6 +1,7 @@
 import { Binary, BSON } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
+import { isDuplicateKey } from '../lib/db.js';
 import { Contact } from './contact.model.js';
 
 /**
@@ -156,7 +157,7 @@ export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | st
       await state().updateOne({ _id: 'state' }, { $max: { hint: revision } });
       return;
     } catch (error) {
-      if (!String((error as Error).message).match(/duplicate|E11000|UNIQUE/i)) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 }
@@ -523,4 +524,15 @@ export async function contactNames(): Promise<Array<{ id: string; firstName: str
   return [...current.entries.values()]
     .filter((e) => !e.erasedAt)
     .map((e) => ({ id: e.id, firstName: e.firstName, lastName: e.lastName, email: e.email, sortName: e.sortName, organisations: e.organisations }));
+}
+
+export type MailingFields = Pick<Entry, 'id' | 'email' | 'firstName' | 'lastName' | 'sortName' | 'organisations' | 'erasedAt'>;
+
+/** What a mailing needs of every contact matching a Mongo filter (`{}`: every contact, erased ones included). */
+export async function mailingFieldsWhere(where: Where): Promise<MailingFields[]> {
+  const current = await contactIndex();
+  const matches = compileWhere(where);
+  const found: MailingFields[] = [];
+  for (const entry of candidates(current, where) ?? current.entries.values()) if (matches(entry)) found.push(entry);
+  return found;
 }

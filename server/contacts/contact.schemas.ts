@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
+import { territoryId } from '../territories/territory.schemas.js';
 import { CIVILITIES } from './contact.model.js';
 
 const code = z.string().regex(/^[a-z0-9-]+$/, 'code invalide').max(60);
 const email = z.string().trim().max(320).pipe(z.email('adresse e-mail invalide'));
-export const territoryId = z.string().regex(/^(region|departement|epci|commune|qualite)-[0-9A-Za-z-]{1,20}$/, 'territoire inconnu');
 const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);
 
 const contactFields = {
@@ -15,11 +15,13 @@ const contactFields = {
   emails: z.array(email).max(20).optional(),
   phones: z.array(z.string().trim().regex(/^[0-9+ ().\-]{4,30}$/, 'numéro de téléphone invalide')).max(10).optional(),
   function: code.nullable().optional(),
+  functionLabel: text(200).optional(),
   organisations: z.array(objectId).max(20).optional(),
   dispositifs: z.array(code).max(20).optional(),
   themes: z.array(objectId).max(100).optional(),
   territories: z.array(territoryId).max(100).optional(),
   notes: text(10_000).optional(),
+  unresolvedLabels: z.array(text(300)).max(100).optional(),
   source: text(100).optional(),
 };
 

@@ -1,7 +1,7 @@
 import type { Document, WithId } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
-import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../lib/errors.js';
-import { withId } from '../lib/db.js';
+import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
+import { isDuplicateKey, withId } from '../lib/db.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { diffFields, forgetHistoryValues, historyOf, moveHistory, recordHistory } from '../history/history.service.js';
@@ -28,11 +28,13 @@ export const HISTORY_FIELDS = [
   'emails',
   'phones',
   'function',
+  'functionLabel',
   'organisations',
   'dispositifs',
   'themes',
   'territories',
   'notes',
+  'unresolvedLabels',
   'source',
 ] as const;
 
@@ -155,17 +157,12 @@ export async function findOrCreateContactByEmail(input: ContactCreateInput, acto
     return { contact: await createContact(input, actor), created: true };
   } catch (error) {
     // a batch write the index was not told about: find it the slow way, and heal the index
-    if (!isUniqueViolation(error)) throw error;
+    if (!isDuplicateKey(error)) throw error;
     const found = await Contact.findOne({ email: normalizeEmail(input.email) });
     if (!found) throw error;
     await noteContactsChanged([found._id]);
     return { contact: found, created: false };
   }
-}
-
-/** E11000, or what FerretDB/SQLite sometimes answers instead (an internal error naming the constraint). */
-function isUniqueViolation(error: unknown): boolean {
-  return isDuplicateKey(error) || /UNIQUE constraint failed/.test(String((error as Error)?.message));
 }
 
 export async function getContact(id: string) {
@@ -226,6 +223,13 @@ export async function refreshContactsOfOrganisation(organisationId: Types.Object
   await noteContactsChanged(contacts.map((c) => c._id));
 }
 
+/** Untags a deleted theme from every contact holding it. */
+export async function removeThemeFromContacts(themeId: Types.ObjectId, _actor?: Actor): Promise<void> {
+  const ids = await contactIdsWhere({ themes: { $in: [themeId] } });
+  await Contact.updateMany({ _id: { $in: ids } }, { $pull: { themes: themeId } });
+  await noteContactsChanged(ids);
+}
+
 export async function contactHistory(id: string) {
   await getContact(id);
   return historyOf('contacts', id);
@@ -253,6 +257,7 @@ export const CONTACT_REFERENCES: ReadonlyArray<ContactReference> = [
   },
   { collection: 'memberships', field: 'representative' },
   { collection: 'solicitations', field: 'requester' },
+  { collection: 'event_registrations', field: 'contact' },
 ];
 
 const collection = (name: string) => mongoose.connection.db!.collection(name);

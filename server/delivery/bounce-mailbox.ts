@@ -1,5 +1,5 @@
-import { ImapFlow } from 'imapflow';
 import type { AppContext } from '../context.js';
+import { withMailbox } from '../lib/imap.js';
 import { recordBounce, type BounceOutcome } from './bounce.service.js';
 import { parseBounceMessage } from './bounce.parse.js';
 
@@ -12,37 +12,20 @@ export async function pollBounceMailbox(ctx: Pick<AppContext, 'config' | 'logger
   const counts: Record<BounceOutcome, number> = { suppressed: 0, counted: 0, unsubscribed: 0, ignored: 0 };
   const url = ctx.config.bounces.imapUrl;
   if (!url) return counts;
-  const { hostname, port, username, password, pathname, protocol } = new URL(url);
-  const client = new ImapFlow({
-    host: hostname,
-    port: Number(port) || (protocol === 'imaps:' ? 993 : 143),
-    secure: protocol === 'imaps:',
-    auth: { user: decodeURIComponent(username), pass: decodeURIComponent(password) },
-    logger: false,
-  });
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(decodeURIComponent(pathname.slice(1)) || 'INBOX');
-    try {
-      const handled: number[] = [];
-      const box = client.mailbox;
-      if (!box || !box.exists) return counts;
-      for await (const message of client.fetch('1:*', { uid: true, source: true }, { uid: true })) {
-        if (!message.source) continue;
-        try {
-          const report = await parseBounceMessage(message.source);
-          counts[report ? await recordBounce(ctx, report, 'imap') : 'ignored']++;
-          handled.push(message.uid);
-        } catch (error) {
-          ctx.logger.error({ err: error, uid: message.uid }, 'bounce message not handled');
-        }
+  await withMailbox(url, async (client) => {
+    if (!client.mailbox || !client.mailbox.exists) return;
+    const handled: number[] = [];
+    for await (const message of client.fetch('1:*', { uid: true, source: true }, { uid: true })) {
+      if (!message.source) continue;
+      try {
+        const report = await parseBounceMessage(message.source);
+        counts[report ? await recordBounce(ctx, report, 'imap') : 'ignored']++;
+        handled.push(message.uid);
+      } catch (error) {
+        ctx.logger.error({ err: error, uid: message.uid }, 'bounce message not handled');
       }
-      if (handled.length) await client.messageDelete(handled.join(','), { uid: true });
-    } finally {
-      lock.release();
     }
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
+    if (handled.length) await client.messageDelete(handled.join(','), { uid: true });
+  });
   return counts;
 }

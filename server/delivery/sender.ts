@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
-import { Contact } from '../contacts/contact.model.js';
-import { isDuplicateKey } from '../lib/errors.js';
 import { List } from '../lists/list.model.js';
-import { segmentContactQuery } from '../segments/segment.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
-import { emailHash, suppressedAmong } from '../suppressions/suppression.service.js';
+import { emailHash } from '../suppressions/suppression.service.js';
+import { resolveAudience } from './audience.js';
 import { bulkComposer } from './bulk-message.js';
 import {
   Delivery,
@@ -146,7 +144,7 @@ function createSender(
   resolvedByThisRun: { since: Date } | undefined,
 ) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
-  const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined);
+  const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined, mailing.fromName);
   const claims = new GroupInsert<DeliveryClaimRecord>(DeliveryClaim.collection as never, { size: opts.concurrency, waitMs: CLAIM_WAIT_MS });
   const outcomes = new BufferedInsert<DeliveryEventRecord>(DeliveryEvent.collection as never, OUTCOMES);
   const run = randomBytes(4).toString('hex');
@@ -232,6 +230,7 @@ function createSender(
           email: delivery.email,
           firstName: delivery.firstName,
           lastName: delivery.lastName,
+          organisation: delivery.organisation,
         }),
       );
     } catch (error) {
@@ -344,52 +343,6 @@ async function settleInterruptedRuns(ctx: Pick<AppContext, 'logger'>, mailing: M
 const OUTCOME_EVENTS = new Set<DeliveryEventKind>(['sent', 'failed', 'retry', 'uncertain', 'skipped']);
 /** The reply of an accepted message whose `sent` record was lost in an interruption. */
 const RECOVERED_RESPONSE = '250 (accepted; the server reply was not kept: the sender was interrupted)';
-
-/**
- * The audience at send time: confirmed subscribers of the list, narrowed by the segment, minus
- * suppressed addresses. Safe to run again after a crash (deliveries are unique per contact).
- */
-export async function resolveAudience(mailing: MailingRecord): Promise<number> {
-  const narrow = mailing.segment ? await segmentContactQuery(String(mailing.segment)) : {};
-  const subscriptionOf = new Map(
-    (await Subscription.find({ list: mailing.list, status: 'subscribed' }, { contact: 1 }).lean()).map((s) => [String(s.contact), s._id]),
-  );
-  // One pass over the contacts rather than one `$in` query per chunk: FerretDB scans either way.
-  const cursor = Contact.find({ $and: [narrow, { erasedAt: { $exists: false } }] }, { email: 1, firstName: 1, lastName: 1 })
-    .lean()
-    .cursor({ batchSize: 1000 });
-  let chunk: Array<{ _id: Types.ObjectId; email: string; firstName?: string | null; lastName?: string | null }> = [];
-  const flush = async () => {
-    const suppressed = await suppressedAmong(chunk.map((c) => c.email));
-    await insertIgnoringDuplicates(
-      chunk
-        .filter((c) => !suppressed.has(c.email))
-        .map((c) => ({ mailing: mailing._id, contact: c._id, subscription: subscriptionOf.get(String(c._id)), email: c.email, firstName: c.firstName, lastName: c.lastName })),
-    );
-    chunk = [];
-  };
-  for await (const contact of cursor) {
-    if (!subscriptionOf.has(String(contact._id))) continue;
-    chunk.push(contact);
-    if (chunk.length >= 1000) await flush();
-  }
-  if (chunk.length) await flush();
-  const total = await Delivery.countDocuments({ mailing: mailing._id });
-  await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date() } });
-  return total;
-}
-
-async function insertIgnoringDuplicates(rows: object[]): Promise<void> {
-  if (!rows.length) return;
-  try {
-    await Delivery.insertMany(rows, { ordered: false });
-  } catch (error) {
-    const errors = (error as { writeErrors?: unknown[] }).writeErrors;
-    if (!(isDuplicateKey(error) || (errors?.length && errors.every((e) => (e as { code?: number }).code === 11000 || isDuplicateKey((e as { err?: unknown }).err))))) {
-      throw error;
-    }
-  }
-}
 
 async function acquireLease(mailingId: string, leaseMs: number): Promise<boolean> {
   const now = new Date();

@@ -29,7 +29,7 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
 
 const key = (resource: HistoryResource, record: Types.ObjectId | string) => `${resource}:${record}`;
 
-type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; changes: Change[]; mergedFrom?: unknown };
+type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; changes: Change[]; mergedFrom?: unknown; import?: unknown };
 
 /** The API form of an entry: newest first, with the record it belongs to. */
 function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
@@ -44,6 +44,7 @@ function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
       actorName: entry.actorName ?? '',
       changes: entry.changes ?? [],
       ...(entry.mergedFrom ? { mergedFrom: String(entry.mergedFrom) } : {}),
+      ...(entry.import ? { import: String(entry.import) } : {}),
     }))
     .sort((a, b) => b.at.getTime() - a.at.getTime() || b.id.localeCompare(a.id, 'en', { numeric: true }));
 }
@@ -69,6 +70,37 @@ export async function recordHistory(entry: {
     { $push: { entries: item }, $set: { resource: entry.resource, record: new Types.ObjectId(String(entry.record)) } },
     { upsert: true },
   );
+}
+
+/**
+ * The entries of one import's batch, written at once: `created` records get a new history
+ * document each (an insert, no lookup), the others an appended entry.
+ */
+export async function recordImportHistory(
+  batch: { import: Types.ObjectId; actor?: Actor; at: Date },
+  created: { record: Types.ObjectId; changes: Change[] }[],
+  updated: { record: Types.ObjectId; changes: Change[] }[],
+): Promise<void> {
+  const entry = (action: HistoryAction, changes: Change[]) => ({
+    action,
+    at: batch.at,
+    actor: batch.actor?.id ? new Types.ObjectId(batch.actor.id) : undefined,
+    actorName: batch.actor?.name ?? 'système',
+    changes,
+    import: batch.import,
+  });
+  const writes: Promise<unknown>[] = [];
+  if (created.length) {
+    const docs = created.map((c) => ({ _id: key('contacts', c.record), resource: 'contacts', record: c.record, entries: [entry('create', c.changes)] }));
+    writes.push(History.collection.insertMany(docs as never[], { ordered: false }));
+  }
+  if (updated.length) {
+    const operations = updated.map((u) => ({
+      updateOne: { filter: { _id: key('contacts', u.record) }, update: { $push: { entries: entry('update', u.changes) }, $set: { resource: 'contacts', record: u.record } }, upsert: true },
+    }));
+    writes.push(History.collection.bulkWrite(operations as never[], { ordered: false }));
+  }
+  await Promise.all(writes);
 }
 
 export async function historyOf(resource: HistoryResource, record: string) {

@@ -3,10 +3,10 @@ import { rm } from 'node:fs/promises';
 import type { AppContext } from '../context.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { actorOf, allow, READ, WRITE } from '../users/auth.middleware.js';
-import { IMPORT_COMMIT } from '../../jobs/import-commit.job.js';
-import { IMPORT_UNDO } from '../../jobs/import-undo.job.js';
 import { commitBody, importFilter, presetBody, previewBody, uploadFields } from './import.schemas.js';
 import {
+  IMPORT_COMMIT_JOB,
+  IMPORT_UNDO_JOB,
   createImport,
   deletePreset,
   errorsFileName,
@@ -55,13 +55,13 @@ export function importRoutes(ctx: AppContext): Router {
   router.post('/:id/commit', allow(WRITE), async (req, res) => {
     parseBody(commitBody, req.body);
     const doc = await requestCommit(idParam(req), actorOf(res));
-    await agenda.now(IMPORT_COMMIT, { importId: String(doc._id) });
+    await agenda.now(IMPORT_COMMIT_JOB, { importId: String(doc._id) });
     res.status(202).json(await importDetails(String(doc._id)));
   });
   router.post('/:id/undo', allow(WRITE), async (req, res) => {
     parseBody(commitBody, req.body);
     const doc = await requestUndo(idParam(req));
-    await agenda.now(IMPORT_UNDO, { importId: String(doc._id) });
+    await agenda.now(IMPORT_UNDO_JOB, { importId: String(doc._id) });
     res.status(202).json(await importDetails(String(doc._id)));
   });
   router.get('/:id/errors.csv', allow(READ), async (req, res) => {

@@ -25,6 +25,10 @@ const envSchema = z.object({
   BOUNCE_IMAP_URL: z.string().regex(/^imaps?:\/\//, 'doit commencer par imap:// ou imaps://').optional(),
   BOUNCE_WEBHOOK_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
   SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
+  CONTACT_IMAP_URL: z.string().regex(/^imaps?:\/\//, 'doit commencer par imap:// ou imaps://').optional(),
+  CONTACT_FROM: z.string().optional(),
+  CONTACT_ATTACHMENT_MAX_MB: z.coerce.number().min(0).max(100).default(10),
+  SOLICITATION_REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(12, 'au moins 12 caractères').optional(),
   SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
@@ -35,6 +39,7 @@ const envSchema = z.object({
   ORG_NAME: z.string().default('Fabrique Territoires Santé'),
   ORG_ADDRESS: z.string().default('Fabrique Territoires Santé, 4 rue de la Santé, 75013 Paris'),
   ORG_LOGO_URL: z.string().optional(),
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   NEWS_FEED_URL: z.url().optional(),
   NEWS_IMPORT_CRON: z.string().default('0 * * * *'),
   NEWSLETTER_COMPILE_CRON: z.string().default('0 8 1 * *'),
@@ -60,6 +65,8 @@ export type Config = Readonly<{
   mailFrom: string;
   /** VERP base address, bounce mailbox and provider webhook. */
   bounces: Readonly<{ address: string; imapUrl: string | undefined; webhookSecret: string | undefined; softLimit: number }>;
+  /** The association's contact mailbox: requests read from it, answers sent from `from`. */
+  solicitations: Readonly<{ imapUrl: string | undefined; from: string; attachmentMaxBytes: number; reminderWorkingDays: number }>;
   firstAdmin: Readonly<{ email: string; password: string }> | undefined;
   secret: string;
   jobsEnabled: boolean;
@@ -67,6 +74,8 @@ export type Config = Readonly<{
   trustProxy: string;
   logLevel: string;
   organisation: Readonly<{ name: string; address: string; logoUrl: string | undefined }>;
+  /** The headless browser that prints documents (certificates, receipts, the activity report) to PDF. */
+  chromiumPath: string;
   /** The website's feed imported on a schedule, and when the monthly newsletter draft is compiled (Europe/Paris). */
   news: Readonly<{ feedUrl: string | undefined; importCron: string; newsletterCron: string }>;
   /** Daily archives written by the backup job (Europe/Paris); `cron: undefined` when BACKUP_CRON=off. */
@@ -111,6 +120,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.BOUNCE_WEBHOOK_SECRET,
       softLimit: e.SOFT_BOUNCE_LIMIT,
     }),
+    solicitations: Object.freeze({
+      imapUrl: e.CONTACT_IMAP_URL,
+      from: e.CONTACT_FROM ?? e.MAIL_FROM,
+      attachmentMaxBytes: Math.round(e.CONTACT_ATTACHMENT_MAX_MB * 1024 * 1024),
+      reminderWorkingDays: e.SOLICITATION_REMINDER_DAYS,
+    }),
     firstAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? Object.freeze({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }) : undefined,
     secret: e.SECRET ?? localSecret(dataDir),
     jobsEnabled: e.JOBS,
@@ -118,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
     organisation: Object.freeze({ name: e.ORG_NAME, address: e.ORG_ADDRESS, logoUrl: e.ORG_LOGO_URL }),
+    chromiumPath: e.CHROMIUM_PATH,
     news: Object.freeze({ feedUrl: e.NEWS_FEED_URL, importCron: e.NEWS_IMPORT_CRON, newsletterCron: e.NEWSLETTER_COMPILE_CRON }),
     backup: Object.freeze({
       dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),

@@ -12,8 +12,8 @@ mongoose.set('toJSON', {
   },
 });
 
-export async function connectDatabase(uri: string): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+export async function connectDatabase(uri: string, options: { heartbeatFrequencyMS?: number } = {}): Promise<typeof mongoose> {
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, ...options });
   const models = Object.values(mongoose.models);
   await Promise.all(models.map((model) => model.init())); // creates the collections
   const uniqueOnly = await isFerretdbOverSqlite(mongoose.connection.db!);
@@ -48,13 +48,68 @@ export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();
 }
 
-export async function pingDatabase(): Promise<boolean> {
-  try {
+/** True when the database answers within `timeoutMs` (a probe must not wait for the driver's 10 s). */
+export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const ping = (async () => {
     await mongoose.connection.db?.admin().ping();
     return mongoose.connection.readyState === 1;
-  } catch {
+  })().catch(() => false);
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A unique-key violation: E11000 from MongoDB, what FerretDB/SQLite sometimes answers instead
+ * (an internal error naming the constraint), or a bulk write whose every failure is one.
+ */
+export function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: number; message?: unknown; writeErrors?: unknown[]; err?: unknown } | undefined;
+  if (!e) return false;
+  if (e.code === 11000 || /E11000|UNIQUE constraint failed/.test(String(e.message ?? ''))) return true;
+  if (e.err) return isDuplicateKey(e.err);
+  return Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every(isDuplicateKey);
+}
+
+type ClaimDoc = { _id: string; at: Date };
+export const CLAIMS = 'claims';
+const claims = () => mongoose.connection.db!.collection<ClaimDoc>(CLAIMS);
+
+/**
+ * Claims `key` for one caller across every process: true for the caller that took it. The
+ * guarantee is an insert with a unique `_id` (on FerretDB 1.24 a conditional
+ * findOneAndUpdate lets two callers win). A claim older than `staleAfterMs` is taken as
+ * abandoned by a crashed holder and can be claimed again; `Infinity` keeps it forever.
+ */
+export async function claimOnce(key: string, staleAfterMs: number): Promise<boolean> {
+  if (await insertClaim(key)) return true;
+  const held = await claims().findOne({ _id: key });
+  if (!held) return insertClaim(key); // released meanwhile
+  if (Date.now() - held.at.getTime() < staleAfterMs) return false;
+  // Stale: one caller takes this generation over, again through a unique insert (FerretDB's
+  // conditional delete reads then deletes, so it could remove a claim just taken).
+  if (!(await insertClaim(`${key}~takeover:${held.at.getTime()}`))) return false;
+  await claims().replaceOne({ _id: key }, { at: new Date() }, { upsert: true });
+  return true;
+}
+
+async function insertClaim(key: string): Promise<boolean> {
+  try {
+    await claims().insertOne({ _id: key, at: new Date() });
+    return true;
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
     return false;
   }
+}
+
+/** Gives a claim back (the work it guarded failed and may be tried again at once). */
+export async function releaseClaim(key: string): Promise<void> {
+  await claims().deleteOne({ _id: key });
 }
 
 /** The lean-document counterpart of the toJSON transform. */

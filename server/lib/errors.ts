@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { z } from 'zod';
+import { isDuplicateKey } from './db.js';
 import type { Logger } from './logger.js';
 
 // zod's own messages (unknown key, wrong type, ...) in French, like ours.
@@ -42,6 +43,7 @@ export function toAppError(error: unknown): AppError | undefined {
     if (error.path === '_id') return notFound();
     return badRequest(`Valeur invalide pour le champ « ${error.path} ».`, error.path);
   }
+  if (isDatabaseUnavailable(error)) return new AppError(503, 'db_unavailable', 'La base de données ne répond pas pour le moment : réessayez dans quelques instants.');
   if (isDuplicateKey(error)) {
     const field = Object.keys((error as { keyPattern?: object }).keyPattern ?? {})[0];
     return conflict('Cet enregistrement existe déjà.', field);
@@ -73,8 +75,11 @@ export function issuePath(issue: z.core.$ZodIssue | undefined): PropertyKey[] {
   return issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
 }
 
-export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number })?.code === 11000;
+/** The database is down or being restarted: the driver reconnects by itself when it is back. */
+const UNAVAILABLE = ['MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoPoolClearedError', 'MongoTopologyClosedError'];
+function isDatabaseUnavailable(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return UNAVAILABLE.includes(name ?? '') || (name === 'MongooseError' && /buffering timed out/.test(message ?? ''));
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

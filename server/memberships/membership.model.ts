@@ -73,9 +73,6 @@ export const FeeSchedule = mongoose.model('FeeSchedule', feeScheduleSchema, 'fee
 /** Counters (`certificate-2025` → last number given); see nextCounterValue for why they are not $inc'd. */
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { versionKey: false });
 export const Counter = mongoose.model('Counter', counterSchema, 'counters');
-/** One document per value given by a counter (`certificate-2025:7`): its unique _id is the guarantee. */
-const counterClaimSchema = new Schema({ _id: { type: String, required: true }, owner: { type: String } }, { versionKey: false, timestamps: { createdAt: true, updatedAt: false } });
-export const CounterClaim = mongoose.model('CounterClaim', counterClaimSchema, 'counter_claims');
 
 /**
  * One renewal reminder to one member: the unique (memberKey, year, reminderDate) index is

@@ -1,14 +1,14 @@
 import { Types } from 'mongoose';
 import { Contact } from '../contacts/contact.model.js';
-import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../lib/errors.js';
+import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import type { ListQuery } from '../lib/rest.js';
-import { withId } from '../lib/db.js';
+import { claimOnce, isDuplicateKey, withId } from '../lib/db.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { parisYear } from '../lib/paris-time.js';
 import type { Actor } from '../users/user.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { countsAsMember, memberOf, memberStateFrom, type MemberState } from './member-state.js';
-import { Counter, CounterClaim, FeeSchedule, Membership, type MembershipRecord, type PaymentMethod } from './membership.model.js';
+import { Counter, FeeSchedule, Membership, type MembershipRecord, type PaymentMethod } from './membership.model.js';
 import type { FeeScheduleInput, MembershipCreateInput, MembershipFilter, MembershipUpdateInput, PaymentInput } from './membership.schemas.js';
 
 type LeanMembership = MembershipRecord & { createdAt?: Date; updatedAt?: Date };
@@ -99,23 +99,17 @@ export async function feeFor(year: number, category: string): Promise<number> {
 /**
  * The next value of a named counter. The counter document holds the last value given, but
  * on FerretDB 1.24 `$inc` through findAndModify is not atomic (measured: 12 concurrent
- * payments got 4 distinct numbers), so each value is claimed by inserting its own
- * `counter_claims` document: the unique `_id` guarantees no number is given twice, even
- * across processes; the counter document only says where to start looking. Never max+1
- * over the memberships.
+ * payments got 4 distinct numbers), so each value is claimed once (`claimOnce`, a unique
+ * insert): no number is given twice, even across processes; the counter document only says
+ * where to start looking. Never max+1 over the memberships.
  */
-export async function nextCounterValue(name: string, owner?: string): Promise<number> {
+export async function nextCounterValue(name: string): Promise<number> {
   for (let attempt = 0; attempt < 1000; attempt++) {
     const last = (await Counter.findById(name).lean())?.seq ?? 0;
     const candidate = last + 1;
-    try {
-      await CounterClaim.create({ _id: `${name}:${candidate}`, owner });
-      await moveCounterTo(name, candidate);
-      return candidate;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      await moveCounterTo(name, candidate); // someone took it: the counter lags, push it forward
-    }
+    const mine = await claimOnce(`${name}:${candidate}`, Infinity);
+    await moveCounterTo(name, candidate); // when someone else took it, the counter lags: push it forward
+    if (mine) return candidate;
   }
   throw new Error(`counter ${name} could not be incremented`);
 }
@@ -139,7 +133,7 @@ export async function ensureCertificateNumber(id: Types.ObjectId | string): Prom
   const membership = await Membership.findById(id).lean();
   if (!membership || membership.paymentStatus !== 'paid') return undefined;
   if (membership.certificateNumber) return membership.certificateNumber;
-  const number = await nextCounterValue(`certificate-${membership.year}`, String(membership._id));
+  const number = await nextCounterValue(`certificate-${membership.year}`);
   const claimed = await Membership.updateOne({ _id: membership._id, certificateNumber: { $exists: false } }, { $set: { certificateNumber: number } });
   if (claimed.modifiedCount) return number;
   return (await Membership.findById(id).lean())?.certificateNumber ?? undefined;

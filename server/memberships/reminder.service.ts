@@ -1,7 +1,6 @@
 import type { AppContext } from '../context.js';
 import { Contact } from '../contacts/contact.model.js';
-import { withId } from '../lib/db.js';
-import { isDuplicateKey } from '../lib/errors.js';
+import { isDuplicateKey, withId } from '../lib/db.js';
 import type { ListQuery } from '../lib/rest.js';
 import { sendTransactional } from '../delivery/transactional.js';
 import { parisDay, parisYear } from '../lib/paris-time.js';

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { isDuplicateKey, notFound } from '../lib/errors.js';
+import { isDuplicateKey } from '../lib/db.js';
+import { notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { assertTerritories, resolveTerritoryLabel } from '../territories/territory.service.js';
@@ -102,7 +103,7 @@ async function insertIgnoringDuplicates(documents: Array<Record<string, unknown>
   } catch (error) {
     // Another import running at the same time inserted some of them first: those count as skipped.
     const inserted = (error as { insertedDocs?: Array<{ _id: unknown }> }).insertedDocs ?? [];
-    if (!isDuplicateKey((error as { writeErrors?: unknown[] }).writeErrors?.[0] ?? error) && !inserted.length) throw error;
+    if (!isDuplicateKey(error)) throw error;
     result.created = inserted.length;
     result.createdIds = inserted.map((d) => String(d._id));
     result.skipped += documents.length - inserted.length;

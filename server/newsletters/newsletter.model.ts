@@ -16,6 +16,8 @@ const newsletterSchema = new Schema(
     month: { type: String, required: true, unique: true, match: /^\d{4}-\d{2}$/ },
     slug: { type: String, required: true, unique: true },
     title: { type: String, required: true },
+    /** The e-mail's subject when staff changed it (default: the title, which names the month). */
+    subject: { type: String, default: null },
     status: { type: String, enum: NEWSLETTER_STATUSES, default: 'draft', index: true },
     editorial: { type: String, default: '' },
     /** The month's items in the order they appear (grouped by category when rendered). */
@@ -44,11 +46,3 @@ const newsletterSchema = new Schema(
 
 export type NewsletterRecord = InferSchemaType<typeof newsletterSchema> & { _id: mongoose.Types.ObjectId };
 export const Newsletter = mongoose.model('Newsletter', newsletterSchema, 'newsletters');
-
-/**
- * Claims of one-time transitions (`send:<issue id>`). On FerretDB 1.24 a conditional
- * findOneAndUpdate is not atomic under concurrency (two clicks both "won"); inserting a
- * document with a unique `_id` is.
- */
-const claimSchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
-export const NewsletterClaim = mongoose.model('NewsletterClaim', claimSchema, 'newsletter_claims');

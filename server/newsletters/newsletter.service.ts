@@ -1,10 +1,14 @@
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
-import { createMailing, mailingProgress, startMailing } from '../delivery/mailing.service.js';
+import { clicksOf, trackContentLinks } from '../clicks/click.service.js';
+import { audienceSummary } from '../delivery/audience.js';
+import { Mailing } from '../delivery/mailing.model.js';
+import { createMailing, mailingFigures, mailingProgress, startMailing } from '../delivery/mailing.service.js';
 import { personalize, type MailContent } from '../delivery/personalize.js';
 import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
-import { AppError, badRequest, conflict, isDuplicateKey, notFound } from '../lib/errors.js';
+import { claimOnce, isDuplicateKey, releaseClaim } from '../lib/db.js';
+import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import type { ListQuery } from '../lib/rest.js';
 import { resolveList } from '../lists/list.service.js';
 import { News } from '../news/news.model.js';
@@ -13,7 +17,7 @@ import { newsCategories } from '../news/news.service.js';
 import { renderEmail } from '../templates/render.js';
 import { User } from '../users/user.model.js';
 import type { Actor } from '../users/user.service.js';
-import { Newsletter, NewsletterClaim, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
+import { Newsletter, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
 import type { NewsletterFilter, NewsletterUpdateInput } from './newsletter.schemas.js';
 import { monthBounds, monthLabel, monthSlug, previousMonth } from './month.js';
 
@@ -42,7 +46,7 @@ export async function compileNewsletter(ctx: Pick<AppContext, 'config'>, month: 
   const monthIds = (await News.find({ publishedAt: { $gte: start, $lt: end } }, { _id: 1 }).sort({ publishedAt: 1, _id: 1 }).lean()).map((n) => n._id);
   if (!monthIds.length && !existing) throw emptyMonth(month);
   const { items, excluded } = mergeItems(monthIds, existing?.items ?? [], existing?.excluded ?? []);
-  const fields = { items, excluded, ...(await compileContent(ctx.config, { month, editorial: existing?.editorial ?? '', items })) };
+  const fields = { items, excluded, ...(await compileContent(ctx.config, { month, editorial: existing?.editorial ?? '', items, subject: existing?.subject })) };
   if (existing) {
     const refreshed = await Newsletter.findOneAndUpdate({ _id: existing._id, status: 'draft' }, { $set: fields }, { returnDocument: 'after' }).lean();
     if (!refreshed) return { issue: (await Newsletter.findById(existing._id).lean()) as NewsletterRecord, outcome: 'unchanged' };
@@ -70,7 +74,7 @@ function mergeItems(monthIds: Types.ObjectId[], current: Types.ObjectId[], exclu
 type Variant = 'email' | 'web';
 
 /** Renders and compiles (MJML, once) an issue; the e-mail keeps the per-recipient placeholders. */
-export async function compileContent(config: Config, issue: { month: string; editorial: string; items: Types.ObjectId[] }, variant: Variant = 'email') {
+export async function compileContent(config: Config, issue: { month: string; editorial: string; items: Types.ObjectId[]; subject?: string | null }, variant: Variant = 'email') {
   const [categories, news] = await Promise.all([
     newsCategories(),
     News.find({ _id: { $in: issue.items } }, { title: 1, url: 1, summary: 1, publishedAt: 1, category: 1 }).lean(),
@@ -86,6 +90,7 @@ export async function compileContent(config: Config, issue: { month: string; edi
     'newsletter',
     {
       title,
+      subject: issue.subject?.trim() || null,
       headline: title,
       preheader: `${news.length} actualité${news.length > 1 ? 's' : ''} du réseau et de la santé dans les territoires`,
       editorial: paragraphs(issue.editorial),
@@ -142,12 +147,14 @@ export async function updateNewsletter(ctx: Pick<AppContext, 'config'>, id: stri
   if (input.list) await resolveList(input.list);
   if (input.segment && !(await Segment.exists({ _id: input.segment }))) throw badRequest('Segment inconnu.', 'segment');
   const editorial = input.editorial ?? issue.editorial;
-  const compiled = await compileContent(ctx.config, { month: issue.month, editorial, items });
+  const subject = input.subject !== undefined ? input.subject?.trim() || null : issue.subject;
+  const compiled = await compileContent(ctx.config, { month: issue.month, editorial, items, subject });
   const updated = await Newsletter.findOneAndUpdate(
     { _id: id, status: 'draft' },
     {
       $set: {
         editorial,
+        subject,
         items,
         excluded,
         ...compiled,
@@ -236,42 +243,36 @@ export async function sendNewsletter(ctx: AppContext, id: string, options: { at?
   return startNewsletterSending(ctx, id, actor);
 }
 
+/** A send claim older than this is a crashed sender's: the watchdog takes the issue over. */
+export const SEND_CLAIM_STALE_MS = 10 * 60_000;
+const sendClaim = (id: string) => `newsletter-send:${id}`;
+
 /**
- * The one transition to `sending`, claimed by a unique insert so two clicks, or a job and a
- * click, create one mailing. The compiled content goes to the sender, which personalises it.
+ * The one transition to `sending`, claimed once (server/lib/db.ts) so two clicks, or a job and
+ * a click, create one mailing. The compiled content goes to the sender, which personalises it.
  */
 export async function startNewsletterSending(ctx: AppContext, id: string, actor?: Actor) {
-  const claim = `send:${id}`;
-  try {
-    await NewsletterClaim.create({ _id: claim, at: new Date() });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    return Newsletter.findById(id); // another click or the scheduled job is sending it
-  }
+  if (!(await claimOnce(sendClaim(id), SEND_CLAIM_STALE_MS))) return Newsletter.findById(id); // another click or the job is sending it
   const claimed = await Newsletter.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
   if (!claimed) {
-    await NewsletterClaim.deleteOne({ _id: claim });
+    await releaseClaim(sendClaim(id));
     const issue = await getNewsletterRecord(id);
     if (issue.status === 'sending' || issue.status === 'sent') return Newsletter.findById(id);
     throw conflict(statusMessage(issue.status), 'status');
   }
+  return mailIssue(ctx, claimed.toObject() as NewsletterRecord, actor);
+}
+
+/** Creates (or finds, after a crash) the issue's mailing and starts it; the issue must be `sending` and claimed. */
+async function mailIssue(ctx: AppContext, issue: NewsletterRecord, actor?: Actor) {
+  const id = String(issue._id);
   let mailingId: string;
   try {
-    const list = await resolveList(claimed.list ?? 'lettre-mensuelle');
-    const mailing = await createMailing(
-      {
-        source: { kind: 'newsletter', id },
-        list: String(list._id),
-        ...(claimed.segment ? { segment: String(claimed.segment) } : {}),
-        content: { subject: claimed.content!.subject!, html: claimed.content!.html!, text: claimed.content!.text! },
-        browserUrl: archiveUrl(ctx.config, claimed.slug),
-      },
-      actor,
-    );
-    mailingId = String(mailing._id);
+    const drafted = await Mailing.findOne({ 'source.kind': 'newsletter', 'source.id': id, status: 'draft' }, { _id: 1 }).lean();
+    mailingId = String(drafted?._id ?? (await createIssueMailing(ctx, issue, actor))._id);
   } catch (error) {
     await Newsletter.updateOne({ _id: id, status: 'sending', mailing: null }, { $set: { status: 'approved', sendingAt: null } });
-    await NewsletterClaim.deleteOne({ _id: claim });
+    await releaseClaim(sendClaim(id));
     throw error;
   }
   await Newsletter.updateOne({ _id: id }, { $set: { mailing: new Types.ObjectId(mailingId) } });
@@ -279,23 +280,82 @@ export async function startNewsletterSending(ctx: AppContext, id: string, actor?
   return Newsletter.findById(id);
 }
 
-/** The issue with fresh figures from its mailing; a finished mailing makes the issue `sent`. */
-export async function getNewsletter(id: string) {
+/** Links to the issue's news items go through `/l/<code>`, each tied to its item and category (what readers read). */
+async function trackNewsLinks(config: Config, id: string, items: Types.ObjectId[], content: MailContent): Promise<MailContent> {
+  const news = await News.find({ _id: { $in: items } }, { url: 1, category: 1 }).lean();
+  const byUrl = new Map(news.filter((n) => n.url).map((n) => [n.url!, { newsItem: n._id, category: n.category }]));
+  return trackContentLinks(config, content, { kind: 'newsletter', id }, (url) => byUrl.get(url) ?? {});
+}
+
+async function createIssueMailing(ctx: AppContext, issue: NewsletterRecord, actor?: Actor) {
+  const list = await resolveList(issue.list ?? 'lettre-mensuelle');
+  return createMailing(
+    {
+      source: { kind: 'newsletter', id: String(issue._id) },
+      list: String(list._id),
+      ...(issue.segment ? { segment: String(issue.segment) } : {}),
+      content: await trackNewsLinks(ctx.config, String(issue._id), issue.items, { subject: issue.content!.subject!, html: issue.content!.html!, text: issue.content!.text! }),
+      browserUrl: archiveUrl(ctx.config, issue.slug),
+    },
+    actor,
+  );
+}
+
+/**
+ * Issues left `sending` without a mailing (the process died between the claim and the
+ * mailing's creation): once their claim is stale, the watchdog sends them. Returns their ids.
+ */
+export async function resumeStalledNewsletters(ctx: AppContext): Promise<string[]> {
+  const resumed: string[] = [];
+  for (const issue of await Newsletter.find({ status: 'sending', mailing: null }).lean()) {
+    const id = String(issue._id);
+    if (!(await claimOnce(sendClaim(id), SEND_CLAIM_STALE_MS))) continue;
+    await mailIssue(ctx, issue as NewsletterRecord);
+    resumed.push(id);
+  }
+  return resumed;
+}
+
+/**
+ * The issue with its mailing's figures as they are now; an issue whose mailing finished reads
+ * as `sent`. A read writes nothing: the job `newsletter:follow` records the figures and status.
+ */
+export async function getNewsletter(id: string): Promise<NewsletterRecord> {
   const issue = await getNewsletterRecord(id);
   if (!issue.mailing || !['sending', 'sent'].includes(issue.status)) return issue;
+  return { ...issue, ...(await followedFields(issue)) };
+}
+
+/** What the issue's mailing says of it now: figures, and `sent` once the mailing is done. */
+async function followedFields(issue: NewsletterRecord) {
   const progress = await mailingProgress(String(issue.mailing));
   const done = issue.status === 'sending' && progress.status === 'sent';
-  return (await Newsletter.findOneAndUpdate(
-    { _id: id },
-    { $set: { figures: progress, ...(done ? { status: 'sent', sentAt: new Date() } : {}) } },
-    { returnDocument: 'after' },
-  ).lean()) as NewsletterRecord;
+  return { figures: progress, ...(done ? { status: 'sent' as const, sentAt: progress.finishedAt ?? new Date() } : {}) };
+}
+
+/**
+ * What the issue's review page shows besides the issue: before sending, who it will reach
+ * (count, exclusions, a few names); once sent, what happened (delivered, bounces,
+ * unsubscriptions) and which items and categories readers clicked, in aggregate.
+ */
+export async function newsletterReview(issue: NewsletterRecord) {
+  const [list, segment] = await Promise.all([resolveList(issue.list ?? 'lettre-mensuelle'), issue.segment ? Segment.findById(issue.segment, { name: 1 }).lean() : null]);
+  const names = { listName: list.name, segmentName: segment?.name ?? null };
+  if (!issue.mailing) return { ...names, audience: await audienceSummary({ list: list._id, segment: issue.segment }) };
+  const progress = await mailingProgress(String(issue.mailing));
+  const mailings = (await Mailing.find({ 'source.kind': 'newsletter', 'source.id': String(issue._id) }, { _id: 1 }).lean()).map((m) => m._id);
+  const [outcome, clicks, categories] = await Promise.all([mailingFigures(mailings), clicksOf({ kind: 'newsletter', id: String(issue._id) }), newsCategories()]);
+  const label = new Map(categories.map((c) => [String(c._id), c.label]));
+  const byCategory = new Map<string, number>();
+  for (const link of clicks) if (link.category) byCategory.set(link.category, (byCategory.get(link.category) ?? 0) + link.clicks);
+  const categoryClicks = [...byCategory].map(([category, n]) => ({ category, label: label.get(category) ?? '', clicks: n })).sort((a, b) => b.clicks - a.clicks);
+  return { ...names, progress, outcome, clicks, categoryClicks };
 }
 
 /** Brings the figures of every issue being sent up to date (and marks finished ones `sent`). */
 export async function refreshSendingNewsletters(): Promise<number> {
-  const sending = await Newsletter.find({ status: 'sending', mailing: { $ne: null } }, { _id: 1 }).lean();
-  for (const issue of sending) await getNewsletter(String(issue._id));
+  const sending = await Newsletter.find({ status: 'sending', mailing: { $ne: null } }).lean();
+  for (const issue of sending) await Newsletter.updateOne({ _id: issue._id }, { $set: await followedFields(issue as NewsletterRecord) });
   return sending.length;
 }
 

@@ -1,9 +1,10 @@
 import { Router } from 'express';
+import { refreshContactsOfOrganisation } from '../contacts/contact.service.js';
 import { historyOf } from '../history/history.service.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { actorOf, allow, READ, WRITE } from '../users/auth.middleware.js';
 import { organisationCreateBody, organisationFilter, organisationUpdateBody } from './organisation.schemas.js';
-import { createOrganisation, deleteOrganisation, getOrganisation, listOrganisations, updateOrganisation } from './organisation.service.js';
+import { createOrganisation, deleteOrganisation, FIELDS_COPIED_TO_CONTACTS, getOrganisation, listOrganisations, updateOrganisation } from './organisation.service.js';
 
 const sortable = ['name', 'type', 'createdAt', 'updatedAt', 'id'];
 
@@ -21,7 +22,16 @@ export function organisationRoutes(): Router {
     res.json(await historyOf('organisations', id));
   });
   router.post('/', allow(WRITE), async (req, res) => res.status(201).json(await createOrganisation(parseBody(organisationCreateBody, req.body), actorOf(res))));
-  router.put('/:id', allow(WRITE), async (req, res) => res.json(await updateOrganisation(idParam(req), parseBody(organisationUpdateBody, req.body), actorOf(res))));
-  router.delete('/:id', allow(WRITE), async (req, res) => res.json(await deleteOrganisation(idParam(req), actorOf(res))));
+  router.put('/:id', allow(WRITE), async (req, res) => {
+    const input = parseBody(organisationUpdateBody, req.body);
+    const organisation = await updateOrganisation(idParam(req), input, actorOf(res));
+    if (FIELDS_COPIED_TO_CONTACTS.some((field) => input[field] !== undefined)) await refreshContactsOfOrganisation(organisation._id);
+    res.json(organisation);
+  });
+  router.delete('/:id', allow(WRITE), async (req, res) => {
+    const organisation = await deleteOrganisation(idParam(req), actorOf(res));
+    await refreshContactsOfOrganisation(organisation._id);
+    res.json(organisation);
+  });
   return router;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { territoryId } from '../contacts/contact.schemas.js';
 import { objectId } from '../lib/rest.js';
+import { territoryId } from '../territories/territory.schemas.js';
 
 const code = z.string().regex(/^[a-z0-9-]+$/, 'code invalide').max(60);
 

@@ -1,4 +1,3 @@
-import { refreshContactsOfOrganisation } from '../contacts/contact.service.js';
 import { badRequest, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
@@ -10,6 +9,8 @@ import { Organisation } from './organisation.model.js';
 import type { OrganisationCreateInput, OrganisationFilter, OrganisationUpdateInput } from './organisation.schemas.js';
 
 const HISTORY_FIELDS = ['name', 'type', 'territory', 'website', 'siren', 'notes'] as const;
+/** Contacts keep copies of these (search words, organisation types): a change re-derives them. */
+export const FIELDS_COPIED_TO_CONTACTS = ['name', 'type'] as const;
 
 function derive(input: { name?: string | null; siren?: string | null; territory?: string | null }) {
   return {
@@ -66,16 +67,13 @@ export async function updateOrganisation(id: string, input: OrganisationUpdateIn
   await organisation.save();
   const diff = diffFields(before, organisation.toObject(), HISTORY_FIELDS);
   if (diff.length) await recordHistory({ resource: 'organisations', record: organisation._id, action: 'update', actor, changes: diff });
-  // contacts keep copies of their organisations' names and types
-  if (diff.some((c) => c.field === 'name' || c.field === 'type')) await refreshContactsOfOrganisation(organisation._id);
   return organisation;
 }
 
-/** Deleting an organisation detaches it from its contacts (whose derived fields follow). */
+/** Deleting an organisation: its contacts are then detached by the caller (`refreshContactsOfOrganisation`). */
 export async function deleteOrganisation(id: string, actor?: Actor) {
   const organisation = await getOrganisation(id);
   await organisation.deleteOne();
-  await refreshContactsOfOrganisation(organisation._id);
   await recordHistory({
     resource: 'organisations',
     record: organisation._id,

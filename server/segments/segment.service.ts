@@ -5,15 +5,9 @@ import { badRequest, notFound } from '../lib/errors.js';
 import { escapeRegExp } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import type { Actor } from '../users/user.service.js';
+import { segmentFilter } from './segment.filter.js';
 import { Segment } from './segment.model.js';
-import { segmentFilterSchema, type SegmentCreateInput, type SegmentUpdateInput } from './segment.schemas.js';
-
-/** The saved filter of a segment (re-validated: the vocabulary may have moved since). */
-export async function segmentFilter(id: string, field = 'segment'): Promise<ContactFilter> {
-  const segment = /^[a-f0-9]{24}$/i.test(id) ? await Segment.findById(id).lean() : undefined;
-  if (!segment) throw badRequest(`Segment inconnu « ${id} ».`, field);
-  return segmentFilterSchema.parse(segment.filter ?? {}) as ContactFilter;
-}
+import { type SegmentCreateInput, type SegmentUpdateInput } from './segment.schemas.js';
 
 /** The Mongo filter of a segment's contacts: what a mailing or an export of the segment uses. */
 export async function segmentContactQuery(segmentId: string): Promise<Record<string, unknown>> {

@@ -15,6 +15,37 @@ export const SOLICITATION_STATUS_LABELS: Record<SolicitationStatus, string> = {
 };
 export const MESSAGE_MAX = 5000;
 
+/** One e-mail of the conversation: received from the requester, or an answer sent from Maillage. */
+const attachmentSchema = new Schema(
+  {
+    filename: { type: String, required: true },
+    contentType: { type: String, default: 'application/octet-stream' },
+    size: { type: Number, required: true },
+    /** File name under DATA_DIR/solicitations/<solicitation id>/; unset when refused (too large). */
+    stored: { type: String },
+    refused: { type: String },
+  },
+  { _id: true },
+);
+const mailMessageSchema = new Schema(
+  {
+    direction: { type: String, enum: ['in', 'out'], required: true },
+    messageId: { type: String, required: true },
+    date: { type: Date, required: true },
+    from: { type: String, default: '' },
+    to: { type: String, default: '' },
+    subject: { type: String, default: '' },
+    text: { type: String, default: '' },
+    attachments: { type: [attachmentSchema], default: [] },
+    sentBy: { type: Schema.Types.ObjectId, ref: 'User' },
+  },
+  { _id: true },
+);
+const suggestionSchema = new Schema(
+  { type: { type: String }, themes: { type: [Schema.Types.ObjectId], ref: 'Theme', default: [] }, territory: { type: String } },
+  { _id: false },
+);
+
 const solicitationSchema = new Schema(
   {
     receivedAt: { type: Date, required: true, index: true },
@@ -40,13 +71,35 @@ const solicitationSchema = new Schema(
     answer: { type: String, default: '' },
     answeredAt: { type: Date },
     closedAt: { type: Date },
-    source: { type: String, enum: ['staff', 'form'], default: 'staff' },
+    source: { type: String, enum: ['staff', 'form', 'mailbox'], default: 'staff' },
+    /** `S-2026-0042`: quoted in the subject of every e-mail about this request. */
+    reference: { type: String },
+    /** Something arrived that no staff member has opened yet. */
+    unread: { type: Boolean, default: false },
+    messages: { type: [mailMessageSchema], default: [] },
+    /** What the words of an e-mailed request suggest; staff confirm them into type, themes, territory. */
+    suggested: { type: suggestionSchema },
+    /** The news item published from this request (job offers, events). */
+    newsItem: { type: Schema.Types.ObjectId, ref: 'News' },
+    /** When the assignee was last reminded that this request waits. */
+    remindedAt: { type: Date },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
     updatedBy: { type: Schema.Types.ObjectId, ref: 'User' },
   },
   { timestamps: true },
 );
 solicitationSchema.index({ status: 1, receivedAt: -1 });
+
+/**
+ * Every Message-ID of a conversation, in and out, and the solicitation it belongs to: threads
+ * replies (In-Reply-To, References) and makes reading the mailbox idempotent (`_id` is unique).
+ */
+const mailThreadSchema = new Schema({ _id: { type: String, required: true }, solicitation: { type: Schema.Types.ObjectId, required: true } }, { versionKey: false });
+export const MailThread = mongoose.model('MailThread', mailThreadSchema, 'solicitation_mail_threads');
+
+/** Saved answers staff start from ("Ressources sur les CLS", "Mise en lien"...). */
+const answerTemplateSchema = new Schema({ name: { type: String, required: true, trim: true }, body: { type: String, required: true } }, { timestamps: true });
+export const AnswerTemplate = mongoose.model('AnswerTemplate', answerTemplateSchema, 'solicitation_answer_templates');
 
 export type SolicitationRecord = InferSchemaType<typeof solicitationSchema> & { _id: mongoose.Types.ObjectId };
 export const Solicitation = mongoose.model('Solicitation', solicitationSchema, 'solicitations');

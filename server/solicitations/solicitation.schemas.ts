@@ -38,7 +38,7 @@ const fields = {
 export const solicitationCreateBody = z.strictObject(fields);
 /** react-admin sends the whole record back on update: read-only fields are accepted and ignored. */
 const readOnly = Object.fromEntries(
-  ['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'isMember', 'source', 'requesterName', 'statusLabel', 'territoryLabel'].map((f) => [f, z.unknown().optional()]),
+  ['id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'isMember', 'source', 'requesterName', 'statusLabel', 'territoryLabel', 'reference', 'unread', 'messages', 'suggested', 'newsItem', 'remindedAt'].map((f) => [f, z.unknown().optional()]),
 );
 export const solicitationUpdateBody = z.strictObject({ ...fields, channel: code.optional(), ...readOnly });
 

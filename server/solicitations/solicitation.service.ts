@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AppContext } from '../context.js';
 import { Contact } from '../contacts/contact.model.js';
 import { findContactByEmail, findOrCreateContactByEmail } from '../contacts/contact.service.js';
@@ -6,7 +7,8 @@ import { AppError, badRequest, notFound } from '../lib/errors.js';
 import { escapeRegExp } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { sendTransactional } from '../delivery/transactional.js';
-import { contactName, isContactMemberAt } from '../memberships/membership.service.js';
+import { contactName, isContactMemberAt, nextCounterValue } from '../memberships/membership.service.js';
+import { Organisation } from '../organisations/organisation.model.js';
 import { parisYearRange } from '../lib/paris-time.js';
 import { isSuppressed } from '../suppressions/suppression.service.js';
 import { renderEmail } from '../templates/render.js';
@@ -57,6 +59,39 @@ function statusDates(status: string, previous: { answeredAt?: Date | null; close
   return dates;
 }
 
+/** The next `S-2026-0042` of the year the request was received (Paris time). */
+export async function newReference(receivedAt: Date): Promise<string> {
+  const year = Number(receivedAt.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }));
+  const n = await nextCounterValue(`solicitation-${year}`);
+  return `S-${year}-${String(n).padStart(4, '0')}`;
+}
+
+export function solicitationDir(dataDir: string, id: string): string {
+  return path.join(dataDir, 'solicitations', id);
+}
+
+/**
+ * The contact who wrote from this address (any of their addresses), created with source
+ * "sollicitation" when unknown; undefined for an address erased at its owner's request.
+ */
+export async function requesterFromAddress(email: string, displayName: string | undefined, at: Date) {
+  const [firstName, ...rest] = (displayName ?? '').replace(/["']/g, '').trim().split(/\s+/);
+  let contact;
+  try {
+    ({ contact } = await findOrCreateContactByEmail({ email, firstName: rest.length ? firstName : undefined, lastName: rest.length ? rest.join(' ') : firstName || undefined, source: 'sollicitation' }, undefined));
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'erased') return undefined;
+    throw error;
+  }
+  const organisation = contact.organisations?.length ? await Organisation.findById(contact.organisations[0], { name: 1, territory: 1 }).lean() : null;
+  return {
+    id: contact._id,
+    isMember: await isContactMemberAt(String(contact._id), at),
+    organisationName: organisation?.name,
+    territory: contact.territories?.[0] ?? organisation?.territory,
+  };
+}
+
 export async function createSolicitation(input: SolicitationCreateInput, actor?: Actor, options: { source?: 'staff' | 'form'; now?: Date } = {}) {
   const now = options.now ?? new Date();
   await checkReferences(input);
@@ -66,6 +101,7 @@ export async function createSolicitation(input: SolicitationCreateInput, actor?:
   const { requesterEmail: _e, requesterFirstName, requesterLastName, requesterPhone, ...fields } = input;
   const solicitation = await Solicitation.create({
     ...stripNulls(fields),
+    reference: await newReference(receivedAt),
     ...(requester ? {} : callerWithoutEmail({ requesterFirstName, requesterLastName, requesterPhone })),
     requester,
     receivedAt,
@@ -142,7 +178,7 @@ function solicitationWhere(filter: SolicitationFilter): Record<string, unknown> 
 export async function listSolicitations(query: ListQuery<SolicitationFilter>) {
   const where = solicitationWhere(query.filter);
   const [items, total] = await Promise.all([
-    Solicitation.find(where).sort({ [query.sort.field]: query.sort.order, _id: -1 }).skip(query.skip).limit(query.limit).lean(),
+    Solicitation.find(where).sort({ [query.sort.field]: query.sort.order, ...(query.sort.field === 'unread' ? { receivedAt: -1 } : {}), _id: -1 }).skip(query.skip).limit(query.limit).lean(),
     Solicitation.countDocuments(where),
   ]);
   return { items: await describe(items), total };
@@ -193,6 +229,7 @@ export async function receivePublicSolicitation(ctx: Pick<AppContext, 'config' |
     if (!(error instanceof AppError && error.code === 'erased')) throw error;
   }
   const solicitation = await Solicitation.create({
+    reference: await newReference(now),
     receivedAt: now,
     channel: 'formulaire',
     requester,

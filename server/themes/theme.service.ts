@@ -2,7 +2,6 @@ import mongoose, { Types } from 'mongoose';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
-import { noteContactsChanged } from '../contacts/contact.index.js';
 import { Theme } from './theme.model.js';
 import type { ThemeCreateInput, ThemeFilter, ThemeUpdateInput } from './theme.schemas.js';
 
@@ -90,13 +89,14 @@ export async function updateTheme(id: string, input: ThemeUpdateInput) {
   return theme.save();
 }
 
-/** A theme with sub-themes cannot be deleted; a leaf is removed from every tagged record. */
-export async function deleteTheme(id: string) {
+/**
+ * A theme with sub-themes cannot be deleted; a leaf is removed from every tagged record:
+ * contacts by `untagContacts` (the contacts' owner, given by the caller), organisations here.
+ */
+export async function deleteTheme(id: string, untagContacts: (theme: Types.ObjectId) => Promise<void>) {
   const theme = await getTheme(id);
   if (await Theme.exists({ parent: theme._id })) throw conflict('Ce thème a des sous-thèmes : déplacez-les ou supprimez-les d’abord.');
-  const tagged = await mongoose.connection.db!.collection('contacts').find({ themes: theme._id }, { projection: { _id: 1 } }).toArray();
-  await mongoose.connection.db!.collection('contacts').updateMany({ themes: theme._id }, { $pull: { themes: theme._id } } as never);
-  await noteContactsChanged(tagged.map((c) => c._id));
+  await untagContacts(theme._id);
   await mongoose.connection.db!.collection('organisations').updateMany({ themes: theme._id }, { $pull: { themes: theme._id } } as never);
   await theme.deleteOne();
   return theme;

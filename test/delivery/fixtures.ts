@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { noteContactsChanged } from '../../server/contacts/contact.index.js';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { List } from '../../server/lists/list.model.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
@@ -16,6 +17,7 @@ export async function subscribedContacts(count: number, options: { list?: string
   for (let start = 0; start < contacts.length; start += 1000) {
     const chunk = contacts.slice(start, start + 1000);
     await Contact.insertMany(chunk, { ordered: false });
+    await noteContactsChanged(chunk.map((c) => c._id));
     await Subscription.insertMany(
       chunk.map((c) => ({ contact: c._id, list: list._id, status: 'subscribed', source: 'staff', consent: { at: new Date(), source: 'staff', confirmedAt: new Date() } })),
       { ordered: false },
