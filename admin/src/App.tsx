@@ -1,6 +1,7 @@
 import { Admin, Resource } from 'react-admin';
 import { BrowserRouter } from 'react-router-dom';
 import { authProvider } from './authProvider';
+import campaigns from './campaigns';
 import contacts from './contacts';
 import { Dashboard } from './dashboard/Dashboard';
 import { dataProvider } from './dataProvider';
@@ -46,6 +47,7 @@ export function App() {
         <Resource name="imports" {...imports} />
         <Resource name="news" {...news} />
         <Resource name="newsletters" {...newsletters} />
+        <Resource name="campaigns" {...campaigns} />
         <Resource name="memberships" {...memberships} />
         <Resource name="solicitations" {...solicitations} />
         <Resource name="solicitation-templates" {...solicitationTemplates} />
