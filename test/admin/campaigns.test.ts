@@ -76,6 +76,7 @@ describe('the admin in a browser: a targeted mailing from the contact list to it
     // 3. the count before approval, the preview, a test
     await page.getByTestId('audience-count').getByText('3 destinataires').waitFor();
     await page.getByText('segment : Coordinations du Nord').first().waitFor();
+    await page.getByText('base légale : Consentement (abonné·es de la liste)').waitFor();
     await page.frameLocator('iframe[title="Aperçu du message sur ordinateur"]').getByText('Bonjour Camille,').waitFor();
     await screenshot(page, 'campaign-draft');
     const violations = await seriousAxeViolations(page);

@@ -99,7 +99,7 @@ export function CampaignShow() {
           {campaign.scheduledAt && campaign.status === 'approved' ? ` · envoi programmé le ${new Date(campaign.scheduledAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' })}` : ''}
           {campaign.publish ? ' · publié dans les archives' : ''}
         </Typography>
-        <AudiencePanel listName={campaign.listName} segmentName={campaign.segmentName} audience={campaign.audience} />
+        <AudiencePanel listName={campaign.listName} segmentName={campaign.segmentName} audience={campaign.audience} basis={campaign.basis} />
         <ProgressPanel progress={campaign.progress} starting={starting} />
 
         {canWrite && (

@@ -2,7 +2,8 @@ import { Alert, Box, LinearProgress, Table, TableBody, TableCell, TableHead, Tab
 import { BASIS_LABELS, count, EXCLUSION_LABELS, plural, type Audience, type ExclusionReason, type LinkClicks, type Outcome, type Progress } from './mailingModel';
 
 /** Who the message goes to: list, segment, basis, the count, who is left out and why, a few names. */
-export function AudiencePanel({ listName, segmentName, audience }: { listName: string; segmentName: string | null; audience?: Audience | null }) {
+export function AudiencePanel({ listName, segmentName, audience, basis }: { listName: string; segmentName: string | null; audience?: Audience | null; basis?: Audience['basis'] }) {
+  const legalBasis = audience?.basis ?? basis;
   const excluded = audience ? (Object.entries(audience.excluded) as [ExclusionReason, number][]).filter(([, n]) => n > 0) : [];
   return (
     <Box component="section" aria-labelledby="audience-title" sx={{ my: 2 }}>
@@ -19,7 +20,7 @@ export function AudiencePanel({ listName, segmentName, audience }: { listName: s
         ) : (
           ' · sans segment'
         )}
-        {audience ? ` · base légale : ${BASIS_LABELS[audience.basis]}` : ''}
+        {legalBasis ? ` · base légale : ${BASIS_LABELS[legalBasis]}` : ''}
       </Typography>
       {audience && (
         <>
