@@ -63,7 +63,7 @@ const LAYERS = [
   ['lib'],
   ['templates', 'history', 'territories', 'vocabularies', 'suppressions', 'users', 'public', 'themes', 'organisations'],
   ['contacts', 'lists', 'subscriptions', 'memberships', 'segments', 'delivery'],
-  ['news', 'newsletters', 'solicitations', 'imports'],
+  ['news', 'newsletters', 'solicitations', 'imports', 'events', 'campaigns', 'clicks'],
   ['reports', 'dashboard', 'health', 'ops'],
 ];
 const layerOf = (file: string): number | undefined => {

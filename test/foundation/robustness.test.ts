@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { clientAs, Client, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { MAX_FEED_BYTES } from '../../server/news/news.feed.js';
+import { clientAs, Client, resetDatabase, slowUpload, startTestServer, type TestServer } from '../helpers.js';
 
 const runFixture = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'test/foundation/uncaught.fixture.ts', ...args], { encoding: 'utf8', timeout: 30_000 });
@@ -38,6 +39,14 @@ describe('bad requests are a French 4xx, and no error stops the process', () => 
     const preferences = await anonymous.post('/preferences/un-lien', form);
     expect(preferences.status).to.equal(413);
     expect(preferences.text).to.include('Le formulaire envoyé a trop de champs.');
+  });
+
+  it('answers an upload of a feed file over its limit with 413 within 2 s of passing it', async () => {
+    const reply = await slowUpload(`${server.url}/api/news/import`, staff.cookie!, { limitBytes: MAX_FEED_BYTES, totalBytes: 6 * MAX_FEED_BYTES });
+    expect(reply.status).to.equal(413);
+    expect(JSON.parse(reply.body).error).to.deep.equal({ code: 'too_large', message: 'Le fichier dépasse 10 Mo.', field: 'file' });
+    expect(reply.answeredAt - reply.passedLimitAt!).to.be.below(2000);
+    expect(reply.sentBytes).to.be.below(6 * MAX_FEED_BYTES);
   });
 
   it('logs an error nothing caught and keeps serving', () => {
