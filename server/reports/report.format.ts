@@ -243,6 +243,21 @@ function membersSection(report: ActivityReport): string[] {
   return lines;
 }
 
+/** "Rencontres": each event's sentences, then a table of all of them. */
+function eventsSection(report: ActivityReport): string[] {
+  if (!report.events.length) return [];
+  const lines = ['## Rencontres', ''];
+  for (const event of report.events) lines.push(event.sentences.join(' '), '');
+  const day = (local: string) => local.slice(0, 10).split('-').reverse().join('/');
+  lines.push(
+    table(
+      ['Rencontre', 'Date', 'Inscrit·es', 'Participant·es', 'Nouveaux contacts'],
+      report.events.map((e) => [e.event.title, day(e.event.start), number(e.registrants), e.attendanceTaken ? number(e.attendees) : '—', number(e.newContacts)]),
+    ),
+  );
+  return lines;
+}
+
 export function reportToMarkdown(report: ActivityReport): string {
   return [
     `# Rapport d'activité ${report.year} — les chiffres`,
@@ -258,6 +273,8 @@ export function reportToMarkdown(report: ActivityReport): string {
     ...newsletterSection(report),
     '',
     ...solicitationsSection(report),
+    '',
+    ...eventsSection(report),
     '',
     ...membersSection(report),
     '',
@@ -299,6 +316,16 @@ export function reportToCsv(report: ActivityReport): string {
   add('adhérents', 'collectivités locales', members.localAuthorities, { share: members.localAuthorityShare });
   addShares('adhérents', 'par type', members.byKind);
   add('adhérents', 'cotisations encaissées (€)', members.duesCollected);
+  for (const e of report.events) {
+    const label = `${e.event.title} (${e.event.start.slice(0, 10)})`;
+    add('rencontres', 'inscrits', e.registrants, { code: e.event.id, label });
+    if (e.attendanceTaken) add('rencontres', 'participants', e.attendees, { code: e.event.id, label });
+    add('rencontres', 'collectivités locales', e.localAuthorities, { code: e.event.id, label, share: e.localAuthorityShare });
+    add('rencontres', 'territoire avec QPV', e.qpv, { code: e.event.id, label, share: e.qpvShare });
+    add('rencontres', 'nouveaux contacts', e.newContacts, { code: e.event.id, label });
+    e.byRegion.forEach((r) => add('rencontres', 'par région', r.count, { code: e.event.id, label: `${label} — ${r.label}`, share: r.share }));
+    e.evaluation.questions.forEach((q) => add('rencontres', 'évaluation : part de 4 ou 5 sur 5', q.answers, { code: e.event.id, label: `${label} — ${q.label}`, share: q.highShare }));
+  }
   const cell = (value: string | number | undefined) => {
     if (value === undefined) return '';
     const text = typeof value === 'number' ? String(value).replace('.', ',') : value;
