@@ -100,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.DATA_DIR);
   if (e.NODE_ENV === 'production' && !e.SECRET) throw new ConfigError('Configuration invalide : SECRET est obligatoire en production.');
   if (e.NODE_ENV === 'production' && !e.SMTP_URL) throw new ConfigError('Configuration invalide : SMTP_URL est obligatoire en production.');
+  // Demo accounts have a published password: only on the embedded database of a development machine.
+  if (e.DEMO_DATA && (e.NODE_ENV === 'production' || e.MONGODB_URI)) {
+    throw new ConfigError(
+      "Configuration invalide : DEMO_DATA ne s'utilise qu'en développement, sur la base embarquée (sans MONGODB_URI ni NODE_ENV=production).",
+    );
+  }
   if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
     throw new ConfigError('Configuration invalide : ADMIN_EMAIL et ADMIN_PASSWORD vont ensemble.');
   }
@@ -132,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firstAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? Object.freeze({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }) : undefined,
     secret: e.SECRET ?? localSecret(dataDir),
     jobsEnabled: e.JOBS,
-    demoData: e.DEMO_DATA ?? e.NODE_ENV === 'development',
+    demoData: e.DEMO_DATA ?? (e.NODE_ENV === 'development' && !e.MONGODB_URI),
     trustProxy: e.TRUST_PROXY,
     sessionIdleMs: Math.round(e.SESSION_IDLE_HOURS * 3600 * 1000),
     logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
