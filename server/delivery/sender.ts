@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
-import { Contact } from '../contacts/contact.model.js';
+import { audienceOf } from '../contacts/contact.store.js';
 import { isDuplicateKey } from '../lib/db.js';
 import { List } from '../lists/list.model.js';
-import { segmentContactQuery } from '../segments/segment.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
 import { emailHash, suppressedAmong } from '../suppressions/suppression.service.js';
@@ -241,35 +240,30 @@ async function markUncertain(ctx: Pick<AppContext, 'logger'>, mailing: MailingRe
   ctx.logger.warn({ mailing: String(mailing._id), deliveries: stuck.map(([id]) => id) }, 'uncertain deliveries after an interruption');
 }
 
+/** Resolves a mailing's audience now if it has none yet (the worker does it before forking the sending process, which then keeps no contact index). */
+export async function ensureAudience(mailingId: string): Promise<void> {
+  const mailing = await Mailing.findById(mailingId).lean();
+  if (mailing?.status === 'sending' && !mailing.audienceResolvedAt) await resolveAudience(mailing);
+}
+
 /**
- * The audience at send time: confirmed subscribers of the list, narrowed by the segment, minus
- * suppressed addresses. Safe to run again after a crash (deliveries are unique per contact).
+ * The audience at send time, as the contact store answers it (the set the segment's count
+ * counts on this list: confirmed subscribers, narrowed by the segment), minus suppressed
+ * addresses. Safe to run again after a crash (deliveries are unique per contact).
  */
 export async function resolveAudience(mailing: MailingRecord): Promise<number> {
-  const narrow = mailing.segment ? await segmentContactQuery(String(mailing.segment)) : {};
   const subscriptionOf = new Map(
     (await Subscription.find({ list: mailing.list, status: 'subscribed' }, { contact: 1 }).lean()).map((s) => [String(s.contact), s._id]),
   );
-  // One pass over the contacts rather than one `$in` query per chunk: FerretDB scans either way.
-  const cursor = Contact.find({ $and: [narrow, { erasedAt: { $exists: false } }] }, { email: 1, firstName: 1, lastName: 1 })
-    .lean()
-    .cursor({ batchSize: 1000 });
-  let chunk: Array<{ _id: Types.ObjectId; email: string; firstName?: string | null; lastName?: string | null }> = [];
-  const flush = async () => {
+  const audience = audienceOf({ list: String(mailing.list), ...(mailing.segment ? { segment: String(mailing.segment) } : {}) });
+  for await (const chunk of audience) {
     const suppressed = await suppressedAmong(chunk.map((c) => c.email));
     await insertIgnoringDuplicates(
       chunk
         .filter((c) => !suppressed.has(c.email))
         .map((c) => ({ mailing: mailing._id, contact: c._id, subscription: subscriptionOf.get(String(c._id)), email: c.email, firstName: c.firstName, lastName: c.lastName })),
     );
-    chunk = [];
-  };
-  for await (const contact of cursor) {
-    if (!subscriptionOf.has(String(contact._id))) continue;
-    chunk.push(contact);
-    if (chunk.length >= 1000) await flush();
   }
-  if (chunk.length) await flush();
   const total = await Delivery.countDocuments({ mailing: mailing._id });
   await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date() } });
   return total;

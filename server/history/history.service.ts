@@ -29,7 +29,7 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
 
 const key = (resource: HistoryResource, record: Types.ObjectId | string) => `${resource}:${record}`;
 
-type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; changes: Change[]; mergedFrom?: unknown };
+type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; via?: string; changes: Change[]; mergedFrom?: unknown };
 
 /** The API form of an entry: newest first, with the record it belongs to. */
 function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
@@ -42,33 +42,56 @@ function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
       at: entry.at,
       actor: entry.actor ? String(entry.actor) : undefined,
       actorName: entry.actorName ?? '',
+      via: entry.via ?? 'staff',
       changes: entry.changes ?? [],
       ...(entry.mergedFrom ? { mergedFrom: String(entry.mergedFrom) } : {}),
     }))
     .sort((a, b) => b.at.getTime() - a.at.getTime() || b.id.localeCompare(a.id, 'en', { numeric: true }));
 }
 
-export async function recordHistory(entry: {
+export type HistoryInput = {
   resource: HistoryResource;
   record: Types.ObjectId | string;
   action: HistoryAction;
   actor?: Actor;
+  /** Through what the change came: `staff` (the default), `import:<id>`, `merge`, `theme-deletion`, `migration:<n>`... */
+  via?: string;
   changes?: Change[];
   mergedFrom?: Types.ObjectId | string;
-}): Promise<void> {
+};
+
+function appendOperation(entry: HistoryInput, at: Date) {
   const item = {
     action: entry.action,
-    at: new Date(),
+    at,
     actor: entry.actor?.id ? new Types.ObjectId(entry.actor.id) : undefined,
     actorName: entry.actor?.name ?? 'système',
+    via: entry.via ?? 'staff',
     changes: entry.changes ?? [],
     mergedFrom: entry.mergedFrom ? new Types.ObjectId(String(entry.mergedFrom)) : undefined,
   };
-  await History.updateOne(
-    { _id: key(entry.resource, entry.record) },
-    { $push: { entries: item }, $set: { resource: entry.resource, record: new Types.ObjectId(String(entry.record)) } },
-    { upsert: true },
-  );
+  return {
+    updateOne: {
+      filter: { _id: key(entry.resource, entry.record) },
+      update: { $push: { entries: item }, $set: { resource: entry.resource, record: new Types.ObjectId(String(entry.record)) } },
+      upsert: true,
+    },
+  };
+}
+
+export async function recordHistory(entry: HistoryInput): Promise<void> {
+  await recordHistories([entry]);
+}
+
+/** Many entries at once (a batch of an import): FerretDB runs a bulk write's statements one by one, so several go in parallel. */
+export async function recordHistories(entries: readonly HistoryInput[]): Promise<void> {
+  if (!entries.length) return;
+  const at = new Date();
+  const operations = entries.map((entry) => appendOperation(entry, at));
+  const size = Math.max(50, Math.ceil(operations.length / 8));
+  const chunks = [];
+  for (let i = 0; i < operations.length; i += size) chunks.push(operations.slice(i, i + size));
+  await Promise.all(chunks.map((chunk) => History.bulkWrite(chunk as never, { ordered: false })));
 }
 
 export async function historyOf(resource: HistoryResource, record: string) {
