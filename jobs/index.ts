@@ -3,6 +3,7 @@ import { defineMembershipReminders, scheduleMembershipReminders } from './member
 import { defineNewsImport, scheduleNewsImport } from './news-import.job.js';
 import { defineNewsletterCompile, scheduleNewsletterCompile } from './newsletter-compile.job.js';
 import { defineNewsletterSend } from './newsletter-send.job.js';
+import { defineCampaignSend } from './campaign-send.job.js';
 import { defineNewsletterFollow, scheduleNewsletterFollow } from './newsletter-follow.job.js';
 import { defineImportCommit } from './import-commit.job.js';
 import { defineImportUndo } from './import-undo.job.js';
@@ -12,6 +13,7 @@ import { defineMailingSend } from './mailing-send.job.js';
 import { defineMailingWatchdog, scheduleMailingWatchdog } from './mailing-watchdog.job.js';
 import { defineBackup, scheduleBackup } from './backup.job.js';
 import { defineOpsTick, scheduleOpsTick } from './ops-tick.job.js';
+import { defineEventReminders, scheduleEventReminders } from './event-reminders.job.js';
 import { defineSolicitationJobs, scheduleSolicitationJobs } from './contact-mailbox.job.js';
 
 /**
@@ -30,9 +32,11 @@ export function defineJobs(ctx: AppContext): void {
   defineNewsImport(agenda, ctx);
   defineNewsletterCompile(agenda, ctx);
   defineNewsletterSend(agenda, ctx);
+  defineCampaignSend(agenda, ctx);
   defineNewsletterFollow(agenda, ctx);
   defineImportCommit(agenda, ctx);
   defineImportUndo(agenda, ctx);
+  defineEventReminders(agenda, ctx);
   defineSolicitationJobs(agenda, ctx);
 }
 
@@ -47,5 +51,6 @@ export async function scheduleRecurringJobs(ctx: AppContext): Promise<void> {
   await scheduleNewsImport(agenda, ctx);
   await scheduleNewsletterCompile(agenda, ctx);
   await scheduleNewsletterFollow(agenda);
+  await scheduleEventReminders(agenda);
   await scheduleSolicitationJobs(agenda, ctx);
 }

@@ -18,7 +18,7 @@ if (positionals[0] === 'build') {
   const storage = values['postgresql-url']
     ? ({ kind: 'postgresql', url: values['postgresql-url'] } as const)
     : ({ kind: 'sqlite', dir: values['sqlite-dir'] ?? './data/db' } as const);
-  const db = await startFerretdb({ storage, port: values.port ? Number(values.port) : undefined, log: console.log });
+  const db = await startFerretdb({ storage, listen: values.port ? { port: Number(values.port) } : undefined, log: console.log });
   console.log(`FerretDB prêt : ${db.uri}`);
   const stop = async () => {
     await db.stop();

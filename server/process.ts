@@ -3,9 +3,36 @@ import { EmbeddedDatabaseError } from './lib/ferretdb.js';
 import type { Logger } from './lib/logger.js';
 import type { Runtime } from './runtime.js';
 
+/** A burst of errors nothing caught (this many within a minute) means a broken state. */
+export const UNCAUGHT_BURST = 10;
+
+/**
+ * An error nothing caught (a stream without an error listener, a promise nobody awaited) is
+ * logged and the process keeps serving: requests and jobs each run on their own, one gone
+ * wrong must not take the others down. A burst of them means something is broken for good:
+ * `giveUp` then stops the process (cleanly, exit 1) for its supervisor to restart it.
+ */
+export function guardProcess(logger: Logger, giveUp: () => void): void {
+  const recent: number[] = [];
+  const handle = (kind: string) => (error: unknown) => {
+    logger.error({ err: error, kind }, 'error nothing caught; still serving');
+    const now = Date.now();
+    recent.push(now);
+    while (recent[0] < now - 60_000) recent.shift();
+    if (recent.length === UNCAUGHT_BURST) {
+      logger.fatal({ count: UNCAUGHT_BURST }, 'too many uncaught errors within a minute; stopping');
+      giveUp();
+    }
+  };
+  process.on('uncaughtException', handle('uncaughtException'));
+  process.on('unhandledRejection', handle('unhandledRejection'));
+}
+
 /** Starts a runtime and stops it cleanly on SIGTERM/SIGINT; start-up errors print in French and exit 1. */
 export async function runUntilSignal(logger: Logger, start: () => Promise<Runtime>): Promise<void> {
-  let runtime: Runtime;
+  let runtime: Runtime | undefined;
+  let stopping = false;
+  guardProcess(logger, () => void stop('uncaught errors', 1));
   try {
     runtime = await start();
   } catch (error) {
@@ -16,19 +43,19 @@ export async function runUntilSignal(logger: Logger, start: () => Promise<Runtim
     }
     process.exit(1);
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  async function stop(signal: string, code = 0) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     try {
-      await runtime.stop();
-      process.exit(0);
+      await runtime?.stop();
+      process.exit(code);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
     }
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  }
 }

@@ -5,12 +5,16 @@ import { bounceWebhookRoutes } from './delivery/bounce.routes.js';
 import { deliveryRoutes, mailingRoutes } from './delivery/mailing.routes.js';
 import { listRoutes } from './lists/list.routes.js';
 import { homePage } from './public/home.page.js';
+import { eventPages } from './events/event.pages.js';
+import { eventRoutes, registrationRoutes } from './events/event.routes.js';
 import { subscriptionPages } from './public/subscription.pages.js';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './imports/import.routes.js';
 import { newsMappingRoutes, newsRoutes } from './news/news.routes.js';
 import { archivePages } from './newsletters/archive.routes.js';
+import { campaignRoutes } from './campaigns/campaign.routes.js';
+import { clickRoutes } from './clicks/click.routes.js';
 import { newsletterRoutes } from './newsletters/newsletter.routes.js';
 import { feeScheduleRoutes, membershipRoutes, reminderRoutes } from './memberships/membership.routes.js';
 import { answerTemplateRoutes, publicSolicitationRoutes, solicitationRoutes } from './solicitations/solicitation.routes.js';
@@ -49,6 +53,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/news', newsRoutes());
   api.use('/news-mappings', newsMappingRoutes());
   api.use('/newsletters', newsletterRoutes(ctx));
+  api.use('/campaigns', campaignRoutes(ctx));
   api.use('/memberships', membershipRoutes(ctx));
   api.use('/fee-schedules', feeScheduleRoutes());
   api.use('/membership-reminders', reminderRoutes());
@@ -56,6 +61,8 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/solicitation-templates', answerTemplateRoutes());
   api.use('/reports', reportRoutes());
   api.use('/dashboard', dashboardRoutes());
+  api.use('/events', eventRoutes(ctx));
+  api.use('/event-registrations', registrationRoutes(ctx));
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }
@@ -67,5 +74,7 @@ export function publicRoutes(ctx: AppContext): Router {
   pages.use(subscriptionPages(ctx));
   pages.use('/sollicitation', publicSolicitationRoutes(ctx));
   pages.use(archivePages(ctx));
+  pages.use(clickRoutes(ctx));
+  pages.use(eventPages(ctx));
   return pages;
 }

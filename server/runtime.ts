@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
 import mongoose from 'mongoose';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
 import { loadDemoDataOnce, loadReferenceData } from '../fixtures/index.js';
@@ -7,7 +6,7 @@ import { createApp } from './app.js';
 import type { AppContext } from './context.js';
 import type { Config } from './lib/config.js';
 import { connectDatabase, disconnectDatabase } from './lib/db.js';
-import { startFerretdb, type RunningFerretdb } from './lib/ferretdb.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './lib/embedded-db.js';
 import type { Logger } from './lib/logger.js';
 import { createScheduler } from './lib/scheduler.js';
 import { runMigrations } from './ops/migration.service.js';
@@ -17,7 +16,7 @@ export type Runtime = {
   ctx: AppContext;
   server?: Server;
   url?: string;
-  embeddedDb?: RunningFerretdb;
+  embeddedDb?: EmbeddedDatabase;
   stop(): Promise<void>;
 };
 
@@ -31,15 +30,12 @@ export async function startRuntime(
   logger: Logger,
   options: { http: boolean; jobs: boolean; processEvery?: string | number },
 ): Promise<Runtime> {
-  const embeddedDb = config.mongodbUri
-    ? undefined
-    : await startFerretdb({
-        storage: { kind: 'sqlite', dir: path.join(config.dataDir, 'db') },
-        log: (message) => logger.info(message),
-      });
-  if (embeddedDb) logger.info({ uri: embeddedDb.uri }, 'embedded database started');
+  const embeddedDb = config.mongodbUri ? undefined : await startEmbeddedDatabase({ dataDir: config.dataDir, logger });
+  if (embeddedDb) logger.info({ socket: embeddedDb.socket }, 'embedded database started');
   try {
-    await connectDatabase(config.mongodbUri ?? embeddedDb!.uri);
+    // on the embedded database a restart is noticed within a second
+    await connectDatabase(config.mongodbUri ?? embeddedDb!.uri, embeddedDb ? { heartbeatFrequencyMS: 1000 } : {});
+    watchConnection(logger);
     // Refuses a database migrated by a newer version; every process may run this at once (locked).
     await runMigrations(mongoose.connection.db!, logger);
     await loadReferenceData();
@@ -74,6 +70,12 @@ export async function startRuntime(
     await embeddedDb?.stop();
     throw error;
   }
+}
+
+/** The driver reconnects by itself (to a restarted embedded database, or an external one back up): say so in the log. */
+function watchConnection(logger: Logger): void {
+  mongoose.connection.on('disconnected', () => logger.warn('database connection lost; the driver keeps trying'));
+  mongoose.connection.on('reconnected', () => logger.info('database connection back'));
 }
 
 function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import mongoose from 'mongoose';
 import { loadReferenceData } from '../fixtures/index.js';
 import { defineJobs } from '../jobs/index.js';
@@ -116,4 +116,43 @@ export function listPath(resource: string, params: { filter?: unknown; sort?: [s
   if (params.range) search.set('range', JSON.stringify(params.range));
   const query = search.toString();
   return `/api/${resource}${query ? `?${query}` : ''}`;
+}
+
+/**
+ * A multipart upload sent in 64 KiB chunks, paced, as a slow client would; it stops sending
+ * when the answer arrives. `announce`: a Content-Length header (else chunked); `passedLimitAt`:
+ * when more than `limitBytes` had been sent.
+ */
+export function slowUpload(url: string, cookie: string, options: { limitBytes: number; totalBytes: number; announce?: number }) {
+  const boundary = 'robustesse';
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="gros.csv"\r\nContent-Type: text/csv\r\n\r\nCourriel;Nom\r\n`);
+  const line = Buffer.from('personne@exemple.fr;Nom\r\n'.repeat(2600)); // ~64 KiB
+  return new Promise<{ status: number; body: string; sentBytes: number; passedLimitAt?: number; answeredAt: number }>((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie, [UPLOAD_HEADER]: UPLOAD_HEADER_VALUE };
+    if (options.announce) headers['content-length'] = options.announce;
+    const req = http.request(url, { method: 'POST', headers });
+    let sentBytes = 0;
+    let passedLimitAt: number | undefined;
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      const answeredAt = Date.now();
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body, sentBytes, passedLimitAt, answeredAt }));
+      res.on('error', reject);
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    req.write(head);
+    const send = () => {
+      if (answered || sentBytes >= options.totalBytes) return;
+      sentBytes += line.length;
+      if (!passedLimitAt && sentBytes > options.limitBytes) passedLimitAt = Date.now();
+      if (req.write(line)) setTimeout(send, 5);
+      else req.once('drain', send);
+    };
+    send();
+  });
 }

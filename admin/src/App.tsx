@@ -15,6 +15,7 @@ import organisations from './organisations';
 import outbox from './outbox';
 import segments from './segments';
 import solicitations from './solicitations';
+import solicitationTemplates from './solicitations/templates';
 import subscriptions from './subscriptions';
 import territories from './territories';
 import { theme } from './theme';
@@ -47,6 +48,7 @@ export function App() {
         <Resource name="newsletters" {...newsletters} />
         <Resource name="memberships" {...memberships} />
         <Resource name="solicitations" {...solicitations} />
+        <Resource name="solicitation-templates" {...solicitationTemplates} />
         <Resource name="themes" {...themes} />
         <Resource name="territories" {...territories} />
         <Resource name="vocabularies" {...vocabularies} />

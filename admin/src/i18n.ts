@@ -154,8 +154,14 @@ export const maillageMessages = {
         timeSpentMinutes: 'Temps passé (min)',
         answer: 'Réponse',
         isMember: 'Adhérent·e',
+        reference: 'Référence',
+        unread: 'Non lue',
         q: 'Recherche',
       },
+    },
+    'solicitation-templates': {
+      name: 'Modèle de réponse |||| Modèles de réponse',
+      fields: { name: 'Nom', body: 'Texte de la réponse', updatedAt: 'Modifié le' },
     },
     outbox: {
       name: 'Boîte d’envoi (développement) |||| Boîte d’envoi (développement)',

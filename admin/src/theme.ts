@@ -6,6 +6,8 @@ export const theme: RaThemeOptions = {
   palette: {
     primary: { main: '#1d5a8c' },
     secondary: { main: '#7a2e5b' },
+    // MUI's red (#d32f2f) is below 4.5:1 on the form toolbar's grey (the "Supprimer" button).
+    error: { main: '#b71c1c' },
   },
   components: {
     ...defaultTheme.components,

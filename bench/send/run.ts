@@ -20,7 +20,7 @@ import { loadReferenceData } from '../../fixtures/index.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
 import { runMailingInChildProcess } from '../../server/delivery/isolated-sender.js';
 import { createMailing, mailingProgress } from '../../server/delivery/mailing.service.js';
-import { resolveAudience } from '../../server/delivery/sender.js';
+import { resolveAudience } from '../../server/delivery/audience.js';
 import { loadConfig } from '../../server/lib/config.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { startFerretdb } from '../../server/lib/ferretdb.js';

@@ -514,3 +514,14 @@ export async function contactNames(): Promise<Array<{ id: string; firstName: str
     .filter((e) => !e.erasedAt)
     .map((e) => ({ id: e.id, firstName: e.firstName, lastName: e.lastName, email: e.email, sortName: e.sortName, organisations: e.organisations }));
 }
+
+export type MailingFields = Pick<Entry, 'id' | 'email' | 'firstName' | 'lastName' | 'sortName' | 'organisations' | 'erasedAt'>;
+
+/** What a mailing needs of every contact matching a Mongo filter (`{}`: every contact, erased ones included). */
+export async function mailingFieldsWhere(where: Where): Promise<MailingFields[]> {
+  const current = await contactIndex();
+  const matches = compileWhere(where);
+  const found: MailingFields[] = [];
+  for (const entry of candidates(current, where) ?? current.entries.values()) if (matches(entry)) found.push(entry);
+  return found;
+}

@@ -21,11 +21,15 @@ const contactSchema = new Schema(
     emails: { type: [String], default: [], index: true },
     phones: { type: [String], default: [] },
     function: { type: String },
+    /** The function as an import found it when no managed function is exactly that ("Médecin généraliste"). */
+    functionLabel: { type: String },
     organisations: { type: [Schema.Types.ObjectId], ref: 'Organisation', default: [], index: true },
     dispositifs: { type: [String], default: [], index: true },
     themes: { type: [Schema.Types.ObjectId], ref: 'Theme', default: [], index: true },
     territories: { type: [String], default: [] },
     notes: { type: String, default: '' },
+    /** Imported values no managed list took ("Thématique : Nutrition"), for staff to sort out. */
+    unresolvedLabels: { type: [String], default: [] },
     source: { type: String, default: 'staff' },
     territoryScope: { type: [String], default: [], index: true },
     organisationTypes: { type: [String], default: [], index: true },

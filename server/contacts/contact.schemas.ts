@@ -16,11 +16,13 @@ const contactFields = {
   emails: z.array(email).max(20).optional(),
   phones: z.array(z.string().trim().regex(/^[0-9+ ().\-]{4,30}$/, 'numéro de téléphone invalide')).max(10).optional(),
   function: code.nullable().optional(),
+  functionLabel: text(200).optional(),
   organisations: z.array(objectId).max(20).optional(),
   dispositifs: z.array(code).max(20).optional(),
   themes: z.array(objectId).max(100).optional(),
   territories: z.array(territoryId).max(100).optional(),
   notes: text(10_000).optional(),
+  unresolvedLabels: z.array(text(300)).max(100).optional(),
   source: text(100).optional(),
 };
 

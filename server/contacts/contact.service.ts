@@ -1,4 +1,5 @@
 import type { Document, WithId } from 'mongodb';
+import { eraseRegistrationsOf } from '../events/registration.erase.js';
 import mongoose, { Types } from 'mongoose';
 import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import { isDuplicateKey, withId } from '../lib/db.js';
@@ -242,6 +243,7 @@ export const CONTACT_REFERENCES: ReadonlyArray<ContactReference> = [
   },
   { collection: 'memberships', field: 'representative' },
   { collection: 'solicitations', field: 'requester' },
+  { collection: 'event_registrations', field: 'contact' },
 ];
 
 const collection = (name: string) => mongoose.connection.db!.collection(name);
@@ -423,5 +425,6 @@ export async function eraseContact(id: string, actor?: Actor) {
     { contact: contact._id, status: { $in: ['pending', 'subscribed'] } },
     { $set: { status: 'unsubscribed', unsubscribedAt: new Date(), unsubscribeSource: 'staff' } },
   );
+  await eraseRegistrationsOf(contact._id);
   return contact;
 }

@@ -3,7 +3,6 @@ import { Types } from 'mongoose';
 import { diffFields, forgetHistoryValues, moveHistory, recordHistories, type HistoryInput } from '../history/history.service.js';
 import type { HistoryAction } from '../history/history.model.js';
 import type { Actor } from '../users/user.service.js';
-import { contactQuery } from './contact.filter.js';
 import {
   contactIdByEmail,
   contactIdsWhere,
@@ -11,25 +10,25 @@ import {
   contactNames,
   contactsView,
   countContactIndex,
+  mailingFieldsWhere,
   noteContactsChanged,
   queryContactIndex,
   warmContactIndex,
 } from './contact.index.js';
 import { Contact, type ContactRecord } from './contact.model.js';
-import type { ContactFilter } from './contact.schemas.js';
 
 /**
  * The contact store: the only code that reads or writes the `contacts` collection
  * (test/architecture/contact-store.test.ts fails on any other). Every write goes through here
  * and, in the same call, tells every process's index (`contact_index_log`) and appends to each
  * contact's history who changed what, and through what (`Change.via`). Every question asked
- * of contacts (list page, count, segment count, export, mailing audience, ids for bulk
- * actions) is answered by one evaluator: the in-memory index (contact.index.ts), an
+ * of contacts (list page, count, segment count, export, a mailing's audience through
+ * `mailingFieldsWhere`, ids for bulk actions) is answered by one evaluator: the in-memory index (contact.index.ts), an
  * implementation detail of this file. README "Contacts" says how it would query MongoDB instead.
  */
 
-export { contactNames, contactsView, warmContactIndex };
-export type { ContactsView } from './contact.index.js';
+export { contactNames, contactsView, mailingFieldsWhere, warmContactIndex };
+export type { ContactsView, MailingFields } from './contact.index.js';
 export { CONTACT_INDEX_SNAPSHOTS } from './contact.index.js';
 
 /** The fields whose changes a contact's history records. */
@@ -41,11 +40,13 @@ export const HISTORY_FIELDS = [
   'emails',
   'phones',
   'function',
+  'functionLabel',
   'organisations',
   'dispositifs',
   'themes',
   'territories',
   'notes',
+  'unresolvedLabels',
   'source',
 ] as const;
 
@@ -108,6 +109,11 @@ export async function countContacts(where: Where): Promise<number> {
   return countContactIndex(where);
 }
 
+/** Whether any contact (erased ones included) matches a Mongo filter, e.g. `{ themes: id }`. */
+export async function someContactMatches(where: Where): Promise<boolean> {
+  return (await countContactIndex(where)) > 0;
+}
+
 /** The ids of every contact matching a Mongo filter built by `contactQuery`, by name. */
 export async function contactIdsMatching(where: Where): Promise<string[]> {
   return (await queryContactIndex(where, { sort: { field: 'sortName', order: 1 }, skip: 0, limit: Number.MAX_SAFE_INTEGER })).ids;
@@ -119,21 +125,6 @@ export async function* readContactsInOrder(ids: readonly string[], projection?: 
     const chunk = ids.slice(i, i + 500);
     const byId = new Map((await readContacts(chunk, projection)).map((doc) => [String(doc._id), doc as unknown as Doc]));
     for (const id of chunk) if (byId.has(id)) yield byId.get(id)!;
-  }
-}
-
-export type AudienceMember = { _id: Types.ObjectId; email: string; firstName?: string | null; lastName?: string | null };
-
-/**
- * The audience of a mailing: the contacts the filter `{lists: [list], segment}` finds (confirmed
- * subscribers of the list, narrowed by the segment; erased contacts never), in groups of up to
- * 1,000. By construction it is the set the segment's count counts on that list.
- */
-export async function* audienceOf(input: { list: string; segment?: string }): AsyncGenerator<AudienceMember[]> {
-  const filter: ContactFilter = { lists: [input.list], ...(input.segment ? { segment: input.segment } : {}) };
-  const ids = await contactIdsMatching(await contactQuery(filter));
-  for (let i = 0; i < ids.length; i += 1000) {
-    yield (await readContacts(ids.slice(i, i + 1000), { email: 1, firstName: 1, lastName: 1 })) as unknown as AudienceMember[];
   }
 }
 

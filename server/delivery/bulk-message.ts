@@ -30,6 +30,7 @@ export type BulkRecipient = {
   email: string;
   firstName?: string | null;
   lastName?: string | null;
+  organisation?: string | null;
 };
 
 /**
@@ -44,17 +45,19 @@ export function bulkComposer(
   list: { code: string; name: string },
   content: MailContent,
   browserUrl: string | undefined,
+  fromName?: string | null,
 ): (recipient: BulkRecipient) => ComposedMessage {
   const { domain } = senderDomain(config);
   const parts = compiledContent(content);
   const [textBody, htmlBody] = [qpBody(parts.text), qpBody(parts.html)];
-  const fixed = { from: header('From', formatAddress(config.mailFrom)), listId: header('List-Id', `${listIdName(list.name)} <${list.code}.${domain}>`) };
+  const fixed = { from: header('From', formatAddress(config.mailFrom, fromName)), listId: header('List-Id', `${listIdName(list.name)} <${list.code}.${domain}>`) };
   const boundary = newBoundary();
   return (recipient) => {
     const httpsUnsubscribe = unsubscribeUrl(config, recipient.subscriptionId);
     const values: Recipient = {
       firstName: recipient.firstName,
       lastName: recipient.lastName,
+      organisation: recipient.organisation,
       email: recipient.email,
       unsubscribeUrl: httpsUnsubscribe,
       preferencesUrl: preferencesUrl(config, recipient.contactId),

@@ -15,6 +15,8 @@ const deliverySchema = new Schema(
     email: { type: String, required: true },
     firstName: { type: String },
     lastName: { type: String },
+    /** The name of the contact's first organisation, for `{{organisation}}`. */
+    organisation: { type: String },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );

@@ -15,7 +15,11 @@ export type StructuredMessage = {
   messageId?: string;
   /** SMTP envelope sender (the VERP Return-Path of bulk mail). */
   envelopeFrom?: string;
+  /** Small text attachments (an event's .ics). */
+  attachments?: MailAttachment[];
 };
+
+export type MailAttachment = { filename: string; content: string; contentType: string };
 
 /** A message already composed (bulk mail, see bulk-message.ts): sent as is. */
 export type ComposedMessage = { to: string; envelopeFrom: string; raw: string };
@@ -85,6 +89,7 @@ function toNodemailer(config: Config, message: StructuredMessage) {
     date: new Date(),
     headers: message.headers,
     messageId: message.messageId,
+    attachments: message.attachments,
     envelope: message.envelopeFrom ? { from: message.envelopeFrom, to: message.to } : undefined,
   };
 }
@@ -106,6 +111,7 @@ function outboxMailer(config: Config, stream: MailStream): Mailer {
         messageId,
         envelopeFrom: message.envelopeFrom,
         headers,
+        attachments: 'attachments' in message ? message.attachments : undefined,
       });
       return { messageId, response: '250 stored in the local outbox' };
     },

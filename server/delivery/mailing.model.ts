@@ -22,6 +22,8 @@ const mailingSchema = new Schema(
       required: true,
     },
     browserUrl: { type: String },
+    /** The sender's display name when not MAIL_FROM's (a campaign's "nom de l'expéditeur"). */
+    fromName: { type: String },
     status: { type: String, enum: MAILING_STATUSES, default: 'draft', index: true },
     total: { type: Number, default: 0 },
     audienceResolvedAt: { type: Date },
@@ -35,6 +37,8 @@ const mailingSchema = new Schema(
     startedAt: { type: Date },
     finishedAt: { type: Date },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
+    /** A send of the uncertain recipients of this mailing, on staff's request. */
+    resendOf: { type: Schema.Types.ObjectId, ref: 'Mailing' },
   },
   { timestamps: true },
 );

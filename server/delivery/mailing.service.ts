@@ -55,6 +55,17 @@ export async function startMailing(ctx: Pick<AppContext, 'scheduler'>, id: strin
   return started;
 }
 
+/** Staff stop a mailing for good; what is in flight finishes and is recorded, what was sent stays counted. */
+export async function cancelMailing(id: string) {
+  const cancelled = await Mailing.findOneAndUpdate(
+    { _id: id, status: { $in: ['draft', 'sending', 'paused'] } },
+    { $set: { status: 'cancelled', finishedAt: new Date() }, $unset: { pauseReason: 1 } },
+    { returnDocument: 'after' },
+  );
+  if (!cancelled) throw await stateError(id, 'annulé');
+  return cancelled;
+}
+
 /** Staff stop a running mailing; what is in flight finishes and is recorded. */
 export async function pauseMailing(id: string) {
   const paused = await Mailing.findOneAndUpdate(
@@ -98,6 +109,11 @@ const STATUS_LABELS: Record<MailingStatus, string> = {
 
 export type MailingProgress = {
   status: MailingStatus;
+  /** Sending was asked for, the audience is not resolved yet: no total to show. */
+  preparing: boolean;
+  /** Messages handled per minute since the start, and the seconds left at that pace (while sending). */
+  perMinute?: number;
+  secondsLeft?: number;
   total: number;
   sent: number;
   failed: number;
@@ -129,12 +145,18 @@ export async function mailingProgress(id: string): Promise<MailingProgress> {
     ? await Subscription.countDocuments({ list: mailing.list, status: 'unsubscribed', unsubscribedAt: { $gte: mailing.startedAt } })
     : 0;
   const done = n('sent') + n('failed') + n('uncertain') + n('skipped');
+  const remaining = Math.max(0, mailing.total - done);
+  const since = Math.max(mailing.startedAt?.getTime() ?? 0, mailing.audienceResolvedAt?.getTime() ?? 0);
+  const minutes = (Date.now() - since) / 60_000;
+  const pace = mailing.status === 'sending' && since && done && minutes > 0 ? { perMinute: Math.round(done / minutes), secondsLeft: Math.ceil((remaining / done) * minutes * 60) } : {};
   return {
     status: mailing.status as MailingStatus,
+    preparing: mailing.status === 'sending' && !mailing.audienceResolvedAt,
+    ...pace,
     total: mailing.total,
     sent: n('sent'),
     failed: n('failed'),
-    remaining: Math.max(0, mailing.total - done),
+    remaining,
     bounced: n('bounced'),
     unsubscribed,
     uncertain: n('uncertain'),
@@ -200,3 +222,89 @@ export async function getDelivery(id: string) {
   if (!delivery) throw notFound('Envoi individuel');
   return (await withStates([delivery]))[0];
 }
+
+/** Deliveries of a mailing left uncertain by a crash and not sent again since (staff may ask for it). */
+export async function uncertainDeliveries(id: string) {
+  const mailing = await Mailing.findById(id, { _id: 1 }).lean();
+  if (!mailing) throw notFound('Envoi');
+  const uncertain = await DeliveryEvent.find({ mailing: mailing._id, event: 'uncertain' }, { delivery: 1 }).lean();
+  if (!uncertain.length) return [];
+  const resends = await Mailing.find({ resendOf: mailing._id }, { _id: 1 }).lean();
+  const resent = new Set((await Delivery.find({ mailing: { $in: resends.map((m) => m._id) } }, { contact: 1 }).lean()).map((d) => String(d.contact)));
+  const rows = await Delivery.find({ _id: { $in: uncertain.map((e) => e.delivery) } }).lean();
+  return rows.filter((d) => !resent.has(String(d.contact))).map((d) => ({ id: String(d._id), contact: String(d.contact), email: d.email, firstName: d.firstName, lastName: d.lastName }));
+}
+
+/**
+ * Sends the same content again to the uncertain recipients only, as a mailing of its own (so
+ * the first one's log stays as it happened); its figures count with the first one's source.
+ */
+export async function resendUncertain(ctx: Pick<AppContext, 'scheduler'>, id: string, actor?: Actor) {
+  const original = await Mailing.findById(id).lean();
+  if (!original) throw notFound('Envoi');
+  if (!['sent', 'paused', 'cancelled'].includes(original.status)) throw badRequest("Attendez la fin de l'envoi avant de renvoyer les messages incertains.", 'status');
+  const recipients = await uncertainDeliveries(id);
+  if (!recipients.length) throw badRequest("Aucun destinataire incertain à qui renvoyer ce message.", 'status');
+  const resend = await Mailing.create({
+    source: original.source,
+    list: original.list,
+    segment: original.segment,
+    content: original.content,
+    browserUrl: original.browserUrl,
+    fromName: original.fromName,
+    resendOf: original._id,
+    status: 'draft',
+    createdBy: actor?.id,
+  });
+  const rows = await Delivery.find({ _id: { $in: recipients.map((r) => new Types.ObjectId(r.id)) } }, { _id: 0, createdAt: 0 }).lean();
+  await Delivery.insertMany(rows.map((row) => ({ ...row, mailing: resend._id })));
+  await Mailing.updateOne({ _id: resend._id }, { $set: { total: rows.length, audienceResolvedAt: new Date() } });
+  await startMailing(ctx, String(resend._id));
+  return { mailing: String(resend._id), count: rows.length };
+}
+
+export type MailingFigures = {
+  recipients: number;
+  accepted: number;
+  delivered: number;
+  hardBounces: number;
+  softBounces: number;
+  complaints: number;
+  failed: number;
+  skipped: number;
+  uncertain: number;
+  unsubscribed: number;
+};
+
+/**
+ * What happened to the messages of one or more mailings of the same source (a campaign and
+ * its resend), in aggregate: nobody's individual reading is recorded.
+ */
+export async function mailingFigures(ids: ReadonlyArray<Types.ObjectId>): Promise<MailingFigures> {
+  const mailings = await Mailing.find({ _id: { $in: ids } }, { total: 1, list: 1, startedAt: 1, resendOf: 1 }).lean();
+  const events = await DeliveryEvent.find({ mailing: { $in: ids }, event: { $in: ['sent', 'failed', 'skipped', 'uncertain', 'bounced'] } }, { event: 1, bounceType: 1 }).lean();
+  const count = (event: DeliveryEventKind, bounceType?: string) => events.filter((e) => e.event === event && (!bounceType || e.bounceType === bounceType)).length;
+  const [hardBounces, softBounces, complaints] = [count('bounced', 'hard'), count('bounced', 'soft'), count('bounced', 'complaint')];
+  const first = mailings.filter((m) => !m.resendOf).sort((a, b) => (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0))[0] ?? mailings[0];
+  let unsubscribed = 0;
+  if (first?.startedAt) {
+    const reached = new Set((await Delivery.find({ mailing: { $in: ids } }, { contact: 1 }).lean()).map((d) => String(d.contact)));
+    const left = await Subscription.find({ list: first.list, status: 'unsubscribed', unsubscribedAt: { $gte: first.startedAt } }, { contact: 1 }).lean();
+    unsubscribed = left.filter((s) => reached.has(String(s.contact))).length;
+  }
+  const accepted = count('sent');
+  return {
+    recipients: mailings.filter((m) => !m.resendOf).reduce((sum, m) => sum + m.total, 0),
+    accepted,
+    delivered: Math.max(0, accepted - hardBounces - softBounces),
+    hardBounces,
+    softBounces,
+    complaints,
+    failed: count('failed'),
+    skipped: count('skipped'),
+    uncertain: count('uncertain') - (await resentCount(mailings.filter((m) => m.resendOf).map((m) => m._id))),
+    unsubscribed,
+  };
+}
+
+const resentCount = async (resends: Types.ObjectId[]) => (resends.length ? Delivery.countDocuments({ mailing: { $in: resends } }) : 0);

@@ -35,12 +35,13 @@ export function qpBody(pieces: Pieces): (values: string[]) => string {
   };
 }
 
-/** `Name <address>`, the name quoted or RFC 2047-encoded as needed. */
-export function formatAddress(value: string): string {
+/** `Name <address>`, the name quoted or RFC 2047-encoded as needed; `name` replaces the value's own. */
+export function formatAddress(value: string, name?: string | null): string {
   const [parsed] = addressparser(value) as Array<{ name: string; address: string }>;
   const address = asciiAddress(parsed?.address ?? value);
-  if (!parsed?.name) return address;
-  return `${isPlainText(parsed.name) ? quoteString(parsed.name) : encodeWord(parsed.name, 'Q', 52)} <${address}>`;
+  const shown = name?.replace(/[\r\n]+/g, ' ').trim() || parsed?.name;
+  if (!shown) return address;
+  return `${isPlainText(shown) ? quoteString(shown) : encodeWord(shown, 'Q', 52)} <${address}>`;
 }
 
 /** An address with its domain in ASCII (IDN), as SMTP servers expect it. */

@@ -15,6 +15,7 @@ const outboxSchema = new Schema(
     messageId: { type: String },
     envelopeFrom: { type: String },
     headers: { type: Schema.Types.Mixed, default: {} },
+    attachments: { type: [new Schema({ filename: String, contentType: String, content: String }, { _id: false })], default: undefined },
   },
   { timestamps: true },
 );

@@ -6,6 +6,7 @@ export type MailContent = { subject: string; html: string; text: string };
 export type Recipient = {
   firstName?: string | null;
   lastName?: string | null;
+  organisation?: string | null;
   email: string;
   unsubscribeUrl: string;
   preferencesUrl: string;
@@ -13,16 +14,36 @@ export type Recipient = {
 };
 
 export const PLACEHOLDERS = {
-  '%%FIRST_NAME%%': (r: Recipient) => r.firstName ?? '',
-  '%%LAST_NAME%%': (r: Recipient) => r.lastName ?? '',
-  '%%EMAIL%%': (r: Recipient) => r.email,
-  '%%UNSUBSCRIBE_URL%%': (r: Recipient) => r.unsubscribeUrl,
-  '%%PREFERENCES_URL%%': (r: Recipient) => r.preferencesUrl,
-  '%%BROWSER_URL%%': (r: Recipient) => r.browserUrl ?? '',
+  FIRST_NAME: (r: Recipient) => r.firstName ?? '',
+  LAST_NAME: (r: Recipient) => r.lastName ?? '',
+  ORGANISATION: (r: Recipient) => r.organisation ?? '',
+  EMAIL: (r: Recipient) => r.email,
+  UNSUBSCRIBE_URL: (r: Recipient) => r.unsubscribeUrl,
+  PREFERENCES_URL: (r: Recipient) => r.preferencesUrl,
+  BROWSER_URL: (r: Recipient) => r.browserUrl ?? '',
 } as const;
-type Placeholder = keyof typeof PLACEHOLDERS;
+type PlaceholderName = keyof typeof PLACEHOLDERS;
+/** `%%NAME%%`, or `%%NAME~<hex of the fallback>%%`: the fallback is used when the value is empty. */
+type Placeholder = string;
 
-const PATTERN = /%%(?:FIRST_NAME|LAST_NAME|EMAIL|UNSUBSCRIBE_URL|PREFERENCES_URL|BROWSER_URL)%%/g;
+const PATTERN = /%%(?:FIRST_NAME|LAST_NAME|ORGANISATION|EMAIL|UNSUBSCRIBE_URL|PREFERENCES_URL|BROWSER_URL)(?:~(?:[0-9a-f]{2})*)?%%/g;
+
+/** The placeholder of a personal value with a fallback (hex keeps it intact through Markdown and MJML). */
+export const placeholder = (name: PlaceholderName, fallback = '') =>
+  fallback ? `%%${name}~${Buffer.from(fallback, 'utf8').toString('hex')}%%` : `%%${name}%%`;
+
+const readers = new Map<Placeholder, (r: Recipient) => string>();
+function readerOf(token: Placeholder): (r: Recipient) => string {
+  let reader = readers.get(token);
+  if (!reader) {
+    const [name, hex] = token.slice(2, -2).split('~') as [PlaceholderName, string | undefined];
+    const fallback = hex ? Buffer.from(hex, 'hex').toString('utf8') : '';
+    const value = PLACEHOLDERS[name];
+    reader = fallback ? (r) => value(r).trim() || fallback : value;
+    readers.set(token, reader);
+  }
+  return reader;
+}
 
 /** Literal pieces alternating with placeholders: substitution is a join, no regex per recipient. */
 export type Compiled = Array<string | Placeholder>;
@@ -31,7 +52,7 @@ function compile(template: string): Compiled {
   const parts: Compiled = [];
   let last = 0;
   for (const match of template.matchAll(PATTERN)) {
-    parts.push(template.slice(last, match.index), match[0] as Placeholder);
+    parts.push(template.slice(last, match.index), match[0]);
     last = match.index! + match[0].length;
   }
   parts.push(template.slice(last));
@@ -42,7 +63,7 @@ function compile(template: string): Compiled {
 export function placeholderValues(parts: Compiled, recipient: Recipient, escape: boolean): string[] {
   const values: string[] = [];
   for (let i = 1; i < parts.length; i += 2) {
-    const value = PLACEHOLDERS[parts[i] as Placeholder](recipient);
+    const value = readerOf(parts[i])(recipient);
     values.push(escape ? escapeHtml(value) : value);
   }
   return values;

@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
-import { audienceOf } from '../contacts/contact.store.js';
-import { isDuplicateKey } from '../lib/db.js';
 import { List } from '../lists/list.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
-import { emailHash, suppressedAmong } from '../suppressions/suppression.service.js';
+import { emailHash } from '../suppressions/suppression.service.js';
+import { resolveAudience } from './audience.js';
 import { bulkComposer } from './bulk-message.js';
 import { Delivery, DeliveryEvent, foldEvents, type DeliveryEventKind, type DeliveryEventRecord, type DeliveryRecord, type DeliveryState } from './delivery.model.js';
 import { EventLog, insertEvents } from './event-log.js';
@@ -120,7 +119,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
 
 function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOptions, mailing: MailingRecord, list: { code: string; name: string }) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
-  const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined);
+  const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined, mailing.fromName);
   const log = new EventLog();
   const left = departures(mailing);
   const state = { paused: false, consecutiveFailures: 0 };
@@ -167,6 +166,7 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
           email: delivery.email,
           firstName: delivery.firstName,
           lastName: delivery.lastName,
+          organisation: delivery.organisation,
         }),
       );
     } catch (error) {
@@ -240,42 +240,10 @@ async function markUncertain(ctx: Pick<AppContext, 'logger'>, mailing: MailingRe
   ctx.logger.warn({ mailing: String(mailing._id), deliveries: stuck.map(([id]) => id) }, 'uncertain deliveries after an interruption');
 }
 
-/** Resolves a mailing's audience now if it has none yet (the worker does it before forking the sending process, which then keeps no contact index). */
+/** Resolves a mailing's audience now if it has none yet: the worker does it before forking the sending process, which then keeps no contact index. */
 export async function ensureAudience(mailingId: string): Promise<void> {
   const mailing = await Mailing.findById(mailingId).lean();
   if (mailing?.status === 'sending' && !mailing.audienceResolvedAt) await resolveAudience(mailing);
-}
-
-/**
- * The audience at send time, as the contact store answers it (the set the segment's count
- * counts on this list: confirmed subscribers, narrowed by the segment), minus suppressed
- * addresses. Safe to run again after a crash (deliveries are unique per contact).
- */
-export async function resolveAudience(mailing: MailingRecord): Promise<number> {
-  const subscriptionOf = new Map(
-    (await Subscription.find({ list: mailing.list, status: 'subscribed' }, { contact: 1 }).lean()).map((s) => [String(s.contact), s._id]),
-  );
-  const audience = audienceOf({ list: String(mailing.list), ...(mailing.segment ? { segment: String(mailing.segment) } : {}) });
-  for await (const chunk of audience) {
-    const suppressed = await suppressedAmong(chunk.map((c) => c.email));
-    await insertIgnoringDuplicates(
-      chunk
-        .filter((c) => !suppressed.has(c.email))
-        .map((c) => ({ mailing: mailing._id, contact: c._id, subscription: subscriptionOf.get(String(c._id)), email: c.email, firstName: c.firstName, lastName: c.lastName })),
-    );
-  }
-  const total = await Delivery.countDocuments({ mailing: mailing._id });
-  await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date() } });
-  return total;
-}
-
-async function insertIgnoringDuplicates(rows: object[]): Promise<void> {
-  if (!rows.length) return;
-  try {
-    await Delivery.insertMany(rows, { ordered: false });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-  }
 }
 
 async function acquireLease(mailingId: string, leaseMs: number): Promise<boolean> {

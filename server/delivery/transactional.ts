@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { mailerFor, type SendResult } from './mailer.js';
+import { mailerFor, type MailAttachment, type SendResult } from './mailer.js';
 
 /**
  * One-to-one messages (opt-in confirmation, reminders, staff notices), sent through the
@@ -7,7 +7,7 @@ import { mailerFor, type SendResult } from './mailer.js';
  */
 export async function sendTransactional(
   ctx: Pick<AppContext, 'config'>,
-  message: { to: string; subject: string; html: string; text: string; headers?: Record<string, string> },
+  message: { to: string; subject: string; html: string; text: string; headers?: Record<string, string>; attachments?: MailAttachment[] },
 ): Promise<SendResult> {
   return mailerFor(ctx.config, 'transactional').send({
     ...message,

@@ -30,6 +30,8 @@ const entrySchema = new Schema(
     changes: { type: [changeSchema], default: [] },
     /** For a merge: the record merged into this one; that record's entries carry it too. */
     mergedFrom: { type: Schema.Types.ObjectId },
+    /** For a change an import made: that import. */
+    import: { type: Schema.Types.ObjectId, ref: 'Import' },
   },
   { _id: false },
 );

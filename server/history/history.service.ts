@@ -29,7 +29,7 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
 
 const key = (resource: HistoryResource, record: Types.ObjectId | string) => `${resource}:${record}`;
 
-type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; via?: string; changes: Change[]; mergedFrom?: unknown };
+type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; via?: string; changes: Change[]; mergedFrom?: unknown; import?: unknown };
 
 /** The API form of an entry: newest first, with the record it belongs to. */
 function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
@@ -45,6 +45,7 @@ function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
       via: entry.via ?? 'staff',
       changes: entry.changes ?? [],
       ...(entry.mergedFrom ? { mergedFrom: String(entry.mergedFrom) } : {}),
+      ...(entry.import ? { import: String(entry.import) } : {}),
     }))
     .sort((a, b) => b.at.getTime() - a.at.getTime() || b.id.localeCompare(a.id, 'en', { numeric: true }));
 }
@@ -69,6 +70,7 @@ function appendOperation(entry: HistoryInput, at: Date) {
     via: entry.via ?? 'staff',
     changes: entry.changes ?? [],
     mergedFrom: entry.mergedFrom ? new Types.ObjectId(String(entry.mergedFrom)) : undefined,
+    import: entry.via?.startsWith('import:') ? new Types.ObjectId(entry.via.slice('import:'.length)) : undefined,
   };
   return {
     updateOne: {

@@ -11,7 +11,8 @@ import { badRequest } from '../lib/errors.js';
  * break). RFC 4180 plus what spreadsheets really write: CRLF, LF or CR, quoted separators and
  * line breaks, stray quotes inside unquoted fields.
  */
-export type CsvRecord = { line: number; cells: string[]; unclosedQuote?: boolean };
+/** `line`: the text line a record starts on; `row`: its row in a spreadsheet (blank lines count, header = 1). */
+export type CsvRecord = { line: number; row: number; cells: string[]; unclosedQuote?: boolean };
 export type Encoding = 'utf-8' | 'windows-1252';
 export type Delimiter = ';' | ',' | '\t' | '|';
 
@@ -36,6 +37,7 @@ export class CsvParser {
   private afterCR = false;
   private line = 1;
   private recordLine = 1;
+  private row = 0;
   private started = false;
   private pendingQuote = false;
   private readonly delimiter: number;
@@ -155,9 +157,10 @@ export class CsvParser {
   }
 
   private endRecord(out: CsvRecord[]): void {
+    this.row++;
     if (this.started || this.field !== '' || this.cells.length) {
       this.pushField();
-      out.push({ line: this.recordLine, cells: this.cells });
+      out.push({ line: this.recordLine, row: this.row, cells: this.cells });
     }
     this.cells = [];
     this.field = '';

@@ -3,13 +3,13 @@ import { contactIdsOfOrganisation, deleteContacts, insertContacts, newContactDef
 import { deriveContactFields } from '../contacts/contact.service.js';
 import { List } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';
-import { createOrganisation, deleteOrganisation } from '../organisations/organisation.service.js';
+import { deleteOrganisation } from '../organisations/organisation.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import type { Actor } from '../users/user.service.js';
 import { letIoInEvery, type BatchResult, type Issue } from './import.engine.js';
 import { ImportBatch } from './import.model.js';
 import { IMPORTED_FIELDS, sameValue, snapshot, type FieldValues, type ImportedField, type LinePlan } from './import.plan.js';
-import { isNewOrganisation, type Resolver } from './import.rows.js';
+import type { Resolver } from './import.rows.js';
 
 /**
  * Preparing one planned batch (its documents, built while the previous batch is still being
@@ -45,7 +45,7 @@ export async function prepareBatch(batch: BatchResult, ctx: CommitContext) {
   const at = new Date();
   const actorId = ctx.actor ? new Types.ObjectId(ctx.actor.id) : undefined;
   const all = [...batch.plans, ...batch.laterDuplicates];
-  const organisations = await createMissingOrganisations(all, ctx);
+  const organisations: Types.ObjectId[] = []; // created before the first batch (import.entries.ts)
   const creates = batch.plans.filter((p) => p.action === 'create').map((plan) => ({ plan, id: new Types.ObjectId() }));
   const updates = all.filter((p): p is UpdatePlan => p.action === 'update');
   const subscriptions = await plannedSubscriptions(all, creates, ctx);
@@ -129,40 +129,13 @@ function contactFields(plan: LinePlan): FieldValues {
   return fields;
 }
 
-/** Organisations named in the file but unknown are created (type "autre") and their ids put in place. */
-async function createMissingOrganisations(plans: LinePlan[], ctx: CommitContext): Promise<Types.ObjectId[]> {
-  const created: Types.ObjectId[] = [];
-  for (const plan of plans) {
-    const ids: string[] = [];
-    for (const value of plan.values.organisations) {
-      if (!isNewOrganisation(value)) {
-        ids.push(value);
-        continue;
-      }
-      const name = value.slice(4);
-      let id = ctx.resolver.organisation(name);
-      if (isNewOrganisation(id)) {
-        const organisation = await createOrganisation({ name, type: 'autre' } as never, ctx.actor);
-        id = String(organisation._id);
-        ctx.resolver.rememberOrganisation(name, id);
-        created.push(organisation._id);
-      }
-      ids.push(id);
-    }
-    plan.values.organisations = [...new Set(ids)];
-    const set = plan.action === 'update' ? plan.set : undefined;
-    if (set?.organisations) set.organisations = (set.organisations as string[]).map((v) => (isNewOrganisation(v) ? ctx.resolver.organisation(v.slice(4)) : v));
-  }
-  return created;
-}
-
 /**
  * Newsletter subscriptions, only when the user asked for a list AND the row carries consent
- * proof (Mailchimp's OPTIN_TIME/CONFIRM_TIME/CONFIRM_IP): the proof becomes the
- * subscription's consent record. Existing subscriptions are never touched (an
- * unsubscription stays one).
+ * proof (Mailchimp's OPTIN_TIME/CONFIRM_TIME): the proof becomes the subscription's consent
+ * record (opt-in IP and confirmation IP each kept as such). Existing subscriptions are never
+ * touched (an unsubscription stays one). The dry run counts the same plan.
  */
-async function plannedSubscriptions(plans: LinePlan[], creates: { plan: LinePlan; id: Types.ObjectId }[], ctx: CommitContext) {
+export async function plannedSubscriptions(plans: LinePlan[], creates: { plan: LinePlan; id: Types.ObjectId }[], ctx: { subscribeList?: Types.ObjectId | null; actor?: Actor }) {
   const issues: Issue[] = [];
   const docs: Array<Record<string, unknown> & { _id: Types.ObjectId }> = [];
   if (!ctx.subscribeList) return { issues, docs };
@@ -181,7 +154,7 @@ async function plannedSubscriptions(plans: LinePlan[], creates: { plan: LinePlan
     const consent = plan.values.consent;
     const at = consent?.at ?? consent?.confirmedAt;
     if (!at) {
-      issues.push({ line: plan.line, kind: 'notice', reason: `Pas d’abonnement à « ${list.name} » : aucune preuve de consentement sur cette ligne.`, cells: plan.row.cells });
+      issues.push({ line: plan.line, row: plan.row.row, kind: 'notice', reason: `Pas d’abonnement à « ${list.name} » : aucune preuve de consentement sur cette ligne.`, cells: plan.row.cells });
       continue;
     }
     done.add(String(contact));
@@ -191,7 +164,7 @@ async function plannedSubscriptions(plans: LinePlan[], creates: { plan: LinePlan
       list: list._id,
       status: 'subscribed',
       source: 'import',
-      consent: { at, source: 'import', ip: consent?.ip, wording: list.consentWording, confirmedAt: consent?.confirmedAt, confirmedIp: consent?.confirmedAt ? consent?.ip : undefined },
+      consent: { at, source: 'import', ip: consent?.ip, wording: list.consentWording, confirmedAt: consent?.confirmedAt, confirmedIp: consent?.confirmedIp },
       createdBy: ctx.actor?.id,
     });
   }

@@ -4,7 +4,7 @@ import { loadSuppressionList } from '../suppressions/suppression.service.js';
 import { readCsv, type CsvRecord } from './csv.js';
 import { emptyCounts, ImportIssue, type ImportCounts, type ImportPolicy } from './import.model.js';
 import { planLine, mergeRowValues, IMPORTED_FIELDS, type ExistingContact, type LinePlan } from './import.plan.js';
-import { isNewOrganisation, parseRow, type ParsedRow, type Resolver, type RowValues } from './import.rows.js';
+import { parseRow, type ParsedRow, type Resolver, type RowValues } from './import.rows.js';
 import type { ColumnMapping } from './import.mapping.js';
 
 /**
@@ -38,7 +38,7 @@ export type ImportSource = {
   policy: ImportPolicy;
 };
 
-export type Issue = { line: number; kind: 'error' | 'skipped' | 'duplicate' | 'notice'; column?: string; reason: string; cells: string[] };
+export type Issue = { line: number; row: number; kind: 'error' | 'warning' | 'skipped' | 'duplicate' | 'notice'; column?: string; reason: string; cells: string[] };
 
 export type BatchResult = {
   index: number;
@@ -53,12 +53,26 @@ export type BatchResult = {
   counts: ImportCounts;
 };
 
-/** Data records: after the header, blank lines (and lines of empty cells) left out. */
-export async function* dataRecords(source: ImportSource): AsyncGenerator<CsvRecord> {
+/** A data record and the blank rows (empty lines, lines of empty cells) just before it. */
+export type DataRecord = CsvRecord & { blankBefore: number };
+
+/** Data records: after the header, blank rows left out (and counted on the next record). */
+export async function* dataRecords(source: ImportSource): AsyncGenerator<DataRecord> {
+  let lastRow = 0;
+  let blank = 0;
   for await (const record of readCsv(source.filePath, source)) {
-    if (record.line <= source.headerLine) continue;
-    if (record.cells.every((cell) => cell.trim() === '')) continue;
-    yield record;
+    if (record.line <= source.headerLine) {
+      lastRow = record.row;
+      continue;
+    }
+    blank += record.row - lastRow - 1;
+    lastRow = record.row;
+    if (record.cells.every((cell) => cell.trim() === '')) {
+      blank++;
+      continue;
+    }
+    yield Object.assign(record, { blankBefore: blank });
+    blank = 0;
   }
 }
 
@@ -79,7 +93,7 @@ export async function forEachBatch<P = undefined>(
   const skip = options.skipRecords ?? 0;
   let index = options.firstBatch ?? 0;
   let count = 0;
-  let pending: CsvRecord[] = [];
+  let pending: DataRecord[] = [];
   let pendingBytes = 0;
   // The next batch is read, checked, planned and prepared while the previous one is being
   // written, unless it names a contact of the base, an address imported earlier in the file or
@@ -100,8 +114,8 @@ export async function forEachBatch<P = undefined>(
   for await (const record of dataRecords(source)) {
     count++;
     if (count <= skip) {
-      const row = await parseRow(record, source.mapping, resolver);
-      if (row.values && !seen.has(row.values.email)) seen.set(row.values.email, row.line);
+      const row = parseRow(record, source.mapping, resolver);
+      if (row.values && !seen.has(row.values.email)) seen.set(row.values.email, row.row);
       continue;
     }
     pending.push(record);
@@ -112,10 +126,10 @@ export async function forEachBatch<P = undefined>(
   await handling;
 }
 
-/** A batch of new addresses only, naming no new organisation: nothing an earlier batch writes changes its plan. */
+/** A batch of new addresses only: nothing an earlier batch writes changes its plan. */
 function standsAlone(sorted: SortedBatch, addresses: AddressIndex): boolean {
   if (sorted.later.length) return false;
-  for (const [email, row] of sorted.firsts) if (addresses.has(email) || row.values.organisations.some(isNewOrganisation)) return false;
+  for (const email of sorted.firsts.keys()) if (addresses.has(email)) return false;
   return true;
 }
 
@@ -124,7 +138,7 @@ type SortedBatch = { firsts: Map<string, ValidRow>; later: ValidRow[]; issues: I
 
 /** Parses a batch's records and sorts its rows: errors, suppressed, duplicates, first occurrences. */
 async function sortBatch(
-  records: CsvRecord[],
+  records: DataRecord[],
   source: ImportSource,
   resolver: Resolver,
   { seen, suppressed }: { seen: Map<string, number>; suppressed: { has(email: string): boolean } },
@@ -134,13 +148,20 @@ async function sortBatch(
   const issues: Issue[] = [];
   const rows: ParsedRow[] = [];
   for (const [i, record] of records.entries()) {
-    rows.push(await parseRow(record, source.mapping, resolver));
+    counts.blank += record.blankBefore;
+    rows.push(parseRow(record, source.mapping, resolver));
     await letIoInEvery(i);
   }
 
   const valid = rows.filter((row): row is ValidRow => {
-    if (row.values) return true;
-    issues.push({ line: row.line, kind: 'error', column: row.errors[0]?.column, reason: row.errors.map((e) => e.reason).join(' '), cells: row.cells });
+    if (row.values) {
+      if (row.warnings.length) {
+        issues.push({ line: row.line, row: row.row, kind: 'warning', column: row.warnings[0].column, reason: row.warnings.map((w) => w.reason).join(' '), cells: row.cells });
+        counts.warnings++;
+      }
+      return true;
+    }
+    issues.push({ line: row.line, row: row.row, kind: 'error', column: row.errors[0]?.column, reason: row.errors.map((e) => e.reason).join(' '), cells: row.cells });
     counts.errors++;
     return false;
   });
@@ -149,17 +170,17 @@ async function sortBatch(
   for (const row of valid) {
     const email = row.values.email;
     if (suppressed.has(email)) {
-      issues.push({ line: row.line, kind: 'skipped', reason: 'Adresse sur la liste d’opposition (désinscrite, effacée ou en erreur) : non importée.', cells: row.cells });
+      issues.push({ line: row.line, row: row.row, kind: 'skipped', reason: 'Adresse sur la liste d’opposition (désinscrite, effacée ou en erreur) : non importée.', cells: row.cells });
       counts.skipped++;
       continue;
     }
     const firstLine = seen.get(email);
     if (firstLine === undefined) {
-      seen.set(email, row.line);
+      seen.set(email, row.row);
       firsts.set(email, row);
       continue;
     }
-    issues.push({ line: row.line, kind: 'duplicate', reason: `Même adresse que la ligne ${firstLine} (« ${originalEmail(row, source.mapping)} ») : fusionnée avec elle.`, cells: row.cells });
+    issues.push({ line: row.line, row: row.row, kind: 'duplicate', reason: `Même adresse que la ligne ${firstLine} (« ${originalEmail(row, source.mapping)} ») : fusionnée avec elle.`, cells: row.cells });
     counts.duplicates++;
     const first = firsts.get(email);
     if (first) first.values = mergeRowValues(first.values, row.values, source.policy);
@@ -239,10 +260,12 @@ export function describePlan(plan: LinePlan) {
   const fields = Object.fromEntries(IMPORTED_FIELDS.filter((f) => plan.values[f] !== undefined).map((f) => [f, plan.values[f]]));
   return {
     line: plan.line,
+    row: plan.row.row,
     action: plan.action,
     email: plan.email,
     values: fields,
     ...(plan.action === 'update' ? { changes: plan.changes } : {}),
+    ...(plan.row.warnings.length ? { warnings: plan.row.warnings } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ export const IMPORT_FIELDS = [
   'phones',
   'function',
   'organisation',
+  'organisationType',
   'themes',
   'territories',
   'dispositifs',
@@ -17,6 +18,7 @@ export const IMPORT_FIELDS = [
   'consentAt',
   'consentConfirmedAt',
   'consentIp',
+  'consentConfirmedIp',
   'ignore',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
@@ -31,6 +33,7 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   phones: 'Téléphone',
   function: 'Fonction',
   organisation: 'Organisation',
+  organisationType: 'Type de structure',
   themes: 'Thématiques',
   territories: 'Territoires',
   dispositifs: 'Dispositifs',
@@ -38,11 +41,12 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   consentAt: 'Date du consentement',
   consentConfirmedAt: 'Date de confirmation du consentement',
   consentIp: 'Adresse IP du consentement',
+  consentConfirmedIp: 'Adresse IP de la confirmation',
   ignore: 'Colonne ignorée',
 };
 
 /** Fields a column may feed once only; the others may come from several columns (added together). */
-export const SINGLE_COLUMN_FIELDS: readonly ImportField[] = ['email', 'civility', 'firstName', 'lastName', 'function', 'notes', 'consentAt', 'consentConfirmedAt', 'consentIp'];
+export const SINGLE_COLUMN_FIELDS: readonly ImportField[] = ['email', 'civility', 'firstName', 'lastName', 'function', 'organisationType', 'notes', 'consentAt', 'consentConfirmedAt', 'consentIp', 'consentConfirmedIp'];
 
 /** Names that would reach an object's prototype where a header or a preset name becomes a key: refused. */
 export const RESERVED_NAMES = ['__proto__', 'constructor', 'prototype'];
@@ -60,13 +64,15 @@ const SYNONYMS: Record<Exclude<ImportField, 'ignore'>, string[]> = {
   phones: ['telephone', 'tel', 'telephone portable', 'portable', 'mobile', 'phone', 'phone number', 'sms', 'numero de telephone'],
   function: ['fonction', 'function', 'poste', 'job title', 'metier', 'profession'],
   organisation: ['structure', 'organisation', 'organization', 'organisme', 'company', 'societe', 'entreprise', 'employeur', 'etablissement', 'collectivite', 'nom de la structure'],
+  organisationType: ['type de structure', 'type structure', 'type d organisme', 'type d organisation', 'type de l organisme', 'categorie de structure', 'organisation type'],
   themes: ['theme', 'themes', 'thematique', 'thematiques', 'tags', 'tag', 'centres d interet', 'interets', 'interests'],
   territories: ['territoire', 'territoires', 'code postal', 'cp', 'postal code', 'zip', 'zip code', 'departement', 'region', 'commune', 'code insee'],
   dispositifs: ['dispositif', 'dispositifs', 'programme'],
   notes: ['notes', 'note', 'commentaire', 'commentaires', 'remarques', 'comments', 'observations'],
   consentAt: ['optin time', 'date de consentement', 'date consentement', 'consent date', 'date d inscription', 'opt in date'],
   consentConfirmedAt: ['confirm time', 'date de confirmation', 'confirmation date', 'double opt in date'],
-  consentIp: ['confirm ip', 'ip de confirmation', 'adresse ip', 'consent ip'],
+  consentIp: ['optin ip', 'adresse ip', 'consent ip', 'ip d inscription'],
+  consentConfirmedIp: ['confirm ip', 'ip de confirmation', 'confirmation ip'],
 };
 
 const BY_SYNONYM = new Map(Object.entries(SYNONYMS).flatMap(([field, names]) => names.map((name) => [name, field as ImportField])));
@@ -82,7 +88,8 @@ export const BUILT_IN_PRESETS: Record<'mailchimp' | 'brevo', { name: string; col
       'phone number': 'phones',
       'optin time': 'consentAt',
       'confirm time': 'consentConfirmedAt',
-      'confirm ip': 'consentIp',
+      'optin ip': 'consentIp',
+      'confirm ip': 'consentConfirmedIp',
       notes: 'notes',
       tags: 'themes',
     },
@@ -128,11 +135,18 @@ export function suggestMapping(headers: readonly string[], preset?: Record<strin
   });
 }
 
-/** Applies a mapping given by header name (`{"Courriel": "email"}`) or by position (`["email", ...]`). */
-export function mappingFrom(headers: readonly string[], given: Record<string, ImportField> | ImportField[]): ColumnMapping[] {
+/**
+ * Applies a mapping given by position (`["email", ...]`: the whole mapping) or by header name
+ * (`{"Courriel": "email"}`: only the columns named change, the others keep `current`'s field).
+ */
+export function mappingFrom(headers: readonly string[], given: Record<string, ImportField> | ImportField[], current: readonly ColumnMapping[] = []): ColumnMapping[] {
   if (Array.isArray(given)) return headers.map((header, column) => ({ column, header, field: given[column] ?? 'ignore' }));
   const byName = new Map(Object.entries(given).map(([header, field]) => [normalizeText(header), field]));
-  return headers.map((header, column) => ({ column, header, field: byName.get(normalizeText(header)) ?? 'ignore' }));
+  const moved = new Set([...byName.values()].filter((field) => SINGLE_COLUMN_FIELDS.includes(field)));
+  return headers.map((header, column) => {
+    const kept = current[column]?.field ?? 'ignore';
+    return { column, header, field: byName.get(normalizeText(header)) ?? (moved.has(kept) ? 'ignore' : kept) };
+  });
 }
 
 /** A mapping's problems, in French: no e-mail column, or a single-column field fed twice. */

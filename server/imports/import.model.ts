@@ -20,9 +20,19 @@ export type ImportCounts = {
   duplicates: number;
   skipped: number;
   errors: number;
+  /** Lines imported with values kept as text (unknown function, theme, territory...). */
+  warnings: number;
+  /** Empty rows between data rows, skipped. */
+  blank: number;
   subscribed: number;
+  organisationsCreated: number;
+  themesCreated: number;
+  /** New functions, dispositifs and organisation types. */
+  entriesCreated: number;
 };
-export const emptyCounts = (): ImportCounts => ({ rows: 0, created: 0, updated: 0, unchanged: 0, duplicates: 0, skipped: 0, errors: 0, subscribed: 0 });
+export const emptyCounts = (): ImportCounts => ({
+  rows: 0, created: 0, updated: 0, unchanged: 0, duplicates: 0, skipped: 0, errors: 0, warnings: 0, blank: 0, subscribed: 0, organisationsCreated: 0, themesCreated: 0, entriesCreated: 0,
+});
 
 const countsDefinition = Object.fromEntries(
   Object.keys(emptyCounts()).map((key) => [key, { type: Number, default: 0 }]),
@@ -47,6 +57,20 @@ const importSchema = new Schema(
     policy: { type: String, enum: IMPORT_POLICIES, default: 'fill' },
     /** List to subscribe rows carrying consent proof to; none: nobody is subscribed. */
     subscribeList: { type: Schema.Types.ObjectId, ref: 'List', default: null },
+    /** The preset chosen for this file: its value decisions apply. */
+    preset: { type: String },
+    /** Staff's decisions for distinct values and new organisations (the value-mapping step). */
+    valueDecisions: { type: [Schema.Types.Mixed], default: [] },
+    organisationDecisions: { type: [Schema.Types.Mixed], default: [] },
+    /** The dry run's distinct values and new organisations, each with its decision: what the commit applies. */
+    values: { type: [Schema.Types.Mixed], default: [] },
+    organisations: { type: [Schema.Types.Mixed], default: [] },
+    /** Organisations, themes and list entries the commit created (undo removes them). */
+    created: {
+      organisations: { type: [String], default: [] },
+      themes: { type: [String], default: [] },
+      vocabularies: { type: [String], default: [] },
+    },
     status: { type: String, enum: IMPORT_STATUSES, default: 'ready', index: true },
     /** Why the mapping cannot be committed as it is (no e-mail column, ...), in French. */
     problem: { type: String },
@@ -67,6 +91,8 @@ const importSchema = new Schema(
       at: Date,
       deleted: { type: Number, default: 0 },
       restored: { type: Number, default: 0 },
+      /** Organisations, themes and list entries removed (created by the import, used by no one). */
+      entries: { type: Number, default: 0 },
       kept: { type: [Schema.Types.Mixed], default: [] },
     },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
@@ -81,13 +107,16 @@ export type ImportRecord = InferSchemaType<typeof importSchema> & { _id: mongoos
 export const Import = mongoose.model('Import', importSchema, 'imports');
 
 /** A line the import reports: an error (not imported), a skipped address, a merged duplicate, a notice. */
-export const ISSUE_KINDS = ['error', 'skipped', 'duplicate', 'notice'] as const;
+export const ISSUE_KINDS = ['error', 'warning', 'skipped', 'duplicate', 'notice'] as const;
 const issueSchema = new Schema(
   {
     import: { type: Schema.Types.ObjectId, ref: 'Import', required: true },
     phase: { type: String, enum: ['preview', 'commit'], required: true },
     batch: { type: Number, default: 0 },
+    /** Text line of the file the record starts on. */
     line: { type: Number, required: true },
+    /** Spreadsheet row (header = 1), as Excel or LibreOffice shows it. */
+    row: { type: Number },
     kind: { type: String, enum: ISSUE_KINDS, required: true },
     column: { type: String },
     reason: { type: String, required: true },
@@ -130,8 +159,17 @@ const presetSchema = new Schema(
   {
     name: { type: String, required: true, trim: true, unique: true },
     columns: { type: [{ _id: false, header: { type: String, required: true }, field: { type: String, enum: IMPORT_FIELDS, required: true } }], default: [] },
+    /** Value decisions (see import.values.ts) offered again for the next file. */
+    values: { type: [Schema.Types.Mixed], default: [] },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
   },
   { timestamps: true },
 );
 export const ImportPreset = mongoose.model('ImportPreset', presetSchema, 'import_presets');
+
+/** Staff's value decisions of earlier imports, one per field and value: suggested as "chosen before". */
+const valueMemorySchema = new Schema(
+  { _id: { type: String, required: true }, decision: { type: Schema.Types.Mixed, required: true }, at: Date },
+  { versionKey: false },
+);
+export const ImportValueMemory = mongoose.model('ImportValueMemory', valueMemorySchema, 'import_value_memory');

@@ -5,8 +5,8 @@ import type { ParsedRow, RowValues } from './import.rows.js';
  * What a batch of rows would do to the contacts, computed without writing: the dry run shows
  * it, the commit applies it. One rule for both, so the preview never lies.
  */
-export const SCALAR_FIELDS = ['civility', 'firstName', 'lastName', 'function', 'notes'] as const;
-export const LIST_FIELDS = ['emails', 'phones', 'organisations', 'themes', 'territories', 'dispositifs'] as const;
+export const SCALAR_FIELDS = ['civility', 'firstName', 'lastName', 'function', 'functionLabel', 'notes'] as const;
+export const LIST_FIELDS = ['emails', 'phones', 'organisations', 'themes', 'territories', 'dispositifs', 'unresolvedLabels'] as const;
 export const IMPORTED_FIELDS = [...SCALAR_FIELDS, ...LIST_FIELDS] as const;
 export type ImportedField = (typeof IMPORTED_FIELDS)[number];
 export type FieldValues = Partial<Record<ImportedField, unknown>>;

@@ -2,12 +2,11 @@ import { Types } from 'mongoose';
 import { z } from 'zod';
 import { contactCreateBody } from '../contacts/contact.schemas.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
-import { Organisation } from '../organisations/organisation.model.js';
-import { resolveTerritoryLabel } from '../territories/territory.service.js';
-import { resolveThemeLabel } from '../themes/theme.service.js';
-import { vocabularyOf } from '../vocabularies/vocabulary.service.js';
+import { resolveLineTerritories } from '../territories/territory.service.js';
 import type { CsvRecord } from './csv.js';
 import { IMPORT_FIELD_LABELS, type ColumnMapping, type ImportField } from './import.mapping.js';
+import { OrganisationMap, type OrganisationDecision } from './import.organisations.js';
+import { loadCatalog, ValueMap, VALUE_FIELD_LABELS, type ValueDecision, type ValueField, type ValueReport } from './import.values.js';
 
 /** One data line of the file, read through the mapping: the values as they will be stored. */
 export type RowValues = {
@@ -18,17 +17,21 @@ export type RowValues = {
   lastName?: string;
   phones: string[];
   function?: string;
-  /** Organisation ids, or `new:<name>` for one the commit creates. */
+  /** The function as the file wrote it, when it is not the managed label itself. */
+  functionLabel?: string;
   organisations: string[];
   themes: string[];
   territories: string[];
   dispositifs: string[];
+  /** Values no managed entry took ("Thématique : Nutrition"): kept for staff to sort out. */
+  unresolvedLabels: string[];
   notes?: string;
-  consent?: { at?: Date; confirmedAt?: Date; ip?: string };
+  consent?: { at?: Date; confirmedAt?: Date; ip?: string; confirmedIp?: string };
 };
 
 export type RowIssue = { column?: string; reason: string };
-export type ParsedRow = { line: number; cells: string[]; values?: RowValues; errors: RowIssue[] };
+/** `row`: the spreadsheet row (header = 1, as Excel shows it); `line`: the text line it starts on. */
+export type ParsedRow = { line: number; row: number; cells: string[]; values?: RowValues; errors: RowIssue[]; warnings: RowIssue[] };
 
 export const emailSchema = z.email();
 const MULTI_VALUE = /[,;|\n]/;
@@ -38,64 +41,19 @@ const CIVILITIES: Record<string, 'madame' | 'monsieur'> = {
 };
 
 /**
- * Turns labels into ids for one run: themes, territories, functions, dispositifs and
- * organisations are looked up once per distinct label and remembered.
+ * Turns a row's labels into ids for one run: the value decisions (function, themes,
+ * dispositifs, organisation type) and the organisations, each decided once per distinct value.
  */
 export class Resolver {
-  private themes = new Map<string, string | undefined>();
-  private constructor(
-    private readonly functions: Map<string, string>,
-    private readonly dispositifs: Map<string, string>,
-    private readonly organisations: Map<string, string>,
+  constructor(
+    readonly values: ValueMap,
+    readonly organisations: OrganisationMap,
   ) {}
 
-  static async create(): Promise<Resolver> {
-    const [functions, dispositifs, organisations] = await Promise.all([
-      vocabularyOf('functions'),
-      vocabularyOf('dispositifs'),
-      Organisation.find({}, { name: 1 }).lean(),
-    ]);
-    return new Resolver(labelMap(functions), labelMap(dispositifs), new Map(organisations.map((o) => [normalizeText(o.name), String(o._id)])));
+  static async create(decisions: { values?: readonly ValueDecision[]; preset?: readonly ValueDecision[]; learned?: readonly ValueDecision[]; organisations?: readonly OrganisationDecision[] } = {}): Promise<Resolver> {
+    const [catalog, organisations] = await Promise.all([loadCatalog(), OrganisationMap.load(decisions.organisations ?? [])]);
+    return new Resolver(new ValueMap(catalog, decisions.values ?? [], decisions.preset, decisions.learned), organisations);
   }
-
-  async theme(label: string): Promise<string | undefined> {
-    if (!this.themes.has(label)) this.themes.set(label, (await resolveThemeLabel(label))?._id.toString());
-    return this.themes.get(label);
-  }
-
-  territory(label: string): string | undefined {
-    return resolveTerritoryLabel(label)?.id;
-  }
-
-  function(label: string): string | undefined {
-    return this.functions.get(normalizeText(label));
-  }
-
-  dispositif(label: string): string | undefined {
-    return this.dispositifs.get(normalizeText(label));
-  }
-
-  /** An existing organisation's id, else `new:<name>` (created at commit). */
-  organisation(name: string): string {
-    return this.organisations.get(normalizeText(name)) ?? `new:${name}`;
-  }
-
-  /** Remembers an organisation the commit created, so later rows reuse it. */
-  rememberOrganisation(name: string, id: string): void {
-    this.organisations.set(normalizeText(name), id);
-  }
-}
-
-/** code → code, label → code, and "(ASV)" → code, all normalised. */
-function labelMap(entries: { code: string; label: string }[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const entry of entries) {
-    map.set(normalizeText(entry.code), entry.code);
-    map.set(normalizeText(entry.label), entry.code);
-    const acronym = /\(([^)]+)\)\s*$/.exec(entry.label)?.[1];
-    if (acronym && !map.has(normalizeText(acronym))) map.set(normalizeText(acronym), entry.code);
-  }
-  return map;
 }
 
 /** Splits a multi-value cell on `,` `;` `|` or line breaks; Mailchimp's quoted tags lose their quotes. */
@@ -106,30 +64,48 @@ export function splitValues(cell: string): string[] {
     .filter(Boolean);
 }
 
-/** Reads one record through the mapping; every unreadable value is an error naming its column. */
-export async function parseRow(record: CsvRecord, mapping: readonly ColumnMapping[], resolver: Resolver): Promise<ParsedRow> {
-  const errors: RowIssue[] = [];
-  const values: RowValues = { email: '', emails: [], phones: [], organisations: [], themes: [], territories: [], dispositifs: [] };
+type RowState = { values: RowValues; errors: RowIssue[]; warnings: RowIssue[]; decided: Set<ValueReport>; organisationNames: string[]; organisationType?: string; territoryCells: { header: string; labels: string[] }[] };
+
+/**
+ * Reads one record through the mapping. Only a missing or invalid address and the contact's
+ * own rules are errors; a value no managed entry takes is a warning and stays on the contact as text.
+ */
+export function parseRow(record: CsvRecord, mapping: readonly ColumnMapping[], resolver: Resolver): ParsedRow {
+  const state: RowState = {
+    values: { email: '', emails: [], phones: [], organisations: [], themes: [], territories: [], dispositifs: [], unresolvedLabels: [] },
+    errors: [],
+    warnings: [],
+    decided: new Set(),
+    organisationNames: [],
+    territoryCells: [],
+  };
   for (const { column, header, field } of mapping) {
     if (field === 'ignore') continue;
     const cell = (record.cells[column] ?? '').trim();
-    if (!cell) continue;
-    const reason = await readCell(values, field, cell, resolver);
-    if (reason) errors.push({ column: header, reason });
+    if (cell) readCell(state, field, header, cell, resolver);
   }
+  readTerritories(state);
+  const { values, errors } = state;
   if (record.unclosedQuote) errors.push({ reason: `Guillemet ouvert à la ligne ${record.line} et jamais fermé : la fin du fichier est illisible.` });
   if (!values.email) {
     const column = mapping.find((m) => m.field === 'email')?.header;
     if (!errors.some((e) => e.column === column)) errors.unshift({ column, reason: 'Adresse e-mail manquante.' });
   }
+  const line = { territories: values.territories, type: state.organisationType };
+  values.organisations = unique(state.organisationNames.map((name) => resolver.organisations.resolve(name, line)));
   if (!errors.length) errors.push(...contactRuleErrors(values, mapping));
-  return { line: record.line, cells: record.cells, values: errors.length ? undefined : values, errors };
+  const valid = !errors.length;
+  if (valid) {
+    for (const report of state.decided) resolver.values.count(report);
+    for (const name of state.organisationNames) resolver.organisations.count(name, line);
+  }
+  return { line: record.line, row: record.row, cells: record.cells, values: valid ? values : undefined, errors, warnings: state.warnings };
 }
 
 /** The contact API's own schema checks the row too (lengths, phone numbers, ...): one rule for both. */
 function contactRuleErrors(values: RowValues, mapping: readonly ColumnMapping[]): RowIssue[] {
-  const { consent: _consent, organisations, ...fields } = values;
-  const checked = contactCreateBody.safeParse({ ...fields, organisations: organisations.filter((id) => !isNewOrganisation(id)) });
+  const { consent: _consent, functionLabel: _label, unresolvedLabels: _unresolved, ...fields } = values;
+  const checked = contactCreateBody.safeParse(fields);
   if (checked.success) return [];
   return checked.error.issues.slice(0, 1).map((issue) => {
     const field = String(issue.path[0]);
@@ -138,74 +114,111 @@ function contactRuleErrors(values: RowValues, mapping: readonly ColumnMapping[])
   });
 }
 
-async function readCell(values: RowValues, field: ImportField, cell: string, resolver: Resolver): Promise<string | undefined> {
+function readCell(state: RowState, field: ImportField, header: string, cell: string, resolver: Resolver): void {
+  const { values } = state;
+  const warn = (reason: string) => state.warnings.push({ column: header, reason });
   switch (field) {
     case 'email': {
       const email = normalizeEmail(cell);
-      if (!emailSchema.safeParse(email).success) return `Adresse e-mail invalide : « ${cell} ».`;
-      values.email = ownString(email);
-      return undefined;
+      if (!emailSchema.safeParse(email).success) state.errors.push({ column: header, reason: `Adresse e-mail invalide : « ${cell} ».` });
+      else values.email = ownString(email);
+      return;
     }
     case 'emails': {
       const emails = splitValues(cell).map(normalizeEmail);
-      const bad = emails.find((e) => !emailSchema.safeParse(e).success);
-      if (bad) return `Adresse e-mail invalide : « ${bad} ».`;
-      values.emails = unique([...values.emails, ...emails]);
-      return undefined;
+      for (const bad of emails.filter((e) => !emailSchema.safeParse(e).success)) warn(`Autre adresse invalide « ${bad} » : non importée.`);
+      values.emails = unique([...values.emails, ...emails.filter((e) => emailSchema.safeParse(e).success)]);
+      return;
     }
     case 'civility': {
       const civility = CIVILITIES[normalizeText(cell).replace(/[ .]/g, '')];
-      if (!civility) return `Civilité inconnue « ${cell} » (Madame ou Monsieur attendu).`;
-      values.civility = civility;
-      return undefined;
+      if (civility) values.civility = civility;
+      else warn(`Civilité « ${cell} » non reconnue (Madame ou Monsieur attendu) : laissée vide.`);
+      return;
     }
     case 'firstName':
     case 'lastName':
     case 'notes':
       values[field] = cell; // stored as typed, even "=SOMME(A1)": it is text, never evaluated
-      return undefined;
+      return;
     case 'phones':
       values.phones = unique([...values.phones, ...splitValues(cell)]);
-      return undefined;
-    case 'function': {
-      const code = resolver.function(cell);
-      if (!code) return `Fonction inconnue « ${cell} ».`;
-      values.function = code;
-      return undefined;
-    }
+      return;
     case 'organisation':
-      values.organisations = unique([...values.organisations, resolver.organisation(cell)]);
-      return undefined;
-    case 'themes':
-      return resolveAll(cell, values.themes, (label) => resolver.theme(label), 'Thématique inconnue');
+      state.organisationNames.push(cell);
+      return;
     case 'territories':
-      return resolveAll(cell, values.territories, async (label) => resolver.territory(label), 'Territoire inconnu');
+      state.territoryCells.push({ header, labels: splitValues(cell) });
+      return;
+    case 'function':
+    case 'organisationType':
+      return applyDecision(state, field, header, cell, resolver);
+    case 'themes':
     case 'dispositifs':
-      return resolveAll(cell, values.dispositifs, async (label) => resolver.dispositif(label), 'Dispositif inconnu');
+      for (const label of splitValues(cell)) applyDecision(state, field, header, label, resolver);
+      return;
     case 'consentAt':
     case 'consentConfirmedAt': {
       const date = parseDate(cell);
-      if (!date) return `Date illisible « ${cell} » pour « ${IMPORT_FIELD_LABELS[field]} ».`;
+      if (!date) {
+        warn(`Date illisible « ${cell} » pour « ${IMPORT_FIELD_LABELS[field]} » : consentement non repris.`);
+        return;
+      }
       values.consent = { ...values.consent, [field === 'consentAt' ? 'at' : 'confirmedAt']: date };
-      return undefined;
+      return;
     }
     case 'consentIp':
-      values.consent = { ...values.consent, ip: cell };
-      return undefined;
+    case 'consentConfirmedIp':
+      values.consent = { ...values.consent, [field === 'consentIp' ? 'ip' : 'confirmedIp']: cell };
+      return;
     default:
-      return undefined;
+      return;
   }
 }
 
-async function resolveAll(cell: string, into: string[], resolve: (label: string) => Promise<string | undefined>, what: string): Promise<string | undefined> {
-  const unknown: string[] = [];
-  for (const label of splitValues(cell)) {
-    const id = await resolve(label);
-    if (id === undefined) unknown.push(label);
-    else if (!into.includes(id)) into.push(id);
+/** One value of a managed list, through its decision. */
+function applyDecision(state: RowState, field: ValueField, header: string, value: string, resolver: Resolver): void {
+  const report = resolver.values.decide(field, value);
+  state.decided.add(report);
+  const { values } = state;
+  if (report.action === 'ignore') return;
+  if (report.action === 'text') {
+    state.warnings.push({ column: header, reason: `${VALUE_FIELD_LABELS[field]} « ${value} » non reconnue : gardée en texte.` });
+    if (field === 'function') values.functionLabel = value;
+    else values.unresolvedLabels = unique([...values.unresolvedLabels, `${VALUE_FIELD_LABELS[field]} : ${value}`]);
+    return;
   }
-  if (!unknown.length) return undefined;
-  return `${what}${unknown.length > 1 ? 's' : ''} : ${unknown.map((u) => `« ${u} »`).join(', ')}.`;
+  const targets = report.targets ?? [];
+  if (field === 'function') {
+    values.function = targets[0];
+    if (normalizeText(value) !== normalizeText(report.targetLabels[0] ?? '')) values.functionLabel = value;
+  } else if (field === 'organisationType') {
+    state.organisationType = targets[0];
+  } else {
+    values[field] = unique([...values[field], ...targets]);
+  }
+}
+
+/** Territory cells, read together: a postal code or département on the line tells which "Saint-Denis". */
+function readTerritories(state: RowState): void {
+  const labels = state.territoryCells.flatMap((c) => c.labels);
+  if (!labels.length) return;
+  const answers = resolveLineTerritories(labels);
+  for (const { header, labels: cellLabels } of state.territoryCells) {
+    for (const label of cellLabels) {
+      if (!answers.has(label)) continue;
+      const answer = answers.get(label);
+      if (answer && 'territory' in answer) {
+        state.values.territories = unique([...state.values.territories, answer.territory.id]);
+        continue;
+      }
+      const reason = answer
+        ? `Territoire « ${label} » ambigu (${answer.candidates.slice(0, 6).map((t) => t.label).join(', ')}${answer.candidates.length > 6 ? '…' : ''}) : ajoutez le code postal ou le département ; non rattaché.`
+        : `Territoire « ${label} » inconnu : gardé en texte.`;
+      state.warnings.push({ column: header, reason });
+      state.values.unresolvedLabels = unique([...state.values.unresolvedLabels, `Territoire : ${label}`]);
+    }
+  }
 }
 
 /**
@@ -247,5 +260,4 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
-export const isNewOrganisation = (id: string) => id.startsWith('new:');
 export const newObjectId = () => new Types.ObjectId();

@@ -9,11 +9,17 @@ import { List } from '../lists/list.model.js';
 import { User } from '../users/user.model.js';
 import type { Actor } from '../users/user.service.js';
 import { csvLine, decodeSample, detectDelimiter, readHeader, readSample, type Delimiter, type Encoding } from './csv.js';
-import { prepareBatch, revertBatch, writeBatch, type KeptContact } from './import.commit.js';
+import { plannedSubscriptions, prepareBatch, revertBatch, writeBatch, type KeptContact } from './import.commit.js';
 import { addCounts, describePlan, forEachBatch, saveIssues, type BatchResult, type ImportSource, type Issue } from './import.engine.js';
 import { BUILT_IN_PRESETS, isReservedName, mappingFrom, mappingProblem, recognisePreset, suggestMapping, type ColumnMapping, type ImportField } from './import.mapping.js';
-import { emptyCounts, Import, ImportBatch, ImportIssue, ImportPreset, type ImportCounts, type ImportPolicy } from './import.model.js';
-import { Resolver } from './import.rows.js';
+import { createAnnouncedEntries, removeCreatedEntries, type CreatedEntries } from './import.entries.js';
+import { emptyCounts, Import, ImportBatch, ImportIssue, ImportPreset, ImportValueMemory, type ImportCounts, type ImportPolicy } from './import.model.js';
+import { organisationKey, type OrganisationDecision, type OrganisationReport } from './import.organisations.js';
+import { newObjectId, Resolver } from './import.rows.js';
+import { loadCatalog, storedDecisions, valueKey, type ValueDecision, type ValueReport } from './import.values.js';
+import { Organisation } from '../organisations/organisation.model.js';
+import { assertTerritories } from '../territories/territory.service.js';
+import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { storeFile, type StoredFile } from './import.storage.js';
 
 /** The Agenda jobs that commit and undo an import (defined in jobs/import-commit.job.ts, jobs/import-undo.job.ts). */
@@ -31,6 +37,10 @@ export type ImportSettings = {
   policy?: ImportPolicy;
   /** A list code or id: subscribe the rows that carry consent proof. */
   subscribeList?: string | null;
+  /** Decisions for distinct values; `auto` forgets staff's choice (back to the suggestion). Only the values given change. */
+  values?: (Omit<ValueDecision, 'action'> & { action: ValueDecision['action'] | 'auto' })[];
+  /** Decisions for new organisations (create with a type and territory, or merge); only those given change. */
+  organisations?: (OrganisationDecision | { name: string; action: 'auto' })[];
 };
 
 type ImportDoc = InstanceType<typeof Import>;
@@ -59,6 +69,8 @@ export async function createImport(file: StoredFile, settings: ImportSettings, a
     createdBy: actor?.id,
   });
   await configure(doc, settings, true);
+  if (settings.values) doc.set('valueDecisions', await mergeValueDecisions([], settings.values));
+  if (settings.organisations) doc.set('organisationDecisions', await mergeOrganisationDecisions([], settings.organisations));
   await doc.save();
   await failOnError(doc, () => runPreview(doc));
   return doc;
@@ -75,6 +87,8 @@ export async function previewImport(id: string, settings: ImportSettings): Promi
   if (settings.policy) doc.policy = settings.policy;
   await failOnError(doc, async () => {
     await configure(doc, settings, Boolean(settings.encoding || settings.delimiter));
+    if (settings.values) doc.set('valueDecisions', await mergeValueDecisions(doc.valueDecisions as ValueDecision[], settings.values));
+    if (settings.organisations) doc.set('organisationDecisions', await mergeOrganisationDecisions(doc.organisationDecisions as OrganisationDecision[], settings.organisations));
     await doc.save();
     await runPreview(doc);
   });
@@ -122,16 +136,18 @@ async function configure(doc: ImportDoc, settings: ImportSettings, rereadHeader:
     doc.detected!.preset = recognisePreset(doc.headers);
   }
   let mapping: ColumnMapping[];
-  if (settings.mapping) {
-    mapping = mappingFrom(doc.headers, settings.mapping);
-    const problem = mappingProblem(mapping);
-    if (problem) throw badRequest(problem, 'mapping');
-  } else if (settings.preset) {
-    mapping = suggestMapping(doc.headers, await presetColumns(settings.preset));
+  if (settings.preset) {
+    mapping = suggestMapping(doc.headers, (await presetOf(settings.preset)).columns);
+    doc.preset = settings.preset;
   } else if (rereadHeader || !doc.mapping.length) {
     mapping = suggestMapping(doc.headers);
   } else {
     mapping = doc.mapping.map((m) => ({ column: m.column, header: m.header, field: m.field as ImportField }));
+  }
+  if (settings.mapping) {
+    mapping = mappingFrom(doc.headers, settings.mapping, mapping);
+    const problem = mappingProblem(mapping);
+    if (problem) throw badRequest(problem, 'mapping');
   }
   doc.set('mapping', mapping);
   doc.problem = mappingProblem(mapping);
@@ -156,30 +172,57 @@ function sourceOf(doc: ImportDoc): ImportSource {
   };
 }
 
-/** The dry run: every line planned against the database, nothing written but the import's own report. */
+/** The decisions a run starts from: staff's, the preset's, and those of earlier imports. */
+async function resolverFor(doc: ImportDoc): Promise<Resolver> {
+  const [preset, learned] = await Promise.all([doc.preset ? presetOf(doc.preset).then((p) => p.values) : [], rememberedDecisions()]);
+  return Resolver.create({ values: doc.valueDecisions as ValueDecision[], preset, learned, organisations: doc.organisationDecisions as OrganisationDecision[] });
+}
+
+/**
+ * The dry run: every line planned against the database, nothing written but the import's own
+ * report — counts, first lines, distinct values and new organisations with their decisions,
+ * subscriptions; the commit applies exactly these decisions.
+ */
 async function runPreview(doc: ImportDoc): Promise<void> {
   await ImportIssue.deleteMany({ import: doc._id, phase: 'preview' });
   const counts = emptyCounts();
   const lines: unknown[] = [];
+  let values: ValueReport[] = [];
+  let organisations: OrganisationReport[] = [];
   if (!doc.problem) {
-    const resolver = await Resolver.create();
+    const resolver = await resolverFor(doc);
     await forEachBatch(sourceOf(doc), resolver, { againstImported: false }, async (batch) => {
-      addCounts(counts, batch.counts);
-      await saveIssues(doc._id, 'preview', batch.index, batch.issues);
+      const all = [...batch.plans, ...batch.laterDuplicates];
+      const subscriptions = await plannedSubscriptions(all, batch.plans.filter((p) => p.action === 'create').map((plan) => ({ plan, id: newObjectId() })), { subscribeList: doc.subscribeList });
+      addCounts(counts, { ...batch.counts, subscribed: subscriptions.docs.length });
+      await saveIssues(doc._id, 'preview', batch.index, [...batch.issues, ...subscriptions.issues]);
       if (lines.length < PREVIEW_LINES) {
-        const described = [...batch.plans.map(describePlan), ...batch.issues.map(describeIssue)].sort((a, b) => a.line - b.line);
+        const described = [...batch.plans.map(describePlan), ...batch.issues.filter((i) => i.kind !== 'warning').map(describeIssue)].sort((a, b) => a.line - b.line);
         lines.push(...described.slice(0, PREVIEW_LINES - lines.length));
       }
     });
+    values = resolver.values.reports();
+    organisations = resolver.organisations.list();
+    Object.assign(counts, creationCounts(values, organisations));
   }
   doc.set('preview', { counts, lines, at: new Date() });
+  doc.set('values', values);
+  doc.set('organisations', organisations);
   doc.set('progress', { done: 0, total: counts.rows });
   await doc.save();
 }
 
+function creationCounts(values: readonly ValueReport[], organisations: readonly OrganisationReport[]) {
+  const created = values.filter((v) => v.action === 'create');
+  return {
+    organisationsCreated: organisations.filter((o) => o.action === 'create').length,
+    themesCreated: created.filter((v) => v.field === 'themes').length,
+    entriesCreated: created.filter((v) => v.field !== 'themes').length,
+  };
+}
+
 function describeIssue(issue: Issue) {
-  const action = issue.kind === 'error' ? 'error' : issue.kind === 'skipped' ? 'skipped' : issue.kind;
-  return { line: issue.line, action, column: issue.column, reason: issue.reason };
+  return { line: issue.line, row: issue.row, action: issue.kind, column: issue.column, reason: issue.reason };
 }
 
 /** Queues the commit; the job calls `runCommit`. */
@@ -216,7 +259,11 @@ export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<Im
     await ensureFile(doc);
     await recoverInterruptedBatch(doc);
     const actor = await actorOf(doc.committedBy);
-    const resolver = await Resolver.create();
+    const values = doc.values as ValueReport[];
+    const organisations = doc.organisations as OrganisationReport[];
+    const created = await createAnnouncedEntries(values, organisations, actor);
+    await Import.updateOne({ _id: doc._id }, { $set: { created, ...prefixed('counts', creationCounts(values, organisations)) } });
+    const resolver = await Resolver.create({ values: storedDecisions(values), organisations: organisations.map((o) => ({ ...o, target: o.id })) });
     const ctx = { importId: doc._id, actor, resolver, subscribeList: doc.subscribeList };
     const options = { skipRecords: doc.cursor!.records, firstBatch: doc.cursor!.batches, againstImported: true, batchSize: hooks.batchSize, prepare: (batch: BatchResult) => prepareBatch(batch, ctx) };
     await forEachBatch(sourceOf(doc), resolver, options, async (batch, prepared) => {
@@ -228,11 +275,12 @@ export async function runCommit(id: string, hooks: CommitHooks = {}): Promise<Im
         { _id: doc._id },
         {
           $set: { 'cursor.batches': batch.index + 1, 'cursor.records': batch.recordsEnd, 'progress.done': batch.recordsEnd },
-          $inc: Object.fromEntries(Object.entries(counts).map(([key, value]) => [`counts.${key}`, value])),
+          $inc: prefixed('counts', { ...counts, organisationsCreated: 0, themesCreated: 0, entriesCreated: 0 }),
         },
       );
     });
     await Import.updateOne({ _id: doc._id }, { $set: { status: 'done', finishedAt: new Date() } });
+    await rememberDecisions(values);
   } catch (error) {
     await Import.updateOne({ _id: doc._id }, { $set: { status: 'failed', failure: (error as Error).message } });
     throw error;
@@ -286,7 +334,9 @@ export async function runUndo(id: string): Promise<ImportDoc> {
     journal.state = 'undone';
     await journal.save();
   }
-  await Import.updateOne({ _id: doc._id }, { $set: { status: 'undone', 'undoReport.at': new Date() } });
+  const removed = await removeCreatedEntries(doc.created as CreatedEntries);
+  const entries = removed.organisations + removed.themes + removed.vocabularies;
+  await Import.updateOne({ _id: doc._id }, { $set: { status: 'undone', 'undoReport.at': new Date(), 'undoReport.entries': entries } });
   return getImport(id);
 }
 
@@ -333,11 +383,11 @@ export async function writeErrorsCsv(id: string, out: Writable): Promise<void> {
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write('\uFEFF' + csvLine([...doc.headers, 'Ligne', 'Motif'], doc.delimiter));
+  await write('\uFEFF' + csvLine([...doc.headers, 'Ligne du tableur', 'Ligne du fichier texte', 'Motif'], doc.delimiter));
   const cursor = ImportIssue.find({ import: doc._id, phase, kind: { $in: ['error', 'skipped'] } }).sort({ line: 1 }).lean().cursor();
   for await (const issue of cursor) {
     const cells = doc.headers.map((_, i) => issue.cells[i] ?? '');
-    await write(csvLine([...cells, String(issue.line), issue.reason], doc.delimiter));
+    await write(csvLine([...cells, String(issue.row ?? issue.line), String(issue.line), issue.reason], doc.delimiter));
   }
   out.end();
 }
@@ -361,12 +411,22 @@ export async function listPresets() {
   ];
 }
 
-/** Saves a mapping for files of the same shape: given as columns, or taken from an import. */
-export async function savePreset(input: { name: string; columns?: { header: string; field: ImportField }[]; fromImport?: string }, actor?: Actor) {
-  let columns = input.columns;
-  if (input.fromImport) columns = (await getImport(input.fromImport)).mapping.filter((m) => m.field !== 'ignore').map((m) => ({ header: m.header, field: m.field as ImportField }));
+/** Saves a mapping for files of the same shape, with its value decisions: given, or taken from an import. */
+export async function savePreset(
+  input: { name: string; columns?: { header: string; field: ImportField }[]; values?: ValueDecision[]; fromImport?: string },
+  actor?: Actor,
+) {
+  let { columns, values = [] } = input;
+  if (input.fromImport) {
+    const doc = await getImport(input.fromImport);
+    columns = doc.mapping.filter((m) => m.field !== 'ignore').map((m) => ({ header: m.header, field: m.field as ImportField }));
+    const catalog = await loadCatalog();
+    // a new entry the import created is an existing one for the next file
+    const exists = (v: ValueDecision) => v.action === 'create' && catalog[v.field].some((e) => e.id === v.targets?.[0]);
+    values = storedDecisions((doc.values as ValueReport[]).filter((v) => v.source !== 'none')).map((v) => (exists(v) ? { field: v.field, value: v.value, action: 'existing', targets: v.targets } : v));
+  }
   if (!columns?.length) throw badRequest('Un modèle doit associer au moins une colonne.', 'columns');
-  return ImportPreset.create({ name: input.name, columns, createdBy: actor?.id });
+  return ImportPreset.create({ name: input.name, columns, values, createdBy: actor?.id });
 }
 
 export async function deletePreset(id: string): Promise<void> {
@@ -374,12 +434,75 @@ export async function deletePreset(id: string): Promise<void> {
   if (!deleted) throw notFound('Modèle');
 }
 
-async function presetColumns(key: string): Promise<Record<string, ImportField>> {
+/** A preset's columns and value decisions; Mailchimp and Brevo start with no value decision. */
+async function presetOf(key: string): Promise<{ columns: Record<string, ImportField>; values: ValueDecision[] }> {
   const builtIn = Object.hasOwn(BUILT_IN_PRESETS, key) ? BUILT_IN_PRESETS[key as keyof typeof BUILT_IN_PRESETS] : undefined;
-  if (builtIn) return builtIn.columns;
+  if (builtIn) return { columns: builtIn.columns, values: [] };
   const saved = /^[a-f0-9]{24}$/i.test(key) ? await ImportPreset.findById(key).lean() : await ImportPreset.findOne({ name: key }).lean();
   if (!saved) throw badRequest(`Modèle de correspondance inconnu « ${key} ».`, 'preset');
-  return Object.fromEntries(saved.columns.map((c) => [normalizeText(c.header), c.field as ImportField]));
+  return { columns: Object.fromEntries(saved.columns.map((c) => [normalizeText(c.header), c.field as ImportField])), values: (saved.values ?? []) as ValueDecision[] };
 }
+
+// Value decisions: merged partially, checked against the lists, remembered for the next imports.
+
+const memoryId = (field: string, value: string) => `${field}:${valueKey(value)}`;
+
+async function rememberedDecisions(): Promise<ValueDecision[]> {
+  return (await ImportValueMemory.find().lean()).map((m) => m.decision as ValueDecision);
+}
+
+/** What staff chose (or a preset said, or a new entry) becomes "chosen before" for the next files. */
+async function rememberDecisions(values: readonly ValueReport[]): Promise<void> {
+  const kept = values.filter((v) => (v.source === 'staff' || v.source === 'preset') && (v.action === 'existing' || v.action === 'create'));
+  if (!kept.length) return;
+  await ImportValueMemory.bulkWrite(
+    kept.map((v) => ({
+      replaceOne: { filter: { _id: memoryId(v.field, v.value) }, replacement: { _id: memoryId(v.field, v.value), decision: { field: v.field, value: v.value, action: 'existing', targets: v.targets }, at: new Date() }, upsert: true },
+    })),
+  );
+}
+
+async function mergeValueDecisions(current: readonly ValueDecision[], given: NonNullable<ImportSettings['values']>): Promise<ValueDecision[]> {
+  const catalog = await loadCatalog();
+  const byKey = new Map(current.map((d) => [memoryId(d.field, d.value), d]));
+  for (const [i, decision] of given.entries()) {
+    const key = memoryId(decision.field, decision.value);
+    if (decision.action === 'auto') {
+      byKey.delete(key);
+      continue;
+    }
+    if (decision.action === 'existing') {
+      const unknown = (decision.targets ?? []).find((t) => !catalog[decision.field].some((e) => e.id === t));
+      if (!decision.targets?.length || unknown !== undefined) throw badRequest(`Valeur inconnue « ${unknown ?? ''} » pour « ${decision.value} ».`, `values.${i}.targets`);
+    }
+    if (decision.action === 'create') {
+      if (!decision.label?.trim()) throw badRequest(`Libellé manquant pour créer « ${decision.value} ».`, `values.${i}.label`);
+      if (decision.parent && !catalog.themes.some((t) => t.id === decision.parent)) throw badRequest('Thème parent inconnu.', `values.${i}.parent`);
+    }
+    byKey.set(key, { ...decision, action: decision.action } as ValueDecision);
+  }
+  return [...byKey.values()];
+}
+
+async function mergeOrganisationDecisions(current: readonly OrganisationDecision[], given: NonNullable<ImportSettings['organisations']>): Promise<OrganisationDecision[]> {
+  const byKey = new Map(current.map((d) => [organisationKey(d.name), d]));
+  for (const [i, decision] of given.entries()) {
+    if (decision.action === 'auto') {
+      byKey.delete(organisationKey(decision.name));
+      continue;
+    }
+    if (decision.action === 'merge' && !(decision.target && (await Organisation.exists({ _id: decision.target })))) {
+      throw badRequest(`Organisation inconnue pour fusionner « ${decision.name} ».`, `organisations.${i}.target`);
+    }
+    if (decision.action === 'create' && decision.type && !(await Vocabulary.exists({ kind: 'organisationTypes', code: decision.type }))) {
+      throw badRequest(`Type de structure inconnu « ${decision.type} ».`, `organisations.${i}.type`);
+    }
+    if (decision.action === 'create' && decision.territory) assertTerritories([decision.territory], `organisations.${i}.territory`);
+    byKey.set(organisationKey(decision.name), decision);
+  }
+  return [...byKey.values()];
+}
+
+const prefixed = (prefix: string, values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([key, value]) => [`${prefix}.${key}`, value]));
 
 export type { KeptContact };

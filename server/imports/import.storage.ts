@@ -22,7 +22,7 @@ export function importsDir(dataDir: string): string {
  */
 export async function storeFile(source: Readable, fileName: string, dataDir: string, maxBytes = MAX_IMPORT_BYTES): Promise<StoredFile> {
   const dir = importsDir(dataDir);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 }); // uploaded address books: for the app's user only
   const filePath = path.join(dir, `${randomUUID()}.csv`);
   const sniffer = new EncodingSniffer();
   let size = 0;

@@ -39,6 +39,7 @@ const envSchema = z.object({
   ORG_NAME: z.string().default('Fabrique Territoires Santé'),
   ORG_ADDRESS: z.string().default('Fabrique Territoires Santé, 4 rue de la Santé, 75013 Paris'),
   ORG_LOGO_URL: z.string().optional(),
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   NEWS_FEED_URL: z.url().optional(),
   NEWS_IMPORT_CRON: z.string().default('0 * * * *'),
   NEWSLETTER_COMPILE_CRON: z.string().default('0 8 1 * *'),
@@ -73,6 +74,8 @@ export type Config = Readonly<{
   trustProxy: string;
   logLevel: string;
   organisation: Readonly<{ name: string; address: string; logoUrl: string | undefined }>;
+  /** The headless browser that prints documents (certificates, receipts, the activity report) to PDF. */
+  chromiumPath: string;
   /** The website's feed imported on a schedule, and when the monthly newsletter draft is compiled (Europe/Paris). */
   news: Readonly<{ feedUrl: string | undefined; importCron: string; newsletterCron: string }>;
   /** Daily archives written by the backup job (Europe/Paris); `cron: undefined` when BACKUP_CRON=off. */
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
     organisation: Object.freeze({ name: e.ORG_NAME, address: e.ORG_ADDRESS, logoUrl: e.ORG_LOGO_URL }),
+    chromiumPath: e.CHROMIUM_PATH,
     news: Object.freeze({ feedUrl: e.NEWS_FEED_URL, importCron: e.NEWS_IMPORT_CRON, newsletterCron: e.NEWSLETTER_COMPILE_CRON }),
     backup: Object.freeze({
       dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),

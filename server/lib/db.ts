@@ -12,8 +12,8 @@ mongoose.set('toJSON', {
   },
 });
 
-export async function connectDatabase(uri: string): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+export async function connectDatabase(uri: string, options: { heartbeatFrequencyMS?: number } = {}): Promise<typeof mongoose> {
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, ...options });
   const models = Object.values(mongoose.models);
   await Promise.all(models.map((model) => model.init())); // creates the collections
   const uniqueOnly = await isFerretdbOverSqlite(mongoose.connection.db!);
@@ -48,12 +48,18 @@ export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();
 }
 
-export async function pingDatabase(): Promise<boolean> {
-  try {
+/** True when the database answers within `timeoutMs` (a probe must not wait for the driver's 10 s). */
+export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const ping = (async () => {
     await mongoose.connection.db?.admin().ping();
     return mongoose.connection.readyState === 1;
-  } catch {
-    return false;
+  })().catch(() => false);
+  try {
+    return await Promise.race([ping, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -43,6 +43,7 @@ export function toAppError(error: unknown): AppError | undefined {
     if (error.path === '_id') return notFound();
     return badRequest(`Valeur invalide pour le champ « ${error.path} ».`, error.path);
   }
+  if (isDatabaseUnavailable(error)) return new AppError(503, 'db_unavailable', 'La base de données ne répond pas pour le moment : réessayez dans quelques instants.');
   if (isDuplicateKey(error)) {
     const field = Object.keys((error as { keyPattern?: object }).keyPattern ?? {})[0];
     return conflict('Cet enregistrement existe déjà.', field);
@@ -72,6 +73,13 @@ export function fromZod(error: z.ZodError): AppError {
 export function issuePath(issue: z.core.$ZodIssue | undefined): PropertyKey[] {
   if (!issue) return [];
   return issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
+}
+
+/** The database is down or being restarted: the driver reconnects by itself when it is back. */
+const UNAVAILABLE = ['MongoServerSelectionError', 'MongooseServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoPoolClearedError', 'MongoTopologyClosedError'];
+function isDatabaseUnavailable(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return UNAVAILABLE.includes(name ?? '') || (name === 'MongooseError' && /buffering timed out/.test(message ?? ''));
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

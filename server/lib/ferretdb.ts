@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,10 +39,47 @@ export type FerretdbStorage = { kind: 'sqlite'; dir: string } | { kind: 'postgre
 
 export type RunningFerretdb = {
   uri: string;
-  port: number;
+  /** The TCP port, or the Unix socket's path. */
+  port?: number;
+  socket?: string;
   process: ChildProcess;
+  /** Resolves when FerretDB has stopped, asked to or not. */
+  exited: Promise<void>;
   stop(): Promise<void>;
 };
+
+/** sun_path holds 108 bytes on Linux, 104 on macOS. */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * The embedded database listens only on a Unix socket in its own folder (mode 0700): no
+ * other local user can reach it, and no TCP port is open. One socket per process (the app,
+ * a worker, a backup command may each run FerretDB over the same files); sockets left by
+ * processes that died are removed.
+ */
+export function privateSocket(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  for (const name of readdirSync(dir)) {
+    const pid = /^ferretdb-(\d+)\.sock$/.exec(name)?.[1];
+    if (pid && !processAlive(Number(pid))) rmSync(path.join(dir, name), { force: true });
+  }
+  const socket = path.join(path.resolve(dir), `ferretdb-${process.pid}.sock`);
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
+    throw new EmbeddedDatabaseError(`Le chemin du dossier de données est trop long pour la base embarquée (${socket}) : choisissez un DATA_DIR plus court.`);
+  }
+  rmSync(socket, { force: true });
+  return socket;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Returns the FerretDB binary, building it once (several minutes on a small machine) when it is missing. */
 export async function ensureFerretdbBinary(log: (message: string) => void = () => {}): Promise<string> {
@@ -164,11 +201,14 @@ wait "$child"
 export async function startFerretdb(options: {
   storage: FerretdbStorage;
   database?: string;
-  port?: number;
+  /** Default: a free loopback TCP port. */
+  listen?: { port: number } | { socket: string };
+  /** Default: the built (or FERRETDB_BIN) binary. */
+  binary?: string;
   log?: (message: string) => void;
 }): Promise<RunningFerretdb> {
-  const binary = await ensureFerretdbBinary(options.log);
-  const port = options.port ?? (await findFreePort());
+  const binary = options.binary ?? (await ensureFerretdbBinary(options.log));
+  const listen = options.listen ?? { port: await findFreePort() };
   // FerretDB keeps a small state file; over PostgreSQL it goes to a temporary folder removed when FerretDB exits.
   const stateDir = options.storage.kind === 'sqlite' ? options.storage.dir : mkdtempSync(path.join(os.tmpdir(), 'maillage-ferretdb-state-'));
   const temporaryStateDir = options.storage.kind === 'postgresql' ? stateDir : undefined;
@@ -180,7 +220,7 @@ export async function startFerretdb(options: {
   const args = [
     ...storageArgs,
     `--state-dir=${stateDir}`,
-    `--listen-addr=127.0.0.1:${port}`,
+    ...('socket' in listen ? ['--listen-addr=', `--listen-unix=${listen.socket}`] : [`--listen-addr=127.0.0.1:${listen.port}`]),
     '--debug-addr=-',
     '--telemetry=disable',
     '--log-level=error',
@@ -202,16 +242,18 @@ export async function startFerretdb(options: {
     }),
   );
   try {
-    await waitForPort(port, child, () => stderr);
+    await waitForListener(listen, child, () => stderr);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
   const database = options.database ?? 'maillage';
+  const host = 'socket' in listen ? encodeURIComponent(listen.socket) : `127.0.0.1:${listen.port}`;
   return {
-    uri: `mongodb://127.0.0.1:${port}/${database}`,
-    port,
+    uri: `mongodb://${host}/${database}`,
+    ...listen,
     process: child,
+    exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -235,21 +277,22 @@ export function findFreePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+async function waitForListener(listen: { port: number } | { socket: string }, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new EmbeddedDatabaseError(`FerretDB s'est arrêté au démarrage (code ${child.exitCode}) :\n${stderr()}`);
     }
-    if (await canConnect(port)) return;
+    if (await canConnect(listen)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new EmbeddedDatabaseError(`FerretDB n'écoute pas sur le port ${port} après 30 s :\n${stderr()}`);
+  const where = 'socket' in listen ? `sur ${listen.socket}` : `sur le port ${listen.port}`;
+  throw new EmbeddedDatabaseError(`FerretDB n'écoute pas ${where} après 30 s :\n${stderr()}`);
 }
 
-function canConnect(port: number): Promise<boolean> {
+export function canConnect(listen: { port: number } | { socket: string }): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = 'socket' in listen ? net.connect(listen.socket) : net.connect(listen.port, '127.0.0.1');
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

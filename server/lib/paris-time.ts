@@ -41,12 +41,32 @@ export function parisDay(date: Date): string {
 
 /** The instant when the Paris wall clock reads `day` (YYYY-MM-DD) at 00:00. */
 export function parisMidnight(day: string): Date {
+  return parisInstant(`${day}T00:00`);
+}
+
+/**
+ * The instant when the Paris wall clock reads `local` ("YYYY-MM-DDTHH:mm"). The offset is
+ * read back from Intl twice, so a time just after a daylight-saving change gets the new
+ * offset; a time that does not exist (02:30 on the last Sunday of March) moves forward.
+ */
+export function parisInstant(local: string): Date {
+  const [day, time = '00:00'] = local.split('T');
   const [year, month, date] = day.split('-').map(Number);
-  const guess = Date.UTC(year, month - 1, date);
-  // The offset of Paris at that moment (+1 h in winter, +2 h in summer), read back from Intl.
-  const seen = parisParts(new Date(guess));
-  const seenAsUtc = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute, seen.second);
-  return new Date(guess - (seenAsUtc - guess));
+  const [hour, minute] = time.split(':').map(Number);
+  const wall = Date.UTC(year, month - 1, date, hour, minute);
+  const offsetAt = (instant: number) => {
+    const seen = parisParts(new Date(instant));
+    return Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute, seen.second) - instant;
+  };
+  const first = wall - offsetAt(wall);
+  return new Date(wall - offsetAt(first));
+}
+
+/** "YYYY-MM-DDTHH:mm" of the instant on the Paris wall clock. */
+export function parisLocal(date: Date): string {
+  const p = parisParts(date);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}`;
 }
 
 /** [start, end) of a Paris calendar year, as instants. */

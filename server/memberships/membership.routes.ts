@@ -2,7 +2,9 @@ import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { actorOf, allow, READ, WRITE } from '../users/auth.middleware.js';
-import { renderMembershipDocument } from './membership.certificate.js';
+import { DOCUMENT_CSP, renderMembershipDocument } from './membership.certificate.js';
+import { htmlToPdf } from '../lib/pdf.js';
+import { suggestMembershipCategory } from './membership.category.js';
 import {
   feeScheduleBody,
   feeScheduleFilter,
@@ -12,6 +14,7 @@ import {
   membershipUpdateBody,
   paymentBody,
   reminderFilter,
+  memberQuery,
   stateQuery,
   yearQuery,
 } from './membership.schemas.js';
@@ -42,6 +45,7 @@ export function membershipRoutes(ctx: AppContext): Router {
     const { items, total } = await listMemberships(query);
     sendList(res, 'memberships', items, total, query.skip);
   });
+  router.get('/suggested-category', allow(READ), async (req, res) => res.json(await suggestMembershipCategory(parseBody(memberQuery, req.query))));
   router.get('/board', allow(READ), async (req, res) => res.json(await boardOfYear(parseBody(yearQuery, req.query).year)));
   router.get('/state/organisation/:id', allow(READ), async (req, res) =>
     res.json(await memberStateAt({ organisation: idParam(req) }, parseBody(stateQuery, req.query).at ?? new Date())),
@@ -51,12 +55,17 @@ export function membershipRoutes(ctx: AppContext): Router {
   );
   router.post('/reminders/run', allow(WRITE), async (_req, res) => res.json(await sendDueReminders(ctx)));
   router.get('/:id', allow(READ), async (req, res) => res.json(await getMembership(idParam(req))));
-  router.get('/:id/certificate.html', allow(READ), async (req, res) =>
-    res.type('html').send(await renderMembershipDocument(idParam(req), 'certificate', ctx.config)),
-  );
-  router.get('/:id/receipt.html', allow(READ), async (req, res) =>
-    res.type('html').send(await renderMembershipDocument(idParam(req), 'receipt', ctx.config)),
-  );
+  for (const kind of ['certificate', 'receipt'] as const) {
+    router.get(`/:id/${kind}.html`, allow(READ), async (req, res) => {
+      const { html } = await renderMembershipDocument(idParam(req), kind, ctx.config);
+      res.set('Content-Security-Policy', DOCUMENT_CSP).type('html').send(html);
+    });
+    router.get(`/:id/${kind}.pdf`, allow(READ), async (req, res) => {
+      const { html, filename } = await renderMembershipDocument(idParam(req), kind, ctx.config);
+      const pdf = await htmlToPdf(html, ctx.config.chromiumPath);
+      res.type('application/pdf').attachment(`${filename}.pdf`).send(pdf);
+    });
+  }
   router.post('/', allow(WRITE), async (req, res) => res.status(201).json(await createMembership(parseBody(membershipCreateBody, req.body), actorOf(res))));
   router.post('/:id/payment', allow(WRITE), async (req, res) => res.json(await recordPayment(idParam(req), parseBody(paymentBody, req.body), actorOf(res))));
   router.put('/:id', allow(WRITE), async (req, res) => res.json(await updateMembership(idParam(req), parseBody(membershipUpdateBody, req.body), actorOf(res))));

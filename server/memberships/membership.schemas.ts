@@ -63,6 +63,9 @@ export const reminderFilter = z.strictObject({
   memberKey: z.string().max(100).optional(),
   membership: objectId.optional(),
 });
+export const memberQuery = z
+  .strictObject({ organisation: objectId.optional(), contact: objectId.optional() })
+  .refine((q) => !!q.organisation !== !!q.contact, { message: 'indiquez une organisation ou un contact', path: ['organisation'] });
 export const stateQuery = z.strictObject({ at: isoDate.optional() });
 export const yearQuery = z.strictObject({ year: z.coerce.number('doit être une année').int().min(2000).max(2100) });
 

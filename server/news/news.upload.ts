@@ -16,7 +16,12 @@ export function readUploadedFile(req: Request, field: string, maxBytes: number):
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => name === field && chunks.push(chunk));
-      stream.on('limit', () => (tooLarge = true));
+      stream.on('limit', () => {
+        // answered at once, not once the client has sent the rest
+        tooLarge = true;
+        req.unpipe(parser);
+        reject(new AppError(413, 'too_large', `Le fichier dépasse ${Math.round(maxBytes / 1024 / 1024)} Mo.`, field));
+      });
       stream.on('end', () => {
         if (name === field) file = { name: info.filename ?? 'flux.xml', data: Buffer.concat(chunks) };
       });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { rateLimit } from '../lib/rate-limit.js';
 import { html, raw, renderPage } from '../public/page.js';
+import { Campaign, type CampaignStatus } from '../campaigns/campaign.model.js';
 import { Newsletter } from './newsletter.model.js';
 
 const PUBLISHED: Array<'sending' | 'sent'> = ['sending', 'sent'];
@@ -13,12 +14,18 @@ export function archivePages(ctx: AppContext): Router {
   const limit = rateLimit({ name: 'public-archive', max: 120, windowMs: 60_000 });
 
   pages.get('/lettres', limit, async (_req, res) => {
-    const issues = await Newsletter.find({ status: { $in: PUBLISHED } }, { month: 1, slug: 1, title: 1, sections: 1 }).sort({ month: -1 }).lean();
-    const body = issues.length
+    const [issues, campaigns] = await Promise.all([
+      Newsletter.find({ status: { $in: PUBLISHED } }, { month: 1, slug: 1, title: 1, sections: 1 }).sort({ month: -1 }).lean(),
+      Campaign.find({ publish: true, status: { $in: CAMPAIGN_PUBLISHED } }, { slug: 1, subject: 1, sendingAt: 1 }).sort({ sendingAt: -1 }).lean(),
+    ]);
+    let body = issues.length
       ? html`<ul>${issues.map((issue) =>
           raw(html`<li><a href="/lettres/${issue.slug}">${issue.title}</a> — ${countLabel(issue.sections.reduce((sum, s) => sum + (s.count ?? 0), 0))}</li>`),
         )}</ul>`
       : html`<p>Aucune lettre n'a encore été publiée.</p>`;
+    if (campaigns.length) {
+      body += html`<h2>Autres messages du réseau</h2><ul>${campaigns.map((c) => raw(html`<li><a href="/lettres/envois/${c.slug}">${archiveSubject(c.subject)}</a></li>`))}</ul>`;
+    }
     res.type('html').send(renderPage({ title: "Les lettres d'information", body: body + html`<p><a href="/abonnement">S'abonner à la lettre</a></p>`, config }));
   });
 
@@ -30,7 +37,19 @@ export function archivePages(ctx: AppContext): Router {
     }
     res.type('html').send(issue.webHtml);
   });
+  pages.get('/lettres/envois/:slug', limit, async (req, res) => {
+    const campaign = await Campaign.findOne({ slug: String(req.params.slug), publish: true, status: { $in: CAMPAIGN_PUBLISHED } }, { webHtml: 1 }).lean();
+    if (!campaign?.webHtml) {
+      const body = html`<p>Ce message n'existe pas ou n'est pas publié.</p><p><a href="/lettres">Toutes les lettres</a></p>`;
+      return res.status(404).type('html').send(renderPage({ title: 'Message introuvable', body, config }));
+    }
+    res.type('html').send(campaign.webHtml);
+  });
   return pages;
 }
+
+const CAMPAIGN_PUBLISHED: CampaignStatus[] = ['sending', 'paused', 'sent'];
+/** A subject's personal fields read as their fallback (or nothing) in the archive's list. */
+const archiveSubject = (subject: string) => subject.replace(/\{\{\s*[^}|]*?\s*(?:\|([^}]*))?\}\}/g, (_all, fallback?: string) => fallback?.trim() ?? '').replace(/\s+/g, ' ').trim();
 
 const countLabel = (count: number) => `${count} actualité${count > 1 ? 's' : ''}`;

@@ -16,6 +16,8 @@ const newsletterSchema = new Schema(
     month: { type: String, required: true, unique: true, match: /^\d{4}-\d{2}$/ },
     slug: { type: String, required: true, unique: true },
     title: { type: String, required: true },
+    /** The e-mail's subject when staff changed it (default: the title, which names the month). */
+    subject: { type: String, default: null },
     status: { type: String, enum: NEWSLETTER_STATUSES, default: 'draft', index: true },
     editorial: { type: String, default: '' },
     /** The month's items in the order they appear (grouped by category when rendered). */

@@ -13,6 +13,7 @@ import {
   getNewsletter,
   getNewsletterRecord,
   listNewsletters,
+  newsletterReview,
   previewContent,
   reopenNewsletter,
   sendNewsletter,
@@ -41,7 +42,10 @@ export function newsletterRoutes(ctx: AppContext): Router {
     if (outcome === 'unchanged') throw conflict(`La lettre de ce mois est déjà ${issue.status === 'approved' ? 'approuvée' : 'envoyée'} : elle n'est plus recompilée.`, 'month');
     res.status(outcome === 'created' ? 201 : 200).json(toApi(issue));
   });
-  router.get('/:id', allow(READ), async (req, res) => res.json(toApi(await getNewsletter(idParam(req)))));
+  router.get('/:id', allow(READ), async (req, res) => {
+    const issue = await getNewsletter(idParam(req));
+    res.json({ ...toApi(issue), ...(await newsletterReview(issue)) });
+  });
   router.get('/:id/preview.html', allow(READ), async (req, res) => {
     res.type('html').send(previewContent(ctx.config, await getNewsletterRecord(idParam(req))).html);
   });

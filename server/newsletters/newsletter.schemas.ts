@@ -10,6 +10,7 @@ export const compileBody = z.strictObject({ month });
 
 export const newsletterUpdateBody = z
   .object({
+    subject: z.string().trim().max(200, 'trop long (200 caractères au plus)').nullable().optional(),
     editorial: z.string().max(20_000, 'trop long (20 000 caractères au plus)').optional(),
     items: z.array(objectId).max(2000).optional(),
     excluded: z.array(objectId).max(2000).optional(),

@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
+import { clicksOf, trackContentLinks } from '../clicks/click.service.js';
+import { audienceSummary } from '../delivery/audience.js';
 import { Mailing } from '../delivery/mailing.model.js';
-import { createMailing, mailingProgress, startMailing } from '../delivery/mailing.service.js';
+import { createMailing, mailingFigures, mailingProgress, startMailing } from '../delivery/mailing.service.js';
 import { personalize, type MailContent } from '../delivery/personalize.js';
 import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
@@ -44,7 +46,7 @@ export async function compileNewsletter(ctx: Pick<AppContext, 'config'>, month: 
   const monthIds = (await News.find({ publishedAt: { $gte: start, $lt: end } }, { _id: 1 }).sort({ publishedAt: 1, _id: 1 }).lean()).map((n) => n._id);
   if (!monthIds.length && !existing) throw emptyMonth(month);
   const { items, excluded } = mergeItems(monthIds, existing?.items ?? [], existing?.excluded ?? []);
-  const fields = { items, excluded, ...(await compileContent(ctx.config, { month, editorial: existing?.editorial ?? '', items })) };
+  const fields = { items, excluded, ...(await compileContent(ctx.config, { month, editorial: existing?.editorial ?? '', items, subject: existing?.subject })) };
   if (existing) {
     const refreshed = await Newsletter.findOneAndUpdate({ _id: existing._id, status: 'draft' }, { $set: fields }, { returnDocument: 'after' }).lean();
     if (!refreshed) return { issue: (await Newsletter.findById(existing._id).lean()) as NewsletterRecord, outcome: 'unchanged' };
@@ -72,7 +74,7 @@ function mergeItems(monthIds: Types.ObjectId[], current: Types.ObjectId[], exclu
 type Variant = 'email' | 'web';
 
 /** Renders and compiles (MJML, once) an issue; the e-mail keeps the per-recipient placeholders. */
-export async function compileContent(config: Config, issue: { month: string; editorial: string; items: Types.ObjectId[] }, variant: Variant = 'email') {
+export async function compileContent(config: Config, issue: { month: string; editorial: string; items: Types.ObjectId[]; subject?: string | null }, variant: Variant = 'email') {
   const [categories, news] = await Promise.all([
     newsCategories(),
     News.find({ _id: { $in: issue.items } }, { title: 1, url: 1, summary: 1, publishedAt: 1, category: 1 }).lean(),
@@ -88,6 +90,7 @@ export async function compileContent(config: Config, issue: { month: string; edi
     'newsletter',
     {
       title,
+      subject: issue.subject?.trim() || null,
       headline: title,
       preheader: `${news.length} actualité${news.length > 1 ? 's' : ''} du réseau et de la santé dans les territoires`,
       editorial: paragraphs(issue.editorial),
@@ -144,12 +147,14 @@ export async function updateNewsletter(ctx: Pick<AppContext, 'config'>, id: stri
   if (input.list) await resolveList(input.list);
   if (input.segment && !(await Segment.exists({ _id: input.segment }))) throw badRequest('Segment inconnu.', 'segment');
   const editorial = input.editorial ?? issue.editorial;
-  const compiled = await compileContent(ctx.config, { month: issue.month, editorial, items });
+  const subject = input.subject !== undefined ? input.subject?.trim() || null : issue.subject;
+  const compiled = await compileContent(ctx.config, { month: issue.month, editorial, items, subject });
   const updated = await Newsletter.findOneAndUpdate(
     { _id: id, status: 'draft' },
     {
       $set: {
         editorial,
+        subject,
         items,
         excluded,
         ...compiled,
@@ -275,6 +280,13 @@ async function mailIssue(ctx: AppContext, issue: NewsletterRecord, actor?: Actor
   return Newsletter.findById(id);
 }
 
+/** Links to the issue's news items go through `/l/<code>`, each tied to its item and category (what readers read). */
+async function trackNewsLinks(config: Config, id: string, items: Types.ObjectId[], content: MailContent): Promise<MailContent> {
+  const news = await News.find({ _id: { $in: items } }, { url: 1, category: 1 }).lean();
+  const byUrl = new Map(news.filter((n) => n.url).map((n) => [n.url!, { newsItem: n._id, category: n.category }]));
+  return trackContentLinks(config, content, { kind: 'newsletter', id }, (url) => byUrl.get(url) ?? {});
+}
+
 async function createIssueMailing(ctx: AppContext, issue: NewsletterRecord, actor?: Actor) {
   const list = await resolveList(issue.list ?? 'lettre-mensuelle');
   return createMailing(
@@ -282,7 +294,7 @@ async function createIssueMailing(ctx: AppContext, issue: NewsletterRecord, acto
       source: { kind: 'newsletter', id: String(issue._id) },
       list: String(list._id),
       ...(issue.segment ? { segment: String(issue.segment) } : {}),
-      content: { subject: issue.content!.subject!, html: issue.content!.html!, text: issue.content!.text! },
+      content: await trackNewsLinks(ctx.config, String(issue._id), issue.items, { subject: issue.content!.subject!, html: issue.content!.html!, text: issue.content!.text! }),
       browserUrl: archiveUrl(ctx.config, issue.slug),
     },
     actor,
@@ -319,6 +331,25 @@ async function followedFields(issue: NewsletterRecord) {
   const progress = await mailingProgress(String(issue.mailing));
   const done = issue.status === 'sending' && progress.status === 'sent';
   return { figures: progress, ...(done ? { status: 'sent' as const, sentAt: progress.finishedAt ?? new Date() } : {}) };
+}
+
+/**
+ * What the issue's review page shows besides the issue: before sending, who it will reach
+ * (count, exclusions, a few names); once sent, what happened (delivered, bounces,
+ * unsubscriptions) and which items and categories readers clicked, in aggregate.
+ */
+export async function newsletterReview(issue: NewsletterRecord) {
+  const [list, segment] = await Promise.all([resolveList(issue.list ?? 'lettre-mensuelle'), issue.segment ? Segment.findById(issue.segment, { name: 1 }).lean() : null]);
+  const names = { listName: list.name, segmentName: segment?.name ?? null };
+  if (!issue.mailing) return { ...names, audience: await audienceSummary({ list: list._id, segment: issue.segment }) };
+  const progress = await mailingProgress(String(issue.mailing));
+  const mailings = (await Mailing.find({ 'source.kind': 'newsletter', 'source.id': String(issue._id) }, { _id: 1 }).lean()).map((m) => m._id);
+  const [outcome, clicks, categories] = await Promise.all([mailingFigures(mailings), clicksOf({ kind: 'newsletter', id: String(issue._id) }), newsCategories()]);
+  const label = new Map(categories.map((c) => [String(c._id), c.label]));
+  const byCategory = new Map<string, number>();
+  for (const link of clicks) if (link.category) byCategory.set(link.category, (byCategory.get(link.category) ?? 0) + link.clicks);
+  const categoryClicks = [...byCategory].map(([category, n]) => ({ category, label: label.get(category) ?? '', clicks: n })).sort((a, b) => b.clicks - a.clicks);
+  return { ...names, progress, outcome, clicks, categoryClicks };
 }
 
 /** Brings the figures of every issue being sent up to date (and marks finished ones `sent`). */

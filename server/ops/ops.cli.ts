@@ -2,7 +2,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../lib/config.js';
-import { EmbeddedDatabaseError, startFerretdb, type RunningFerretdb } from '../lib/ferretdb.js';
+import { EmbeddedDatabaseError, privateSocket, startFerretdb, type RunningFerretdb } from '../lib/ferretdb.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 
 /**
@@ -19,7 +19,8 @@ export async function runOpsCli(task: (db: Db, ctx: { config: Config; logger: Lo
     const config = loadConfig();
     const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
     if (!config.mongodbUri) {
-      embedded = await startFerretdb({ storage: { kind: 'sqlite', dir: path.join(config.dataDir, 'db') } });
+      const dir = path.join(config.dataDir, 'db');
+      embedded = await startFerretdb({ storage: { kind: 'sqlite', dir }, listen: { socket: privateSocket(dir) } });
     }
     client = await MongoClient.connect(config.mongodbUri ?? embedded!.uri, { serverSelectionTimeoutMS: 10_000 });
     await task(client.db(), { config, logger });

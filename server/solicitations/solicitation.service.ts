@@ -179,7 +179,7 @@ function solicitationWhere(filter: SolicitationFilter): Record<string, unknown> 
 export async function listSolicitations(query: ListQuery<SolicitationFilter>) {
   const where = solicitationWhere(query.filter);
   const [items, total] = await Promise.all([
-    Solicitation.find(where).sort({ [query.sort.field]: query.sort.order, _id: -1 }).skip(query.skip).limit(query.limit).lean(),
+    Solicitation.find(where).sort({ [query.sort.field]: query.sort.order, ...(query.sort.field === 'unread' ? { receivedAt: -1 } : {}), _id: -1 }).skip(query.skip).limit(query.limit).lean(),
     Solicitation.countDocuments(where),
   ]);
   return { items: await describe(items), total };

@@ -42,7 +42,7 @@ export async function sendWaitingReminders(ctx: Pick<AppContext, 'config' | 'log
       {
         name: user.name,
         limit,
-        requests: requests.map((s) => ({ reference: s.reference ?? '', subject: s.subject || s.organisationName || 'Sans objet', days: workingDaysBetween(s.receivedAt, now), url: `${ctx.config.publicUrl}/admin/#/solicitations/${s._id}/show` })),
+        requests: requests.map((s) => ({ reference: s.reference ?? '', subject: s.subject || s.organisationName || 'Sans objet', days: workingDaysBetween(s.receivedAt, now), url: `${ctx.config.publicUrl}/admin/solicitations/${s._id}` })),
       },
       ctx.config,
     );

@@ -17,9 +17,14 @@ export async function isSuppressed(email: string): Promise<boolean> {
 
 /** Of the given addresses, those that are suppressed (normalised). */
 export async function suppressedAmong(emails: readonly string[]): Promise<Set<string>> {
+  return new Set((await suppressionReasons(emails)).keys());
+}
+
+/** Of the given addresses, those that are suppressed (normalised) → why. */
+export async function suppressionReasons(emails: readonly string[]): Promise<Map<string, SuppressionReason>> {
   const byHash = new Map(emails.map((email) => [emailHash(email), normalizeEmail(email)]));
-  const found = await Suppression.find({ emailHash: { $in: [...byHash.keys()] } }, { emailHash: 1 }).lean();
-  return new Set(found.map((s) => byHash.get(s.emailHash)!));
+  const found = await Suppression.find({ emailHash: { $in: [...byHash.keys()] } }, { emailHash: 1, reason: 1 }).lean();
+  return new Map(found.map((s) => [byHash.get(s.emailHash)!, s.reason as SuppressionReason]));
 }
 
 /** The whole list, read once, for a run that checks many addresses (an import). */

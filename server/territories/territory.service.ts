@@ -130,3 +130,57 @@ function mostPopulous(territories: Territory[] | undefined): Territory | undefin
   if (!territories?.length) return undefined;
   return [...territories].sort((a, b) => (b.population ?? 0) - (a.population ?? 0))[0];
 }
+
+/** What a spreadsheet line names: one territory, or several candidates it cannot choose between. */
+export type LineTerritory = { territory: Territory } | { candidates: Territory[] };
+
+/**
+ * The territories one line names, each label read with the line's other labels as hints: a
+ * commune name borne by several communes is the one whose postal code, département or INSEE
+ * code the line also gives ("Saint-Denis" + "93200" → Saint-Denis (93)); with no such hint it
+ * stays ambiguous (the candidates are returned, nothing is chosen). A postal code or INSEE code
+ * that served as a hint is not tagged again; one shared by several communes is ambiguous too.
+ */
+export function resolveLineTerritories(labels: readonly string[]): Map<string, LineTerritory | undefined> {
+  const geo = loadGeography();
+  const codes = labels.map((label) => label.trim().toUpperCase());
+  const postalCodes = codes.filter((c) => /^\d{5}$/.test(c));
+  const departements = codes.filter((c) => /^(\d{2,3}|2[AB])$/.test(c)).map((c) => `departement-${c.padStart(2, '0')}`);
+  const communes = codes.filter((c) => /^[0-9][0-9AB]\d{3}$/.test(c)).map((c) => `commune-${c}`);
+  const fits = (t: Territory) => t.postalCodes?.some((cp) => postalCodes.includes(cp)) || t.parents.some((p) => departements.includes(p)) || communes.includes(t.id);
+  const answers = new Map<string, LineTerritory | undefined>();
+  const usedAsHint = new Set<string>();
+  for (const label of labels) {
+    if (/^[\d\s]+$|^2[AB]\d{3}$/i.test(label.trim())) continue; // codes: after the names
+    const named = communesNamed(label);
+    if (named.length <= 1) {
+      const territory = named[0] ?? resolveTerritoryLabel(label);
+      answers.set(label, territory ? { territory } : undefined);
+      continue;
+    }
+    const hinted = named.filter(fits);
+    answers.set(label, hinted.length === 1 ? { territory: hinted[0] } : { candidates: hinted.length ? hinted : named });
+    if (hinted.length === 1) for (const cp of [...(hinted[0].postalCodes ?? []), hinted[0].code]) usedAsHint.add(cp);
+  }
+  for (const label of labels) {
+    const code = label.trim().toUpperCase();
+    if (answers.has(label) || !/^[\d\s]+$|^2[AB]\d{3}$/i.test(label.trim())) continue;
+    if (usedAsHint.has(code)) continue;
+    const sharing = /^\d{5}$/.test(code) ? (geo.byPostalCode.get(code) ?? []) : [];
+    if (sharing.length > 1) answers.set(label, { candidates: sharing });
+    else {
+      const territory = resolveTerritoryLabel(label);
+      answers.set(label, territory ? { territory } : undefined);
+    }
+  }
+  return answers;
+}
+
+/** The communes a plain name (not a code, not "Name (93)") may be, when no larger territory bears it. */
+function communesNamed(label: string): Territory[] {
+  const value = label.trim();
+  if (/\(\s*(\d{2,3}|2[AB])\s*\)$/i.test(value) || /^[a-z]+-[0-9A-Za-z-]+$/.test(value)) return [];
+  const named = loadGeography().byName.get(normalizeText(value)) ?? [];
+  if (named.some((t) => t.kind !== 'commune')) return [];
+  return named;
+}

@@ -43,13 +43,13 @@ export type AdminSuite = { readonly server: TestServer; readonly browser: AdminB
  * The hooks of a browser suite: a clean database with its reference data, the real app (with
  * its jobs when asked), Chromium, then `seed`; both closed after the suite.
  */
-export function useAdminBrowser(options: { jobs?: boolean; seed?: (server: TestServer) => Promise<unknown> } = {}): AdminSuite {
+export function useAdminBrowser(options: { jobs?: boolean; env?: Record<string, string>; seed?: (server: TestServer) => Promise<unknown> } = {}): AdminSuite {
   let server: TestServer | undefined;
   let browser: AdminBrowser | undefined;
   before(async function () {
     this.timeout(120_000);
     await resetDatabase();
-    server = await startTestServer({ jobs: options.jobs });
+    server = await startTestServer({ jobs: options.jobs, env: options.env });
     browser = await launchBrowser();
     await options.seed?.(server);
   });

@@ -101,17 +101,4 @@ describe('the admin in a browser: every screen', () => {
       await page.close();
     });
   }
-
-  it('records a payment from the membership list', async function () {
-    this.timeout(30_000);
-    const page = await pageAs(suite.browser, suite.server, 'staff');
-    await page.goto(`${suite.server.url}/admin/memberships`);
-    await page.getByRole('button', { name: 'Paiement reçu' }).click();
-    await page.getByRole('dialog').getByRole('combobox', { name: /Mode de paiement/ }).click();
-    await page.getByRole('option', { name: 'Virement' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer' }).click();
-    await page.getByText('Paiement enregistré.').waitFor();
-    await page.getByRole('link', { name: 'Attestation' }).waitFor();
-    await page.close();
-  });
 });

@@ -4,7 +4,8 @@ import { Delivery } from '../../server/delivery/delivery.model.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
 import { createMailing, listDeliveries, mailingProgress, startMailing } from '../../server/delivery/mailing.service.js';
 import { insertEvents } from '../../server/delivery/event-log.js';
-import { resolveAudience, runMailing } from '../../server/delivery/sender.js';
+import { resolveAudience } from '../../server/delivery/audience.js';
+import { runMailing } from '../../server/delivery/sender.js';
 import { createContact } from '../../server/contacts/contact.service.js';
 import { List } from '../../server/lists/list.model.js';
 import { Segment } from '../../server/segments/segment.model.js';
@@ -172,8 +173,8 @@ describe('the sender: bulk mail through a real SMTP server', () => {
 
     const run = async (prefix: string, count: number, options: Parameters<typeof runMailing>[2] = {}) => {
       const config = testConfig({ SMTP_URL: flaky.url, SMTP_MAX_CONNECTIONS: '2' });
-      await subscribedContacts(count, { list: 'informations-reseau', prefix });
-      const mailing = await createMailing({ source: { kind: 'test', id: prefix }, list: 'informations-reseau', content: NEWSLETTER_CONTENT });
+      await subscribedContacts(count, { list: 'adherents', prefix });
+      const mailing = await createMailing({ source: { kind: 'test', id: prefix }, list: 'adherents', content: NEWSLETTER_CONTENT });
       await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending', startedAt: new Date() } });
       await Delivery.deleteMany({});
       const mailer = createMailer(config, 'bulk');
@@ -185,7 +186,7 @@ describe('the sender: bulk mail through a real SMTP server', () => {
     it('retries temporary errors with back-off and does not retry permanent ones', async () => {
       refusals = new Map([['retry-0@exemple.fr', 2]]);
       await Subscription.deleteMany({});
-      await subscribedContacts(1, { list: 'informations-reseau', prefix: 'definitif' });
+      await subscribedContacts(1, { list: 'adherents', prefix: 'definitif' });
       const { mailing, outcome } = await run('retry', 3);
       expect(outcome).to.equal('sent');
       const rows = await deliveriesOf(mailing._id);
@@ -229,8 +230,8 @@ describe('the sender: bulk mail through a real SMTP server', () => {
 
     it('reports rows left in flight by a crash as uncertain and never sends them again', async () => {
       await Subscription.deleteMany({});
-      await subscribedContacts(4, { list: 'informations-reseau', prefix: 'incertain' });
-      const mailing = await createMailing({ source: { kind: 'test', id: 'incertain' }, list: 'informations-reseau', content: NEWSLETTER_CONTENT });
+      await subscribedContacts(4, { list: 'adherents', prefix: 'incertain' });
+      const mailing = await createMailing({ source: { kind: 'test', id: 'incertain' }, list: 'adherents', content: NEWSLETTER_CONTENT });
       await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending', leaseOwner: 'elsewhere:1:x', leaseUntil: new Date(Date.now() - 1) } });
       await resolveAudience((await Mailing.findById(mailing._id).lean())!);
       const inFlight = (await Delivery.findOne({ mailing: mailing._id, email: 'incertain-2@exemple.fr' }).lean())!;

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import http from 'node:http';
 import { rm } from 'node:fs/promises';
 import { IMPORT_COMMIT } from '../../jobs/import-commit.job.js';
 import { Import } from '../../server/imports/import.model.js';
 import { MAX_COMMIT_ATTEMPTS, requestCommit } from '../../server/imports/import.service.js';
-import { clientAs, resetDatabase, startTestServer, type Client, type TestServer } from '../helpers.js';
+import { clientAs, resetDatabase, slowUpload, startTestServer, type Client, type TestServer } from '../helpers.js';
 import { uploadForm, waitForImport } from './import-helpers.js';
 
 const HEADER = 'Courriel;Prénom;Nom\r\n';
@@ -139,9 +138,9 @@ describe('imports: bad files and lost files never stop the app', () => {
       expect(usePreset.body.error.field).to.equal('preset');
       const mapping = await client.post(`/api/imports/${ok.body.id}/preview`, { mapping: JSON.parse(`{"${name}": "email", "Courriel": "email"}`) });
       if (name === '__proto__') {
-        // zod drops a `__proto__` key by itself: the rest of the mapping applies
+        // zod drops a `__proto__` key by itself: the rest of the mapping applies (the columns it does not name keep theirs)
         expect(mapping.status, mapping.text).to.equal(200);
-        expect(mapping.body.mapping.map((m: { field: string }) => m.field)).to.deep.equal(['email', 'ignore', 'ignore']);
+        expect(mapping.body.mapping.map((m: { field: string }) => m.field)).to.deep.equal(['email', 'firstName', 'lastName']);
       } else {
         expect(mapping.status).to.equal(400);
         expect(mapping.body.error.message).to.match(/^Champ « mapping/);
@@ -151,14 +150,14 @@ describe('imports: bad files and lost files never stop the app', () => {
 
   it('answers 413 to an announced upload over the limit at once, reading nothing', async () => {
     const started = Date.now();
-    const reply = await rawUpload(server.url, client.cookie!, { announce: 50 * 1024 * 1024, totalBytes: 50 * 1024 * 1024 });
+    const reply = await slowUpload(`${server.url}/api/imports`, client.cookie!, { limitBytes: 1024 * 1024, announce: 50 * 1024 * 1024, totalBytes: 50 * 1024 * 1024 });
     expect(reply.status).to.equal(413);
     expect(JSON.parse(reply.body).error.message).to.equal('Le fichier dépasse 1 Mo.');
     expect(Date.now() - started).to.be.below(2000);
   });
 
   it('answers 413 within 2 s of an upload passing the limit, while the client keeps sending', async () => {
-    const reply = await rawUpload(server.url, client.cookie!, { totalBytes: 64 * 1024 * 1024 });
+    const reply = await slowUpload(`${server.url}/api/imports`, client.cookie!, { limitBytes: 1024 * 1024, totalBytes: 64 * 1024 * 1024 });
     expect(reply.status).to.equal(413);
     expect(JSON.parse(reply.body).error).to.include({ code: 'too_large', field: 'file' });
     expect(reply.passedLimitAt, 'the limit was passed').to.be.a('number');
@@ -167,41 +166,3 @@ describe('imports: bad files and lost files never stop the app', () => {
     await alive();
   });
 });
-
-/**
- * A multipart upload sent in 64 KiB chunks, paced, as a slow client would; it stops sending
- * when the answer arrives. `announce`: a Content-Length header (else chunked).
- */
-function rawUpload(baseUrl: string, cookie: string, options: { totalBytes: number; announce?: number }) {
-  const boundary = 'robustesse';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="gros.csv"\r\nContent-Type: text/csv\r\n\r\nCourriel;Nom\r\n`);
-  const line = Buffer.from('personne@exemple.fr;Nom\r\n'.repeat(2600)); // ~64 KiB
-  return new Promise<{ status: number; body: string; sentBytes: number; passedLimitAt?: number; answeredAt: number }>((resolve, reject) => {
-    const headers: Record<string, string | number> = { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie };
-    if (options.announce) headers['content-length'] = options.announce;
-    const req = http.request(`${baseUrl}/api/imports`, { method: 'POST', headers });
-    let sentBytes = 0;
-    let passedLimitAt: number | undefined;
-    let answered = false;
-    req.on('response', (res) => {
-      answered = true;
-      const answeredAt = Date.now();
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body, sentBytes, passedLimitAt, answeredAt }));
-      res.on('error', reject);
-    });
-    req.on('error', (error) => {
-      if (!answered) reject(error);
-    });
-    req.write(head);
-    const send = () => {
-      if (answered || sentBytes >= options.totalBytes) return;
-      sentBytes += line.length;
-      if (!passedLimitAt && sentBytes > 1024 * 1024) passedLimitAt = Date.now();
-      if (req.write(line)) setTimeout(send, 5);
-      else req.once('drain', send);
-    };
-    send();
-  });
-}

@@ -89,12 +89,12 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     expect(reply.body.preview.lines[0].values).to.include({ firstName: 'Anaïs', lastName: 'Béranger' });
   });
 
-  it('reports per line, with file line numbers: quoted separators and line breaks, blank lines, case duplicates, bad and missing e-mails', async () => {
+  it('reports per line, with spreadsheet rows and file lines: quoted separators and line breaks, blank rows, case duplicates, bad and missing e-mails, unknown values as warnings', async () => {
     const reply = await client.post('/api/imports', uploadForm('libre.csv', fixture('libreoffice-comma.csv')));
     expect(reply.status, reply.text).to.equal(201);
     expect(reply.body.delimiter).to.equal(',');
     const counts = reply.body.preview.counts;
-    expect(counts).to.include({ rows: 8, created: 4, duplicates: 1, errors: 3 });
+    expect(counts).to.include({ rows: 8, created: 5, duplicates: 1, errors: 2, warnings: 1, blank: 2 });
     const byLine = Object.fromEntries(reply.body.preview.lines.map((l: { line: number }) => [l.line, l]));
     expect(Object.keys(byLine).map(Number)).to.deep.equal([2, 4, 6, 7, 8, 9, 10, 12]); // 3 and 11 are blank
     expect(byLine[4].values.notes).to.equal('Première ligne\ndeuxième ligne; avec point-virgule');
@@ -105,19 +105,22 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     expect(byLine[7].reason).to.equal('Adresse e-mail invalide : « paul.durand@@exemple ».');
     expect(byLine[8]).to.include({ action: 'error', reason: 'Adresse e-mail manquante.' });
     expect(byLine[10].values).to.include({ firstName: 'Hugo', lastName: 'Bernard', notes: 'espaces autour' });
-    expect(byLine[12]).to.include({ action: 'error', column: 'Territoire' });
-    expect(byLine[12].reason).to.equal('Territoire inconnu : « Territoire imaginaire ».');
-    const issues = reply.body.issues.map((i: { line: number; kind: string }) => `${i.line}:${i.kind}`);
-    expect(issues).to.deep.equal(['6:duplicate', '7:error', '8:error', '12:error']);
+    expect(byLine[12]).to.include({ action: 'create', row: 11 }); // row 4 spans two text lines, rows 3 and 10 are blank
+    expect(byLine[12].warnings).to.deep.equal([{ column: 'Territoire', reason: 'Territoire « Territoire imaginaire » inconnu : gardé en texte.' }]);
+    const issues = reply.body.issues.map((i: { line: number; row: number; kind: string }) => `${i.row}/${i.line}:${i.kind}`);
+    expect(issues).to.deep.equal(['5/6:duplicate', '6/7:error', '7/8:error', '11/12:warning']);
 
     await client.post(`/api/imports/${reply.body.id}/commit`);
     const done = await waitForImport(client, reply.body.id);
-    expect(done.counts).to.include({ rows: 8, created: 4, duplicates: 1, errors: 3 });
+    expect(done.counts).to.include({ rows: 8, created: 5, duplicates: 1, errors: 2, warnings: 1, blank: 2 });
+    const jade = await Contact.findOne({ email: 'jade@exemple.org' }).lean();
+    expect(jade!.territories).to.deep.equal([]);
+    expect(jade!.unresolvedLabels).to.deep.equal(['Territoire : Territoire imaginaire']);
     const camille = await Contact.find({ email: 'camille.martin@asso-sante.org' }).lean();
     expect(camille).to.have.length(1);
     expect(camille[0].territories).to.have.members(['departement-93', 'departement-59']); // merged from line 6
     expect(camille[0].notes).to.equal('Aime les tableaux'); // "fill": the first value stays
-    expect(await Contact.countDocuments()).to.equal(4);
+    expect(await Contact.countDocuments()).to.equal(5);
   });
 
   it('stores a formula-looking cell as text, and neutralises it in errors.csv', async () => {
@@ -131,7 +134,7 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     expect(errors.status).to.equal(200);
     expect(errors.headers.get('content-type')).to.match(/^text\/csv/);
     // (fetch's text() drops the BOM that Excel needs; the bytes keep it)
-    expect(errors.text).to.equal("Email,Notes,Territoire,Ligne,Motif\r\nmauvais,'=1+2,,3,Adresse e-mail invalide : « mauvais ».\r\n");
+    expect(errors.text).to.equal("Email,Notes,Territoire,Ligne du tableur,Ligne du fichier texte,Motif\r\nmauvais,'=1+2,,3,3,Adresse e-mail invalide : « mauvais ».\r\n");
     const raw = await fetch(`${server.url}/api/imports/${reply.body.id}/errors.csv`, { headers: { cookie: client.cookie! } });
     expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
   });
@@ -141,7 +144,7 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     await Organisation.deleteMany({ name: 'Santé Commune, Association' });
     const before = await state();
     const libre = await client.post('/api/imports', uploadForm('libre.csv', fixture('libreoffice-comma.csv')));
-    expect(libre.body.preview.counts.created).to.equal(4);
+    expect(libre.body.preview.counts.created).to.equal(5);
     const mailchimp = await client.post('/api/imports', uploadForm('mc.csv', fixture('mailchimp-audience.csv'), { subscribeList: 'lettre-mensuelle' }));
     expect(mailchimp.body.preview.counts.created).to.equal(3);
     expect(await state()).to.deep.equal(before);
@@ -219,8 +222,9 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
       'Last Name': 'lastName',
       'Phone Number': 'phones',
       OPTIN_TIME: 'consentAt',
+      OPTIN_IP: 'consentIp',
       CONFIRM_TIME: 'consentConfirmedAt',
-      CONFIRM_IP: 'consentIp',
+      CONFIRM_IP: 'consentConfirmedIp',
       NOTES: 'notes',
       TAGS: 'themes',
     });
@@ -238,7 +242,7 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     const subscription = await Subscription.findOne({ contact: sophie!._id }).lean();
     expect(subscription).to.include({ status: 'subscribed', source: 'import' });
     expect(String(subscription!.list)).to.equal(String(list!._id));
-    expect(subscription!.consent).to.include({ source: 'import', ip: '81.250.1.10', wording: list!.consentWording });
+    expect(subscription!.consent).to.include({ source: 'import', ip: '81.250.1.10', confirmedIp: '81.250.1.10', wording: list!.consentWording });
     expect(subscription!.consent.at.toISOString()).to.equal('2024-03-12T10:15:00.000Z');
     expect(subscription!.consent.confirmedAt!.toISOString()).to.equal('2024-03-12T10:17:42.000Z');
     const marc = await Contact.findOne({ email: 'marc.olivier@ccas-lyon.fr' }).lean();
@@ -319,7 +323,7 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
 
   it('answers 400 naming the field for a bad mapping, encoding or list, and writes nothing', async () => {
     const csv = 'Email;Nom\na@b.fr;A\n';
-    const badMapping = await client.post('/api/imports', uploadForm('a.csv', csv, { mapping: JSON.stringify({ Nom: 'lastName' }) }));
+    const badMapping = await client.post('/api/imports', uploadForm('a.csv', csv, { mapping: JSON.stringify({ Email: 'ignore' }) }));
     expect(badMapping.status).to.equal(400);
     expect(badMapping.body.error).to.include({ field: 'mapping', message: "Aucune colonne n'est associée à l'adresse e-mail." });
     const operator = await client.post('/api/imports', uploadForm('a.csv', csv, { mapping: JSON.stringify({ Email: { $gt: '' } }) }));
@@ -351,8 +355,10 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     expect(fixed.status, fixed.text).to.equal(200);
     expect(fixed.body).to.include({ encoding: 'windows-1252', delimiter: ';', policy: 'overwrite' });
     expect(fixed.body.headers[0]).to.equal('Civilité');
-    const remapped = await client.post(`/api/imports/${reply.body.id}/preview`, { mapping: { 'Adresse e-mail': 'email', Prénom: 'firstName' } });
-    expect(remapped.body.mapping.filter((m: { field: string }) => m.field !== 'ignore')).to.have.length(2);
+    const remapped = await client.post(`/api/imports/${reply.body.id}/preview`, { mapping: { Prénom: 'notes', Commentaire: 'ignore' } });
+    const fields = remapped.body.mapping.map((m: { field: string }) => m.field);
+    // only the columns named change; "Commentaire" gave up the single "notes" field to "Prénom"
+    expect(fields).to.deep.equal(['civility', 'notes', 'lastName', 'email', 'organisation', 'function', 'territories', 'themes', 'dispositifs', 'ignore']);
     const bad = await client.post(`/api/imports/${reply.body.id}/preview`, { delimiter: '#' });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.field).to.equal('delimiter');

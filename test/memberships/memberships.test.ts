@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { FeeSchedule, Membership } from '../../server/memberships/membership.model.js';
-import { clientAs, listPath, resetDatabase, startTestServer, type Client, type TestServer } from '../helpers.js';
+import { renderMembershipDocument } from '../../server/memberships/membership.certificate.js';
+import { clientAs, listPath, resetDatabase, startTestServer, testConfig, type Client, type TestServer } from '../helpers.js';
 import { insertContact, insertOrganisation } from './records.js';
 
 describe('memberships', () => {
@@ -216,6 +217,79 @@ describe('memberships', () => {
       expect(receipt.text).to.include(`Reçu de cotisation n° ${paid.body.certificate}`);
       expect(receipt.text).to.include('500,00 €');
       expect(receipt.text).to.include('réglée le 4 mars 2025 par mandat administratif (référence MA-2025-18)');
+    });
+
+    it('makes both documents real A4 pages: association, member, year, amount, date, method, number, signature place, print button', async () => {
+      const organisation = await insertOrganisation({ name: 'Ville de Montreuil', type: 'commune' });
+      const president = await insertContact({ firstName: 'Marie', lastName: 'Présidente' });
+      await staff.post('/api/memberships', { contact: String(president._id), year: 2025, category: 'personne-physique', boardRoles: ['presidence'] });
+      const created = await staff.post('/api/memberships', { organisation: String(organisation._id), year: 2025, category: 'collectivite-plus-100000' });
+      const paid = await staff.post(`/api/memberships/${created.body.id}/payment`, { paymentMethod: 'virement', paidAt: '2025-02-10' });
+      const certificate = await staff.get(`/api/memberships/${created.body.id}/certificate.html`);
+      for (const text of [
+        'Fabrique Territoires Santé</strong><br>Fabrique Territoires Santé, 4 rue de la Santé, 75013 Paris',
+        '<th scope="row">Membre</th><td>Ville de Montreuil</td>',
+        '<th scope="row">Année d’adhésion</th><td>2025</td>',
+        '<th scope="row">Montant réglé</th><td>500,00 €</td>',
+        '<th scope="row">Date du paiement</th><td>10 février 2025</td>',
+        '<th scope="row">Mode de paiement</th><td>Virement</td>',
+        `<td class="number">${paid.body.certificate}</td>`,
+        'Fait à Paris, le ',
+        'Marie Présidente, la présidence',
+        'aria-label="Signature"',
+        '<button type="button" id="print">Imprimer</button>',
+        '<a href="certificate.pdf" download>Télécharger le PDF</a>',
+        '@page { size: A4;',
+      ]) {
+        expect(certificate.text).to.include(text);
+      }
+      // The print button's script runs under the document's own policy, allowed by its hash only.
+      expect(certificate.headers.get('content-security-policy')).to.match(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+
+      const pdf = await fetch(`${server.url}/api/memberships/${created.body.id}/receipt.pdf`, { headers: { cookie: staff.cookie! } });
+      expect(pdf.status).to.equal(200);
+      expect(pdf.headers.get('content-type')).to.equal('application/pdf');
+      expect(pdf.headers.get('content-disposition')).to.match(new RegExp(`^attachment; filename="?recu-cotisation-${paid.body.certificate}\\.pdf"?$`));
+      const bytes = Buffer.from(await pdf.arrayBuffer()).toString('latin1');
+      expect(bytes.startsWith('%PDF-')).to.equal(true);
+      expect(bytes).to.match(/\/MediaBox \[0 0 59[45]\.\d+ 84[12]\.\d+\]/); // A4 in points
+      expect(bytes.match(/\/Type \/Page\b/g)).to.have.length(1);
+    });
+
+    it('shows the association\'s logo when ORG_LOGO_URL is set, and answers 409 for the PDF of an unpaid membership', async () => {
+      const member = await insertContact({ firstName: 'Lou', lastName: 'Logo' });
+      const created = await staff.post('/api/memberships', { contact: String(member._id), year: 2025, category: 'personne-physique' });
+      const unpaid = await staff.get(`/api/memberships/${created.body.id}/certificate.pdf`);
+      expect(unpaid.status).to.equal(409);
+      await staff.post(`/api/memberships/${created.body.id}/payment`, { paymentMethod: 'cheque' });
+      const { html } = await renderMembershipDocument(created.body.id, 'certificate', testConfig({ ORG_LOGO_URL: 'https://fabrique-territoires-sante.org/logo.png' }));
+      expect(html).to.include('<img src="https://fabrique-territoires-sante.org/logo.png" alt="Logo de Fabrique Territoires Santé">');
+    });
+  });
+
+  describe('suggested category', () => {
+    it('suggests the category from the organisation type and its population, or "personne physique" for a person', async () => {
+      const suggest = async (query: string) => (await staff.get(`/api/memberships/suggested-category?${query}`)).body;
+      const cases: Array<[{ type: string; territory?: string }, string]> = [
+        [{ type: 'commune', territory: 'commune-93066' }, 'collectivite-plus-100000'], // Saint-Denis
+        [{ type: 'commune', territory: 'commune-93010' }, 'collectivite-20000-100000'], // Bondy
+        [{ type: 'commune', territory: 'commune-01001' }, 'collectivite-moins-20000'],
+        [{ type: 'departement', territory: 'departement-48' }, 'collectivite-plus-100000'],
+        [{ type: 'association-locale' }, 'association'],
+        [{ type: 'ars', territory: 'region-11' }, 'association'],
+      ];
+      for (const [fields, category] of cases) {
+        const organisation = await insertOrganisation(fields);
+        const suggestion = await suggest(`organisation=${organisation._id}`);
+        expect(suggestion.category, JSON.stringify(fields)).to.equal(category);
+        expect(suggestion.reason).to.be.a('string').and.not.equal('');
+      }
+      expect((await suggest('organisation=commune-93066')).category).to.equal(undefined); // not an id: 400
+      const saintDenis = await suggest(`organisation=${(await insertOrganisation({ type: 'commune', territory: 'commune-93066' }))._id}`);
+      expect(saintDenis.reason).to.match(/^Saint-Denis : \d{3} \d{3} habitants$/);
+      const person = await insertContact();
+      expect(await suggest(`contact=${person._id}`)).to.deep.equal({ category: 'personne-physique', reason: 'Adhésion à titre individuel' });
+      expect((await staff.get('/api/memberships/suggested-category')).status).to.equal(400);
     });
   });
 

@@ -18,7 +18,7 @@ export async function insertContact(fields: { firstName?: string; lastName?: str
   return contact;
 }
 
-export async function insertOrganisation(fields: { name?: string; type?: string } = {}) {
+export async function insertOrganisation(fields: { name?: string; type?: string; territory?: string } = {}) {
   serial++;
-  return Organisation.create({ name: fields.name ?? `Organisation ${serial}`, type: fields.type ?? 'association-locale' });
+  return Organisation.create({ name: fields.name ?? `Organisation ${serial}`, type: fields.type ?? 'association-locale', territory: fields.territory });
 }

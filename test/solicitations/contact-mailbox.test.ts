@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { ImapFlow } from 'imapflow';
 import { createContact } from '../../server/contacts/contact.service.js';
 import { closeMailers } from '../../server/delivery/mailer.js';
 import { compileNewsletter } from '../../server/newsletters/newsletter.service.js';
@@ -9,44 +8,10 @@ import { sendWaitingReminders } from '../../server/solicitations/solicitation.wo
 import { workingDaysBetween } from '../../server/solicitations/working-days.js';
 import { clientAs, resetDatabase, startTestServer, type Client, type TestServer } from '../helpers.js';
 import { startDovecot } from '../delivery/dovecot.js';
+import { deliverTo, mail } from './mail-fixtures.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../delivery/smtp-receiver.js';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} } as never;
-
-/** An e-mail as a mail client writes it. */
-function mail(fields: { from: string; subject: string; body: string; messageId: string; date?: string; headers?: string[]; inReplyTo?: string; attachment?: { name: string; bytes: number } }) {
-  const boundary = 'limite-0123456789';
-  const head = [
-    `From: ${fields.from}`,
-    'To: Fabrique Territoires Santé <contact@fts.test>',
-    `Subject: ${fields.subject}`,
-    `Date: ${fields.date ?? 'Tue, 01 Dec 2026 09:30:00 +0100'}`,
-    `Message-ID: <${fields.messageId}>`,
-    ...(fields.inReplyTo ? [`In-Reply-To: <${fields.inReplyTo}>`, `References: <${fields.inReplyTo}>`] : []),
-    ...(fields.headers ?? []),
-    'MIME-Version: 1.0',
-  ];
-  if (!fields.attachment) return [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', fields.body, ''].join('\r\n');
-  const content = Buffer.alloc(fields.attachment.bytes, 'a').toString('base64').replace(/.{76}/g, '$&\r\n');
-  return [
-    ...head,
-    `Content-Type: multipart/mixed; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    '',
-    fields.body,
-    `--${boundary}`,
-    `Content-Type: application/pdf; name="${fields.attachment.name}"`,
-    `Content-Disposition: attachment; filename="${fields.attachment.name}"`,
-    'Content-Transfer-Encoding: base64',
-    '',
-    content,
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
-}
 
 describe('solicitations from the contact mailbox (real Dovecot and SMTP)', function () {
   this.timeout(60_000);
@@ -56,12 +21,7 @@ describe('solicitations from the contact mailbox (real Dovecot and SMTP)', funct
   let staff: Client;
   const ctx = () => ({ config: server.ctx.config, logger: silent });
 
-  async function deliver(...messages: string[]) {
-    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
-    await client.connect();
-    for (const message of messages) await client.append('INBOX', message);
-    await client.logout();
-  }
+  const deliver = (...messages: string[]) => deliverTo(dovecot, ...messages);
 
   before(async () => {
     await resetDatabase();

@@ -2,7 +2,7 @@ import DownloadIcon from '@mui/icons-material/Download';
 import UndoIcon from '@mui/icons-material/Undo';
 import { Alert, Box, Button, Card, CardContent, LinearProgress, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { Confirm, Title, useCanAccess, useNotify } from 'react-admin';
+import { Confirm, CreateButton, Title, useCanAccess, useNotify } from 'react-admin';
 import { useParams } from 'react-router-dom';
 import { download } from '../common/download';
 import { useApi } from '../common/useApi';
@@ -71,7 +71,8 @@ export function ImportShow() {
   }
 
   if (error) return <Alert severity="error">{error.message}</Alert>;
-  if (!doc || !settings) return <LinearProgress aria-label="Chargement" />;
+  // settings exist only while the import can change (ready): a done or failed import opens without them
+  if (!doc || (doc.status === 'ready' && !settings)) return <LinearProgress aria-label="Chargement" />;
   const ready = doc.status === 'ready';
   const step = ready ? (doc.preview?.at ? 2 : 1) : WORKING.includes(doc.status) ? 3 : 4;
   const errorCount = (doc.issueCounts.error ?? 0) + (doc.issueCounts.skipped ?? 0);
@@ -84,7 +85,7 @@ export function ImportShow() {
         <Typography variant="h5" component="h1" gutterBottom>
           Import « {doc.fileName} » — {STATUS_LABELS[doc.status]}
         </Typography>
-        {ready && canWrite && (
+        {ready && canWrite && settings && (
           <>
             <ImportSettings
               doc={doc}
@@ -130,6 +131,12 @@ export function ImportShow() {
               Importer {doc.preview.counts.rows - doc.preview.counts.errors - doc.preview.counts.skipped} ligne(s)
             </Button>
           )}
+          {doc.status === 'failed' && doc.committedAt && canWrite && (
+            <Button variant="contained" disabled={busy} onClick={() => act('/commit', {}, 'Import relancé.')}>
+              Relancer l'import
+            </Button>
+          )}
+          {doc.status === 'failed' && !doc.committedAt && canWrite && <CreateButton resource="imports" label="Importer le fichier corrigé" />}
           {doc.status === 'done' && canWrite && (
             <Button color="warning" variant="outlined" startIcon={<UndoIcon />} disabled={busy} onClick={() => setConfirmUndo(true)}>
               Annuler l'import

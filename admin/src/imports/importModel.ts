@@ -20,6 +20,8 @@ export type ImportDetails = {
   counts: Counts;
   progress: { done: number; total: number };
   failure?: string;
+  /** Set once a commit was asked for: a failed import without it failed its dry run (upload it again). */
+  committedAt?: string;
   undoReport?: { at?: string; deleted: number; restored: number; kept: unknown[] };
   issues: Issue[];
   issueCounts: Partial<Record<Issue['kind'], number>>;

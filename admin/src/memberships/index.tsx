@@ -7,7 +7,6 @@ import {
   Edit,
   FunctionField,
   List,
-  NumberField,
   NumberInput,
   ReferenceField,
   ReferenceInput,
@@ -21,6 +20,9 @@ import { VocabularyArrayInput, VocabularyField, VocabularySelectInput } from '..
 import { contactName, type Contact } from '../contacts/contactModel';
 import { PAYMENT_STATUS_CHOICES, type Membership } from './membershipModel';
 import { PaymentButton } from './PaymentButton';
+import { CategorySuggestion } from './CategorySuggestion';
+import { DocumentLinks, MembershipDocuments } from './MembershipDocuments';
+import { formatEuros } from '../common/format';
 
 const thisYear = new Date().getFullYear();
 const YEARS = Array.from({ length: 8 }, (_, i) => ({ id: thisYear + 1 - i, name: String(thisYear + 1 - i) }));
@@ -57,9 +59,9 @@ function MembershipList() {
         <DataTable.Col source="category">
           <VocabularyField source="category" vocabulary="membership-categories" />
         </DataTable.Col>
-        <DataTable.NumberCol source="fee">
-          <NumberField source="fee" options={{ style: 'currency', currency: 'EUR' }} locales="fr-FR" />
-        </DataTable.NumberCol>
+        <DataTable.Col source="fee" label="Cotisation" align="right">
+          <FunctionField render={(m: Membership) => formatEuros(m.fee)} />
+        </DataTable.Col>
         <DataTable.Col source="paymentStatus">
           <SelectField source="paymentStatus" choices={PAYMENT_STATUS_CHOICES} />
         </DataTable.Col>
@@ -68,15 +70,7 @@ function MembershipList() {
         </DataTable.Col>
         <DataTable.Col label="Actions" disableSort>
           <PaymentButton />
-          <FunctionField
-            render={(m: Membership) =>
-              m.paymentStatus === 'paid' ? (
-                <a href={`/api/memberships/${m.id}/certificate.html`} target="_blank" rel="noopener" onClick={(e) => e.stopPropagation()}>
-                  Attestation
-                </a>
-              ) : null
-            }
-          />
+          <DocumentLinks />
         </DataTable.Col>
       </DataTable>
     </List>
@@ -99,8 +93,9 @@ function MembershipInputs({ create = false }: { create?: boolean }) {
         </ReferenceInput>
       )}
       <NumberInput source="year" defaultValue={thisYear} validate={required()} />
+      {create && <CategorySuggestion />}
       <VocabularySelectInput source="category" vocabulary="membership-categories" validate={required()} />
-      <NumberInput source="fee" helperText="Vide : le tarif de l'année pour cette catégorie" />
+      <NumberInput source="fee" helperText="Vide : le tarif de l'année pour cette catégorie, en euros" />
       <ReferenceInput source="representative" reference="contacts">
         <AutocompleteInput optionText={(c: Contact) => `${contactName(c)} <${c.email}>`} filterToQuery={byText} />
       </ReferenceInput>
@@ -134,6 +129,7 @@ function MembershipEdit() {
     <Edit mutationMode="pessimistic" redirect="list" transform={editable}>
       <SimpleForm>
         <Member />
+        <MembershipDocuments />
         <MembershipInputs />
       </SimpleForm>
     </Edit>

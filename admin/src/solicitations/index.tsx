@@ -26,6 +26,9 @@ import { contactName, type Contact } from '../contacts/contactModel';
 import { AssigneeField, AssigneeInput } from './assignees';
 import { SOLICITATION_STATUS_CHOICES } from './solicitationModel';
 import { QuickStatus } from './StatusChange';
+import { Conversation } from './Conversation';
+import { WorkListActions } from './WorkList';
+import { today } from '../common/format';
 
 
 const filters = [
@@ -38,8 +41,12 @@ const filters = [
 
 function SolicitationList() {
   return (
-    <List filters={filters} filterDefaultValues={{ status: ['new', 'in-progress'] }} sort={{ field: 'receivedAt', order: 'DESC' }}>
-      <DataTable rowClick="edit">
+    <List filters={filters} filterDefaultValues={{ status: ['new', 'in-progress'] }} sort={{ field: 'unread', order: 'DESC' }} actions={<WorkListActions />}>
+      <DataTable rowClick="edit" rowSx={(record) => ({ '& td': { fontWeight: record.unread ? 700 : 400 } })}>
+        <DataTable.Col source="unread" label="Non lue">
+          <BooleanField source="unread" looseValue FalseIcon={null} />
+        </DataTable.Col>
+        <DataTable.Col source="reference" disableSort />
         <DataTable.Col source="receivedAt">
           <DateField source="receivedAt" locales="fr-FR" />
         </DataTable.Col>
@@ -71,7 +78,7 @@ const byText = (q: string) => ({ q });
 function SolicitationInputs({ create = false }: { create?: boolean }) {
   return (
     <>
-      <DateInput source="receivedAt" defaultValue={create ? new Date().toISOString().slice(0, 10) : undefined} />
+      <DateInput source="receivedAt" defaultValue={create ? today() : undefined} />
       <VocabularySelectInput source="channel" vocabulary="solicitation-channels" />
       <ReferenceInput source="requester" reference="contacts">
         <AutocompleteInput optionText={(c: Contact) => `${contactName(c)} <${c.email}>`} filterToQuery={byText} />
@@ -126,6 +133,7 @@ function SolicitationEdit() {
   return (
     <Edit mutationMode="pessimistic" redirect="list" transform={editable}>
       <SimpleForm validate={validateSolicitation}>
+        <Conversation />
         <ReferenceField source="requester" reference="contacts" link="show" />
         <TextField source="statusLabel" />
         <SolicitationInputs />

@@ -1,0 +1,358 @@
+import { Types } from 'mongoose';
+import { clicksOf, trackContentLinks } from '../clicks/click.service.js';
+import type { AppContext } from '../context.js';
+import { findContactByEmail } from '../contacts/contact.service.js';
+import { audienceSummary, basisOf, resolveAudience, type AudienceBasis } from '../delivery/audience.js';
+import { Delivery } from '../delivery/delivery.model.js';
+import { Mailing } from '../delivery/mailing.model.js';
+import {
+  cancelMailing,
+  createMailing,
+  mailingFigures,
+  mailingProgress,
+  pauseMailing,
+  resendUncertain,
+  resumeMailing,
+  startMailing,
+  uncertainDeliveries,
+} from '../delivery/mailing.service.js';
+import { personalize } from '../delivery/personalize.js';
+import { sendTransactional } from '../delivery/transactional.js';
+import type { Config } from '../lib/config.js';
+import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { escapeRegExp, normalizeText } from '../lib/normalize.js';
+import { parisInstant } from '../lib/paris-time.js';
+import type { ListQuery } from '../lib/rest.js';
+import { List } from '../lists/list.model.js';
+import { resolveList } from '../lists/list.service.js';
+import { Segment } from '../segments/segment.model.js';
+import type { Actor } from '../users/user.service.js';
+import { Campaign, type CampaignRecord, type CampaignStatus } from './campaign.model.js';
+import { footerReason, renderCampaign } from './campaign.render.js';
+import type { CampaignFilter, CampaignInput } from './campaign.schemas.js';
+
+type Ctx = Pick<AppContext, 'config' | 'logger'>;
+
+/** The Agenda job that sends a scheduled campaign (jobs/campaign-send.job.ts). */
+export const CAMPAIGN_SEND_JOB = 'campaign:send';
+const LEGITIMATE_INTEREST_LIST = 'informations-reseau';
+
+export const campaignArchiveUrl = (config: Config, slug: string) => `${config.publicUrl}/lettres/envois/${slug}`;
+
+/**
+ * The list and basis of a campaign, checked together: a consent basis needs a consent (or
+ * members') list; legitimate interest uses "Informations du réseau" unless another such
+ * list is named. Errors name the field.
+ */
+async function audienceChoice(input: { list?: string | null; basis?: AudienceBasis }, current?: { list: Types.ObjectId; basis: string }) {
+  const basis = input.basis ?? (input.list ? undefined : (current?.basis as AudienceBasis | undefined));
+  const listRef = input.list ?? (basis === 'legitimate-interest' && !current ? LEGITIMATE_INTEREST_LIST : current && !input.basis ? String(current.list) : undefined);
+  if (!listRef) {
+    if (basis === 'legitimate-interest') return { list: (await resolveList(LEGITIMATE_INTEREST_LIST))._id, basis };
+    throw badRequest('Choisissez la liste des destinataires (une liste avec consentement), ou la base « Informations du réseau ».', 'list');
+  }
+  const list = await resolveList(listRef);
+  const listBasis = basisOf(list);
+  if (basis && basis !== listBasis) {
+    throw badRequest(
+      listBasis === 'legitimate-interest'
+        ? `La liste « ${list.name} » relève de l'intérêt légitime : choisissez la base « Informations du réseau ».`
+        : `La liste « ${list.name} » repose sur le consentement de ses abonné·es : choisissez la base « consentement ».`,
+      'basis',
+    );
+  }
+  return { list: list._id, basis: listBasis };
+}
+
+async function checkSegment(segment: string | null | undefined) {
+  if (segment && !(await Segment.exists({ _id: segment }))) throw badRequest('Segment inconnu.', 'segment');
+}
+
+export async function createCampaign(ctx: Pick<AppContext, 'config'>, input: CampaignInput & { subject: string }, actor?: Actor) {
+  const { list, basis } = await audienceChoice(input);
+  await checkSegment(input.segment);
+  const campaign = new Campaign({
+    subject: input.subject,
+    preheader: input.preheader ?? '',
+    fromName: input.fromName ?? '',
+    body: input.body ?? '',
+    list,
+    basis,
+    segment: input.segment ?? null,
+    publish: input.publish ?? false,
+    createdBy: actor?.id,
+  });
+  await renderCampaign(ctx.config, campaign, { kind: 'web' }); // a bad personal field is a 400 now, not at approval
+  return campaign.save();
+}
+
+export async function updateCampaign(ctx: Pick<AppContext, 'config'>, id: string, input: CampaignInput) {
+  const campaign = await getCampaignRecord(id);
+  if (campaign.status !== 'draft') throw conflict("Seul un envoi en brouillon peut être modifié : repassez-le d'abord en brouillon.", 'status');
+  const audience = input.list !== undefined || input.basis !== undefined ? await audienceChoice(input, campaign) : {};
+  await checkSegment(input.segment);
+  const fields = Object.fromEntries(
+    (['subject', 'preheader', 'fromName', 'body', 'segment', 'publish'] as const).filter((f) => input[f] !== undefined).map((f) => [f, input[f]]),
+  );
+  await renderCampaign(ctx.config, { ...campaign, ...fields }, { kind: 'web' });
+  const updated = await Campaign.findOneAndUpdate({ _id: id, status: 'draft' }, { $set: { ...fields, ...audience } }, { returnDocument: 'after' });
+  if (!updated) throw conflict("L'envoi vient d'être approuvé par quelqu'un d'autre.", 'status');
+  return updated;
+}
+
+/** A new draft from a past campaign: same text and audience, nothing of its sending. */
+export async function duplicateCampaign(id: string, actor?: Actor) {
+  const source = await getCampaignRecord(id);
+  return Campaign.create({
+    subject: source.subject,
+    preheader: source.preheader,
+    fromName: source.fromName,
+    body: source.body,
+    list: source.list,
+    segment: source.segment,
+    basis: source.basis,
+    publish: source.publish,
+    duplicatedFrom: source._id,
+    createdBy: actor?.id,
+  });
+}
+
+export async function deleteCampaign(id: string) {
+  const deleted = await Campaign.findOneAndDelete({ _id: id, status: 'draft' });
+  if (!deleted) {
+    await getCampaignRecord(id);
+    throw conflict('Seul un envoi en brouillon peut être supprimé.', 'status');
+  }
+  return deleted;
+}
+
+async function emailContent(config: Config, campaign: CampaignRecord) {
+  const list = (await List.findById(campaign.list, { name: 1 }).lean())!;
+  return renderCampaign(config, campaign, { kind: 'email', reason: footerReason(config, campaign.basis, list.name), browserLink: campaign.publish });
+}
+
+/** What a preview shows: the e-mail with sample personal values. */
+export async function previewCampaign(config: Config, id: string) {
+  const campaign = await getCampaignRecord(id);
+  return personalize(await emailContent(config, campaign), {
+    firstName: 'Camille',
+    lastName: 'Exemple',
+    organisation: 'Ville de Saint-Denis',
+    email: 'camille.exemple@example.org',
+    unsubscribeUrl: `${config.publicUrl}/desabonnement/apercu`,
+    preferencesUrl: `${config.publicUrl}/preferences/apercu`,
+    browserUrl: campaign.slug ? campaignArchiveUrl(config, campaign.slug) : `${config.publicUrl}/lettres`,
+  });
+}
+
+/** Sends the campaign as it stands to a few addresses, `[Essai]` in the subject; a known address gets its own names. */
+export async function sendTestCampaign(ctx: Ctx, id: string, emails: string[], actor?: Actor) {
+  const campaign = await getCampaignRecord(id);
+  const content = await emailContent(ctx.config, campaign);
+  for (const email of emails) {
+    const contact = await findContactByEmail(email);
+    const personal = personalize(content, {
+      firstName: contact?.firstName,
+      lastName: contact?.lastName,
+      email,
+      unsubscribeUrl: `${ctx.config.publicUrl}/desabonnement/essai`,
+      preferencesUrl: `${ctx.config.publicUrl}/preferences/essai`,
+      browserUrl: `${ctx.config.publicUrl}/lettres`,
+    });
+    await sendTransactional(ctx, { to: email, ...personal, subject: `[Essai] ${personal.subject}` });
+  }
+  await Campaign.updateOne({ _id: id }, { $push: { testSends: { at: new Date(), emails, by: actor?.name ?? null } } });
+  return { sent: emails.length };
+}
+
+/**
+ * Draft → approved: the message is compiled with its links tracked, and the audience is
+ * frozen into the mailing's deliveries; the count it returns is the count the send
+ * confirmation names. At send time the sender still skips whoever left since.
+ */
+export async function approveCampaign(ctx: Pick<AppContext, 'config'>, id: string, actor?: Actor) {
+  const campaign = await getCampaignRecord(id);
+  if (campaign.status !== 'draft') throw conflict(statusMessage(campaign.status), 'status');
+  if (!campaign.body?.trim()) throw badRequest("Le message est vide : écrivez-le avant de l'approuver.", 'body');
+  const claimed = await Campaign.findOneAndUpdate({ _id: id, status: 'draft', mailing: null }, { $set: { status: 'approved' } }, { returnDocument: 'after' }).lean();
+  if (!claimed) throw conflict(statusMessage((await getCampaignRecord(id)).status), 'status');
+  try {
+    const slug = campaign.publish ? `${slugify(campaign.subject)}-${String(campaign._id).slice(-6)}` : null;
+    const source = { kind: 'campaign' as const, id };
+    const content = await trackContentLinks(ctx.config, await emailContent(ctx.config, campaign), source);
+    const webHtml = campaign.publish ? (await renderCampaign(ctx.config, campaign, { kind: 'web' })).html : null;
+    const mailing = await createMailing(
+      {
+        source,
+        list: String(campaign.list),
+        ...(campaign.segment ? { segment: String(campaign.segment) } : {}),
+        content,
+        ...(slug ? { browserUrl: campaignArchiveUrl(ctx.config, slug) } : {}),
+      },
+      actor,
+    );
+    if (campaign.fromName) await Mailing.updateOne({ _id: mailing._id }, { $set: { fromName: campaign.fromName } });
+    const audience = await resolveAudience((await Mailing.findById(mailing._id).lean())!);
+    return await Campaign.findOneAndUpdate(
+      { _id: id },
+      {
+        $set: {
+          mailing: mailing._id,
+          slug,
+          webHtml,
+          audience: { count: audience.count, excluded: audience.excluded, sample: audience.sample, frozenAt: new Date() },
+          approvedAt: new Date(),
+          approvedBy: actor?.name ?? null,
+        },
+      },
+      { returnDocument: 'after' },
+    );
+  } catch (error) {
+    await Campaign.updateOne({ _id: id, mailing: null }, { $set: { status: 'draft' } });
+    throw error;
+  }
+}
+
+/** Approved (not sending) → draft: the frozen audience is dropped, staff edit again. */
+export async function reopenCampaign(id: string) {
+  const campaign = await getCampaignRecord(id);
+  if (campaign.status !== 'approved') throw conflict(statusMessage(campaign.status), 'status');
+  const reopened = await Campaign.findOneAndUpdate(
+    { _id: id, status: 'approved' },
+    { $set: { status: 'draft', mailing: null, audience: null, approvedAt: null, approvedBy: null, scheduledAt: null, webHtml: null } },
+    { returnDocument: 'after' },
+  );
+  if (!reopened) throw conflict(statusMessage((await getCampaignRecord(id)).status), 'status');
+  if (campaign.mailing) {
+    await Delivery.deleteMany({ mailing: campaign.mailing });
+    await Mailing.deleteOne({ _id: campaign.mailing, status: 'draft' });
+  }
+  return reopened;
+}
+
+/** Approved → sending now, or at `at` (an instant, or a Paris wall-clock time). */
+export async function sendCampaign(ctx: AppContext, id: string, options: { at?: Date | string }) {
+  const campaign = await getCampaignRecord(id);
+  if (campaign.status !== 'approved') throw conflict(statusMessage(campaign.status), 'status');
+  const at = typeof options.at === 'string' ? parisInstant(options.at) : options.at;
+  if (at && at.getTime() > Date.now()) {
+    const scheduled = await Campaign.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { scheduledAt: at } }, { returnDocument: 'after' });
+    await ctx.scheduler.agenda.schedule(at, CAMPAIGN_SEND_JOB, { campaignId: id });
+    return scheduled;
+  }
+  return startCampaignSending(ctx, id);
+}
+
+/** The one transition to `sending` (a click, or the scheduled job): the frozen mailing starts. */
+export async function startCampaignSending(ctx: Pick<AppContext, 'scheduler'>, id: string) {
+  const claimed = await Campaign.findOneAndUpdate({ _id: id, status: 'approved', sendingAt: null }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
+  if (!claimed) {
+    const campaign = await getCampaignRecord(id);
+    if (campaign.status === 'approved') throw conflict("L'envoi est déjà en train de partir.", 'status');
+    return Campaign.findById(id);
+  }
+  try {
+    await startMailing(ctx, String(claimed.mailing));
+  } catch (error) {
+    // the mailing already left (a second process won the race): the campaign is sending anyway
+    const mailing = await Mailing.findById(claimed.mailing, { status: 1 }).lean();
+    if (mailing?.status === 'draft') {
+      await Campaign.updateOne({ _id: id }, { $set: { status: 'approved', sendingAt: null } });
+      throw error;
+    }
+  }
+  return Campaign.findById(id);
+}
+
+export async function pauseCampaign(id: string) {
+  await pauseMailing(String((await sendingCampaign(id)).mailing));
+  return getCampaign(id);
+}
+
+export async function resumeCampaign(ctx: Pick<AppContext, 'scheduler'>, id: string) {
+  await resumeMailing(ctx, String((await sendingCampaign(id)).mailing));
+  return getCampaign(id);
+}
+
+/** Stops a send for good (what left stays counted), or calls off a scheduled one. */
+export async function cancelCampaign(id: string) {
+  const campaign = await getCampaignRecord(id);
+  if (campaign.status === 'approved') {
+    await Campaign.updateOne({ _id: id, status: 'approved' }, { $set: { status: 'cancelled', scheduledAt: null } });
+    if (campaign.mailing) await cancelMailing(String(campaign.mailing));
+    return getCampaign(id);
+  }
+  await cancelMailing(String((await sendingCampaign(id)).mailing));
+  return getCampaign(id);
+}
+
+export async function resendCampaignUncertain(ctx: Pick<AppContext, 'scheduler'>, id: string, actor?: Actor) {
+  const campaign = await getCampaignRecord(id);
+  if (!campaign.mailing) throw badRequest("Cet envoi n'est pas encore parti.", 'status');
+  return resendUncertain(ctx, String(campaign.mailing), actor);
+}
+
+async function sendingCampaign(id: string) {
+  const campaign = await getCampaignRecord(id);
+  if (!campaign.mailing || !['sending', 'paused'].includes(campaign.status)) throw conflict(statusMessage(campaign.status), 'status');
+  return campaign;
+}
+
+function statusMessage(status: CampaignStatus): string {
+  return {
+    draft: "L'envoi est encore en brouillon : approuvez-le d'abord.",
+    approved: "L'envoi est déjà approuvé.",
+    sending: "L'envoi est en cours.",
+    paused: "L'envoi est suspendu : reprenez-le ou annulez-le.",
+    sent: "L'envoi est terminé.",
+    cancelled: "L'envoi a été annulé.",
+  }[status];
+}
+
+/** A campaign with what its page shows: the audience (live while a draft), progress, figures, clicks. */
+export async function getCampaign(id: string) {
+  let campaign = await getCampaignRecord(id);
+  const [list, segment] = await Promise.all([
+    List.findById(campaign.list, { name: 1, code: 1 }).lean(),
+    campaign.segment ? Segment.findById(campaign.segment, { name: 1 }).lean() : null,
+  ]);
+  const names = { listName: list?.name ?? '', segmentName: segment?.name ?? null };
+  if (campaign.status === 'draft') return { ...campaign, ...names, audience: { ...(await audienceSummary(campaign)), frozenAt: null } };
+  if (!campaign.mailing || campaign.status === 'approved') return { ...campaign, ...names };
+  const progress = await mailingProgress(String(campaign.mailing));
+  const status = (['sending', 'paused', 'sent', 'cancelled'] as const).find((s) => s === progress.status);
+  if (status && status !== campaign.status) {
+    campaign = (await Campaign.findOneAndUpdate({ _id: id }, { $set: { status, ...(status === 'sent' ? { sentAt: new Date() } : {}) } }, { returnDocument: 'after' }).lean()) as CampaignRecord;
+  }
+  const mailings = (await Mailing.find({ 'source.kind': 'campaign', 'source.id': id }, { _id: 1 }).lean()).map((m) => m._id);
+  const [figures, clicks, uncertain] = await Promise.all([mailingFigures(mailings), clicksOf({ kind: 'campaign', id }), uncertainDeliveries(String(campaign.mailing))]);
+  return { ...campaign, ...names, progress, figures, clicks, uncertain };
+}
+
+export async function getCampaignRecord(id: string): Promise<CampaignRecord> {
+  const campaign = Types.ObjectId.isValid(id) ? await Campaign.findById(id).lean() : null;
+  if (!campaign) throw notFound('Envoi ciblé');
+  return campaign as CampaignRecord;
+}
+
+export async function listCampaigns(query: ListQuery<CampaignFilter>) {
+  const where: Record<string, unknown> = {};
+  if (query.filter.status) where.status = { $in: query.filter.status };
+  if (query.filter.segment) where.segment = new Types.ObjectId(query.filter.segment);
+  if (query.filter.q) where.subject = new RegExp(escapeRegExp(query.filter.q), 'i');
+  if (query.filter.id) where._id = { $in: query.filter.id };
+  const [items, total] = await Promise.all([
+    Campaign.find(where, { body: 0, webHtml: 0 }).sort({ [query.sort.field]: query.sort.order, _id: -1 }).skip(query.skip).limit(query.limit).lean(),
+    Campaign.countDocuments(where),
+  ]);
+  return { items, total };
+}
+
+/** Every campaign whose mailing is running gets its status from it (the follow-up job). */
+export async function refreshSendingCampaigns(): Promise<number> {
+  const sending = await Campaign.find({ status: { $in: ['sending', 'paused'] } }, { _id: 1 }).lean();
+  for (const campaign of sending) await getCampaign(String(campaign._id));
+  return sending.length;
+}
+
+const slugify = (text: string) => normalizeText(text).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'envoi';
