@@ -1,6 +1,8 @@
-import { Admin, Resource } from 'react-admin';
-import { BrowserRouter } from 'react-router-dom';
+import { lazy, Suspense } from 'react';
+import { Admin, CustomRoutes, Resource } from 'react-admin';
+import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './authProvider';
+import campaigns from './campaigns';
 import contacts from './contacts';
 import { Dashboard } from './dashboard/Dashboard';
 import { dataProvider } from './dataProvider';
@@ -22,6 +24,9 @@ import { theme } from './theme';
 import themes from './themes';
 import users from './users';
 import vocabularies from './vocabularies';
+
+// Screens outside the resources, loaded when opened (the report brings its charts).
+const ActivityReportPage = lazy(() => import('./dashboard/ActivityReportPage'));
 
 export function App() {
   // Real paths under /admin (not react-admin's default hash router): links can be shared and reloaded.
@@ -46,6 +51,7 @@ export function App() {
         <Resource name="imports" {...imports} />
         <Resource name="news" {...news} />
         <Resource name="newsletters" {...newsletters} />
+        <Resource name="campaigns" {...campaigns} />
         <Resource name="memberships" {...memberships} />
         <Resource name="solicitations" {...solicitations} />
         <Resource name="solicitation-templates" {...solicitationTemplates} />
@@ -54,6 +60,16 @@ export function App() {
         <Resource name="vocabularies" {...vocabularies} />
         <Resource name="outbox" {...outbox} />
         <Resource name="users" {...users} />
+        <CustomRoutes>
+          <Route
+            path="/rapport-activite"
+            element={
+              <Suspense fallback={null}>
+                <ActivityReportPage />
+              </Suspense>
+            }
+          />
+        </CustomRoutes>
       </Admin>
     </BrowserRouter>
   );

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { Readable } from 'node:stream';
+import { eraseRegistrationsOf } from '../events/registration.erase.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { actorOf, ADMIN, allow, READ, WRITE } from '../users/auth.middleware.js';
 import { exportContactsCsv, exportContactsJson } from './contact.export.js';
@@ -59,6 +60,10 @@ export function contactRoutes(): Router {
     const id = idParam(req);
     res.json(await mergeContacts(id, parseBody(mergeBody, req.body).source, actorOf(res)));
   });
-  router.post('/:id/erase', allow(ADMIN), async (req, res) => res.json(await eraseContact(idParam(req), actorOf(res))));
+  router.post('/:id/erase', allow(ADMIN), async (req, res) => {
+    const contact = await eraseContact(idParam(req), actorOf(res));
+    await eraseRegistrationsOf(contact._id); // events sit above contacts: the edge erases both
+    res.json(contact);
+  });
   return router;
 }

@@ -1,5 +1,4 @@
 import type { Document, WithId } from 'mongodb';
-import { eraseRegistrationsOf } from '../events/registration.erase.js';
 import mongoose, { Types } from 'mongoose';
 import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import { isDuplicateKey, withId } from '../lib/db.js';
@@ -425,6 +424,5 @@ export async function eraseContact(id: string, actor?: Actor) {
     { contact: contact._id, status: { $in: ['pending', 'subscribed'] } },
     { $set: { status: 'unsubscribed', unsubscribedAt: new Date(), unsubscribeSource: 'staff' } },
   );
-  await eraseRegistrationsOf(contact._id);
   return contact;
 }

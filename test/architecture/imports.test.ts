@@ -62,8 +62,8 @@ function cycles(): string[][] {
 const LAYERS = [
   ['lib'],
   ['templates', 'history', 'territories', 'vocabularies', 'suppressions', 'users', 'public', 'themes', 'organisations'],
-  ['contacts', 'lists', 'subscriptions', 'memberships', 'segments', 'delivery', 'events'],
-  ['news', 'newsletters', 'campaigns', 'clicks', 'solicitations', 'imports'],
+  ['contacts', 'lists', 'subscriptions', 'memberships', 'segments', 'delivery'],
+  ['news', 'newsletters', 'solicitations', 'imports', 'events', 'campaigns', 'clicks'],
   ['reports', 'dashboard', 'health', 'ops'],
 ];
 const layerOf = (file: string): number | undefined => {
