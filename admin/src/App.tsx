@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './authProvider';
+import campaigns from './campaigns';
 import contacts from './contacts';
 import events from './events';
 import { Dashboard } from './dashboard/Dashboard';
@@ -52,6 +53,7 @@ export function App() {
         <Resource name="imports" {...imports} />
         <Resource name="news" {...news} />
         <Resource name="newsletters" {...newsletters} />
+        <Resource name="campaigns" {...campaigns} />
         <Resource name="memberships" {...memberships} />
         <Resource name="events" {...events} />
         <Resource name="event-registrations" />
