@@ -59,7 +59,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/membership-reminders', reminderRoutes());
   api.use('/solicitations', solicitationRoutes(ctx));
   api.use('/solicitation-templates', answerTemplateRoutes());
-  api.use('/reports', reportRoutes());
+  api.use('/reports', reportRoutes(ctx));
   api.use('/dashboard', dashboardRoutes());
   api.use('/events', eventRoutes(ctx));
   api.use('/event-registrations', registrationRoutes(ctx));

@@ -1,5 +1,6 @@
-import { Admin, Resource } from 'react-admin';
-import { BrowserRouter } from 'react-router-dom';
+import { lazy, Suspense } from 'react';
+import { Admin, CustomRoutes, Resource } from 'react-admin';
+import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './authProvider';
 import contacts from './contacts';
 import { Dashboard } from './dashboard/Dashboard';
@@ -22,6 +23,9 @@ import { theme } from './theme';
 import themes from './themes';
 import users from './users';
 import vocabularies from './vocabularies';
+
+// Screens outside the resources, loaded when opened (the report brings its charts).
+const ActivityReportPage = lazy(() => import('./dashboard/ActivityReportPage'));
 
 export function App() {
   // Real paths under /admin (not react-admin's default hash router): links can be shared and reloaded.
@@ -54,6 +58,16 @@ export function App() {
         <Resource name="vocabularies" {...vocabularies} />
         <Resource name="outbox" {...outbox} />
         <Resource name="users" {...users} />
+        <CustomRoutes>
+          <Route
+            path="/rapport-activite"
+            element={
+              <Suspense fallback={null}>
+                <ActivityReportPage />
+              </Suspense>
+            }
+          />
+        </CustomRoutes>
       </Admin>
     </BrowserRouter>
   );

@@ -50,6 +50,9 @@ export const contactFilterFields = {
   subscriptionStatus: z.array(z.enum(['pending', 'subscribed', 'unsubscribed', 'rejected', 'bounced'], 'état inconnu')).max(5).optional(),
   membership: z.array(z.enum(['a-jour', 'en-retard', 'ancien-membre', 'non-membre'], 'état d’adhésion inconnu')).max(4).optional(),
   segment: objectId.optional(),
+  /** Registered to one of these events (rencontres); `eventAttendance: "present"` keeps those who came. */
+  events: z.array(objectId).max(20).optional(),
+  eventAttendance: z.enum(['registered', 'present'], 'présence inconnue (registered ou present)').optional(),
   id: z.array(objectId).max(1000).optional(),
 };
 export const contactFilter = z.strictObject(contactFilterFields);

@@ -11,7 +11,8 @@ const pct = (value: number) => `${Math.round(value)} %`;
 const euros = (value: number) => `${number(value)} €`;
 const signed = (value: number) => (value > 0 ? `+${number(value)}` : value < 0 ? `−${number(-value)}` : '0');
 const points = (current: number, previous: number) => Math.round(current) - Math.round(previous);
-const plural = (count: number, one: string, many: string) => `${number(count)} ${count > 1 ? many : one}`;
+/** French agreement: singular below 2 ("1,5 jour", "0 contact"), plural from 2. */
+const plural = (count: number, one: string, many: string) => `${number(count)} ${count >= 2 ? many : one}`;
 
 /** "près d'un tiers", "la moitié"... when a share is close to a simple fraction. */
 const FRACTIONS: Array<[number, string, string]> = [
@@ -30,6 +31,18 @@ export function fractionWords(share: number): string | undefined {
   return undefined;
 }
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** "A", "A et B", "A, B et C": one "et", before the last item only. */
+export function frenchList(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
+}
+
+/** A share moved enough to be told: 5 points or more (printed figures), and it existed the year before. */
+const NOTABLE_POINTS = 5;
+const movedBy = (r: Share) => points(r.share, r.previousShare ?? 0);
+const fromTo = (r: Share) => `de ${Math.round(r.previousShare!)} à ${pct(r.share)}`;
+const told = (r: Share) => r.code !== 'non-renseigne';
 
 /** How the report names who asked ("viennent de collectivités", "émanant d'associations locales"). */
 const REQUESTER_PHRASES: Record<string, string> = {
@@ -78,7 +91,9 @@ function contactsSection(report: ActivityReport): string[] {
   const lines = [
     '### Base de contacts',
     '',
-    `Au 31 décembre ${report.year}, Fabrique Territoires Santé dispose d'un listing de ${plural(c.total, 'contact', 'contacts')}${change}, dont ${pct(c.qualifiedShare)} qualifiés avec des entrées thématiques et territoriales.`,
+    c.total
+      ? `Au 31 décembre ${report.year}, Fabrique Territoires Santé dispose d'un listing de ${plural(c.total, 'contact', 'contacts')}${change}, dont ${pct(c.qualifiedShare)} qualifiés avec des entrées thématiques et territoriales.`
+      : `Au 31 décembre ${report.year}, la base ne comptait encore aucun contact.`,
   ];
   if (c.byOrganisationType.length) lines.push('', shareTable('Type de structure', 'Contacts', c.byOrganisationType));
   return lines;
@@ -93,10 +108,12 @@ function listsSection(report: ActivityReport): string[] {
     '',
     `Des listes de diffusion sont associées à la base de contacts, dont la plus large (« ${largest.name} ») contient ${plural(largest.size, 'contact', 'contacts')}${change}.`,
     '',
-    table(
-      ['Liste', `Inscrit·es au 31/12/${report.year}`, `Au 31/12/${report.year - 1}`, 'Évolution'],
-      items.map((l) => [l.name, number(l.size), number(l.previousSize), l.growthPercent === undefined ? '—' : `${signed(Math.round(l.growthPercent))} %`]),
-    ),
+    items.some((l) => l.previousSize)
+      ? table(
+          ['Liste', `Inscrit·es au 31/12/${report.year}`, `Au 31/12/${report.year - 1}`, 'Évolution'],
+          items.map((l) => [l.name, number(l.size), number(l.previousSize), l.growthPercent === undefined ? '—' : `${signed(Math.round(l.growthPercent))} %`]),
+        )
+      : table(['Liste', `Inscrit·es au 31/12/${report.year}`], items.map((l) => [l.name, number(l.size)])),
   ];
 }
 
@@ -104,85 +121,140 @@ function newsletterSection(report: ActivityReport): string[] {
   const n = report.newsletters;
   const s = report.subscriptions;
   const lines = ['### Newsletter et actualités', ''];
-  lines.push(`En ${report.year}, ${plural(n.sent, 'newsletter mensuelle a été envoyée', 'newsletters mensuelles ont été envoyées')}.`);
+  lines.push(n.sent ? `En ${report.year}, ${plural(n.sent, 'newsletter mensuelle a été envoyée', 'newsletters mensuelles ont été envoyées')}.` : `Aucune newsletter n'a été envoyée par Maillage en ${report.year}.`);
   if (s.list) {
     const delta = s.subscribersAtYearEnd - s.subscribersAtPreviousYearEnd;
-    lines.push(
-      `Elle est envoyée à ${plural(s.subscribersAtYearEnd, 'contact volontairement inscrit', 'contacts volontairement inscrits')}, soit ${plural(Math.abs(delta), 'contact', 'contacts')} de ${delta >= 0 ? 'plus' : 'moins'} que l'an dernier : ${plural(s.gained, 'inscription', 'inscriptions')} et ${plural(s.lost, 'désinscription', 'désinscriptions')} dans l'année (en moyenne ${number(s.gainedPerMonth)} et ${number(s.lostPerMonth)} par mois).`,
-    );
+    const versus = !s.subscribersAtPreviousYearEnd
+      ? ''
+      : delta === 0
+        ? ", autant que l'an dernier"
+        : `, soit ${plural(Math.abs(delta), 'contact', 'contacts')} de ${delta > 0 ? 'plus' : 'moins'} que l'an dernier`;
+    const movements = s.gained || s.lost
+      ? ` : ${plural(s.gained, 'inscription', 'inscriptions')} et ${plural(s.lost, 'désinscription', 'désinscriptions')} dans l'année (en moyenne ${number(s.gainedPerMonth)} et ${number(s.lostPerMonth)} par mois)`
+      : '';
+    lines.push(`La newsletter est envoyée à ${plural(s.subscribersAtYearEnd, 'contact volontairement inscrit', 'contacts volontairement inscrits')}${versus}${movements}.`);
   }
-  lines.push('', `En ${report.year}, ${plural(report.news.total, 'actualité a été diffusée', 'actualités ont été diffusées')} par le site et la newsletter.`);
+  lines.push('', report.news.total ? `En ${report.year}, ${plural(report.news.total, 'actualité a été diffusée', 'actualités ont été diffusées')} par le site et la newsletter.` : `Aucune actualité n'a été enregistrée en ${report.year}.`);
   if (report.news.byCategory.length) lines.push('', shareTable('Catégorie', 'Actualités', report.news.byCategory));
   return lines;
 }
 
-/** "La part des … a baissé (de 30 à 15 %), tandis que la part des … a augmenté (de 6 à 16 %)." */
+/**
+ * "La part des … a baissé (de 30 à 14 %), tandis que la part des … a augmenté (de 6 à 16 %)."
+ * Falls grouped, then rises grouped: one "tandis que" at most, one "et" per group.
+ */
 function typeChanges(rows: Share[], year: number): string[] {
-  const notable = rows.filter((r) => r.previousCount && Math.abs(points(r.share, r.previousShare!)) >= 5 && r.code !== 'non-renseigne');
-  const phrase = (r: Share) => `la part des ${typePhrase(r)} a ${r.share < r.previousShare! ? 'baissé' : 'augmenté'} (de ${Math.round(r.previousShare!)} à ${pct(r.share)})`;
+  const compared = rows.filter((r) => told(r) && r.previousCount);
+  const group = (items: Share[], verb: string) => {
+    if (items.length === 1) return `la part des ${typePhrase(items[0])} a ${verb} (${fromTo(items[0])})`;
+    return `les parts des ${frenchList(items.map((r) => `${typePhrase(r)} (${fromTo(r)})`))} ont ${verb}`;
+  };
+  const down = compared.filter((r) => movedBy(r) <= -NOTABLE_POINTS).sort((a, b) => movedBy(a) - movedBy(b));
+  const up = compared.filter((r) => movedBy(r) >= NOTABLE_POINTS).sort((a, b) => movedBy(b) - movedBy(a));
   const sentences: string[] = [];
-  const down = notable.filter((r) => r.share < r.previousShare!);
-  const up = notable.filter((r) => r.share > r.previousShare!);
-  const ordered = [...down, ...up];
-  if (ordered.length) {
-    sentences.push(`Quelques évolutions sont à noter par rapport à l'année précédente. ${capitalize(ordered.map(phrase).join(', tandis que '))}.`);
-  }
-  const appeared = rows.filter((r) => r.count && !r.previousCount && r.code !== 'non-renseigne');
-  if (appeared.length) sentences.push(`De plus, sont apparues en ${year} des ${appeared.map(typePhrase).join(' et des ')}.`);
+  const parts = [down.length ? group(down, 'baissé') : '', up.length ? group(up, 'augmenté') : ''].filter(Boolean);
+  if (parts.length) sentences.push(`Quelques évolutions sont à noter par rapport à l'année précédente. ${capitalize(parts.join(', tandis que '))}.`);
+  else sentences.push(`La répartition des demandes par type est restée proche de celle de ${year - 1} (aucune part n'a varié de ${NOTABLE_POINTS} points ou plus).`);
+  const appeared = rows.filter((r) => told(r) && r.count && !r.previousCount);
+  if (appeared.length) sentences.push(`De plus, sont apparues en ${year} des ${frenchList(appeared.map(typePhrase))}.`);
   return sentences;
 }
 
-function requesterSentences(rows: Share[], year: number): string[] {
-  const known = rows.filter((r) => r.code !== 'non-renseigne').sort((a, b) => b.count - a.count);
+function requesterSentences(rows: Share[], year: number, compare: boolean): string[] {
+  const known = rows.filter(told).sort((a, b) => b.count - a.count);
   const sentences: string[] = [];
   const [first, second] = known;
   if (first) {
     const words = fractionWords(first.share);
-    const head = words ? `${capitalize(words)} de ces sollicitations (${pct(first.share)})` : `${pct(first.share)} de ces sollicitations`;
     const tail = second ? ` ; ${pct(second.share)} proviennent ${requesterPhrase(second)}` : '';
-    sentences.push(`${head} viennent ${requesterPhrase(first)}${tail}.`);
+    if (words) sentences.push(`${capitalize(words)} de ces sollicitations (${pct(first.share)}) viennent ${requesterPhrase(first)}${tail}.`);
+    // A sentence never starts with a figure.
+    else sentences.push(`Ces sollicitations viennent d'abord ${requesterPhrase(first)} (${pct(first.share)})${second ? `, puis ${requesterPhrase(second)} (${pct(second.share)})` : ''}.`);
   }
-  const risen = rows.filter((r) => r.previousCount && r.code !== 'non-renseigne' && points(r.share, r.previousShare!) >= 5);
-  for (const r of risen) sentences.push(`Notons que les demandes émanant ${requesterPhrase(r)} ont augmenté par rapport à ${year - 1} (de ${Math.round(r.previousShare!)} à ${pct(r.share)}).`);
-  const appeared = rows.filter((r) => r.count && !r.previousCount && r.code !== 'non-renseigne');
-  if (appeared.length) sentences.push(`Sont apparues en ${year} des demandes émanant ${appeared.map(requesterPhrase).join(' et ')}.`);
+  if (!compare) return sentences;
+  const compared = rows.filter((r) => told(r) && r.previousCount);
+  const moved = (items: Share[], verb: string) => {
+    if (!items.length) return;
+    if (items.length === 1) {
+      sentences.push(`Notons que les demandes émanant ${requesterPhrase(items[0])} ont ${verb} par rapport à ${year - 1} (${fromTo(items[0])}).`);
+    } else {
+      sentences.push(`Notons que les demandes émanant ${frenchList(items.map((r) => `${requesterPhrase(r)} (${fromTo(r)})`))} ont ${verb} par rapport à ${year - 1}.`);
+    }
+  };
+  moved(compared.filter((r) => movedBy(r) >= NOTABLE_POINTS), 'augmenté');
+  moved(compared.filter((r) => movedBy(r) <= -NOTABLE_POINTS), 'diminué');
+  const appeared = rows.filter((r) => told(r) && r.count && !r.previousCount);
+  if (appeared.length) sentences.push(`Sont apparues en ${year} des demandes émanant ${frenchList(appeared.map(requesterPhrase))}.`);
   return sentences;
 }
 
 function solicitationsSection(report: ActivityReport): string[] {
   const s = report.solicitations;
-  const previous = s.previousTotal ? ` (contre ${number(s.previousTotal)} en ${report.year - 1})` : '';
-  const lines = [
-    '### Sollicitations',
-    '',
-    `Fabrique Territoires Santé a reçu ${plural(s.total, 'sollicitation', 'sollicitations')} en ${report.year}${previous}, émanant d'acteurs locaux ou nationaux, adhérents ou non : ${pct(s.memberShare)} proviennent d'adhérent·es.`,
-  ];
-  const changes = s.previousTotal ? typeChanges(s.byType, report.year) : [];
-  if (changes.length) lines.push('', changes.join(' '));
-  const requesters = requesterSentences(s.byRequesterType, report.year);
-  if (requesters.length && s.total) lines.push('', requesters.join(' '));
+  const lines = ['### Sollicitations', ''];
+  const compare = s.previousTotal > 0;
+  if (!s.total) {
+    lines.push(`Aucune sollicitation n'a été enregistrée en ${report.year}${compare ? ` (contre ${number(s.previousTotal)} en ${report.year - 1})` : ''}.`);
+    return lines;
+  }
+  const previous = compare ? ` (contre ${number(s.previousTotal)} en ${report.year - 1})` : '';
+  const fromMembers = s.members ? `${pct(s.memberShare)} proviennent d'adhérent·es` : "aucune ne provient d'adhérent·es";
+  lines.push(`Fabrique Territoires Santé a reçu ${plural(s.total, 'sollicitation', 'sollicitations')} en ${report.year}${previous}, émanant d'acteurs locaux ou nationaux, adhérents ou non : ${fromMembers}.`);
+  if (compare) lines.push('', typeChanges(s.byType, report.year).join(' '));
+  const requesters = requesterSentences(s.byRequesterType, report.year, compare);
+  if (requesters.length) lines.push('', requesters.join(' '));
   if (s.medianDaysToAnswer !== undefined) {
     lines.push('', `Le délai médian de réponse est de ${plural(s.medianDaysToAnswer, 'jour', 'jours')} (${plural(s.answered, 'demande répondue', 'demandes répondues')}).`);
   }
-  if (!s.total) return lines;
-  const previousYear = s.previousTotal ? report.year - 1 : undefined;
+  const previousYear = compare ? report.year - 1 : undefined;
   lines.push('', `#### Pourquoi a-t-on été sollicité en ${report.year} ?`, '', shareTable('Type de demande', 'Sollicitations', s.byType, previousYear));
   lines.push('', '#### Qui nous a sollicités ?', '', shareTable('Type de demandeur', 'Sollicitations', s.byRequesterType, previousYear));
   return lines;
 }
 
+/** "C'est autant qu'en 2016.", "C'est 3 de plus qu'en 2016 (40).": said only when the year before had some. */
+function againstLastYear(current: number, previous: number, year: number): string {
+  if (!previous) return '';
+  const delta = current - previous;
+  if (delta === 0) return `C'est autant qu'en ${year - 1}.`;
+  return `C'est ${number(Math.abs(delta))} de ${delta > 0 ? 'plus' : 'moins'} qu'en ${year - 1} (${number(previous)}).`;
+}
+
 function membersSection(report: ActivityReport): string[] {
   const m = report.members;
-  const composition = m.total ? ` — dont ${plural(m.legalPersons, 'personne morale', 'personnes morales')} et ${plural(m.naturalPersons, 'personne physique', 'personnes physiques')}` : '';
-  const sentences = [`En ${report.year}, Fabrique Territoires Santé compte ${plural(m.total, 'membre adhérent·e', 'membres adhérent·es')}${composition}.`];
+  const lines = ['## Vie associative', ''];
+  if (!m.total) {
+    lines.push(`Aucune adhésion n'est enregistrée pour ${report.year}.${m.previousTotal ? ` Fabrique Territoires Santé comptait ${plural(m.previousTotal, 'membre adhérent·e', 'membres adhérent·es')} en ${report.year - 1}.` : ''}`);
+    if (m.unpaid) lines.push('', `${capitalize(plural(m.unpaid, 'adhésion reste', 'adhésions restent'))} à régler.`);
+    return lines;
+  }
+  const kinds = frenchList(
+    [m.legalPersons ? plural(m.legalPersons, 'personne morale', 'personnes morales') : '', m.naturalPersons ? plural(m.naturalPersons, 'personne physique', 'personnes physiques') : ''].filter(Boolean),
+  );
+  const sentences = [`En ${report.year}, Fabrique Territoires Santé compte ${plural(m.total, 'membre adhérent·e', 'membres adhérent·es')} — dont ${kinds}.`];
   if (m.localAuthorities) {
     const words = fractionWords(m.localAuthorityShare);
-    sentences.push(words ? `${capitalize(words)} (${pct(m.localAuthorityShare)}) sont des collectivités locales.` : `${pct(m.localAuthorityShare)} sont des collectivités locales.`);
+    sentences.push(words ? `${capitalize(words)} (${pct(m.localAuthorityShare)}) sont des collectivités locales.` : `Les collectivités locales en représentent ${pct(m.localAuthorityShare)}.`);
   }
-  if (m.previousTotal) sentences.push(`Ils et elles étaient ${number(m.previousTotal)} en ${report.year - 1}.`);
-  const lines = ['## Vie associative', '', sentences.join(' ')];
+  const change = againstLastYear(m.total, m.previousTotal, report.year);
+  if (change) sentences.push(change);
+  lines.push(sentences.join(' '));
   lines.push('', `Cotisations encaissées : ${euros(m.duesCollected)}${m.unpaid ? ` ; ${plural(m.unpaid, 'adhésion reste', 'adhésions restent')} à régler` : ''}.`);
   if (m.byKind.length) lines.push('', shareTable('Adhérent·es', 'Nombre', m.byKind));
+  return lines;
+}
+
+/** "Rencontres": each event's sentences, then a table of all of them. */
+function eventsSection(report: ActivityReport): string[] {
+  if (!report.events.length) return [];
+  const lines = ['## Rencontres', ''];
+  for (const event of report.events) lines.push(event.sentences.join(' '), '');
+  const day = (local: string) => local.slice(0, 10).split('-').reverse().join('/');
+  lines.push(
+    table(
+      ['Rencontre', 'Date', 'Inscrit·es', 'Participant·es', 'Nouveaux contacts'],
+      report.events.map((e) => [e.event.title, day(e.event.start), number(e.registrants), e.attendanceTaken ? number(e.attendees) : '—', number(e.newContacts)]),
+    ),
+  );
   return lines;
 }
 
@@ -201,6 +273,8 @@ export function reportToMarkdown(report: ActivityReport): string {
     ...newsletterSection(report),
     '',
     ...solicitationsSection(report),
+    '',
+    ...eventsSection(report),
     '',
     ...membersSection(report),
     '',
@@ -242,6 +316,16 @@ export function reportToCsv(report: ActivityReport): string {
   add('adhérents', 'collectivités locales', members.localAuthorities, { share: members.localAuthorityShare });
   addShares('adhérents', 'par type', members.byKind);
   add('adhérents', 'cotisations encaissées (€)', members.duesCollected);
+  for (const e of report.events) {
+    const label = `${e.event.title} (${e.event.start.slice(0, 10)})`;
+    add('rencontres', 'inscrits', e.registrants, { code: e.event.id, label });
+    if (e.attendanceTaken) add('rencontres', 'participants', e.attendees, { code: e.event.id, label });
+    add('rencontres', 'collectivités locales', e.localAuthorities, { code: e.event.id, label, share: e.localAuthorityShare });
+    add('rencontres', 'territoire avec QPV', e.qpv, { code: e.event.id, label, share: e.qpvShare });
+    add('rencontres', 'nouveaux contacts', e.newContacts, { code: e.event.id, label });
+    e.byRegion.forEach((r) => add('rencontres', 'par région', r.count, { code: e.event.id, label: `${label} — ${r.label}`, share: r.share }));
+    e.evaluation.questions.forEach((q) => add('rencontres', 'évaluation : part de 4 ou 5 sur 5', q.answers, { code: e.event.id, label: `${label} — ${q.label}`, share: q.highShare }));
+  }
   const cell = (value: string | number | undefined) => {
     if (value === undefined) return '';
     const text = typeof value === 'number' ? String(value).replace('.', ',') : value;

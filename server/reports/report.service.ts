@@ -1,9 +1,10 @@
 import { contactIndex } from '../contacts/contact.index.js';
+import { eventsOfYear } from '../events/event.figures.js';
 import { List } from '../lists/list.model.js';
 import { Membership } from '../memberships/membership.model.js';
 import { News } from '../news/news.model.js';
 import { Newsletter } from '../newsletters/newsletter.model.js';
-import { Organisation } from '../organisations/organisation.model.js';
+import { LOCAL_AUTHORITY_TYPES, Organisation } from '../organisations/organisation.model.js';
 import { Solicitation } from '../solicitations/solicitation.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
@@ -18,7 +19,7 @@ import { parisYearRange } from '../lib/paris-time.js';
  */
 export type Share = { code: string; label: string; count: number; share: number; previousCount?: number; previousShare?: number; changePoints?: number };
 
-export const LOCAL_AUTHORITY_TYPES = ['commune', 'epci', 'departement', 'region'];
+export { LOCAL_AUTHORITY_TYPES };
 /** The public newsletter list, whose subscribers gained and lost the report counts. */
 export const NEWSLETTER_LIST = 'lettre-mensuelle';
 export const UNSET = 'non-renseigne';
@@ -217,13 +218,14 @@ async function memberFigures(year: number) {
 }
 
 export async function activityReport(year: number, now = new Date()) {
-  const [contacts, lists, newsletters, news, solicitations, members] = await Promise.all([
+  const [contacts, lists, newsletters, news, solicitations, members, events] = await Promise.all([
     contactFigures(year),
     listFigures(year),
     newsletterFigures(year),
     newsFigures(year),
     solicitationFigures(year),
     memberFigures(year),
+    eventsOfYear(year),
   ]);
   const { start, end } = parisYearRange(year);
   return {
@@ -237,6 +239,7 @@ export async function activityReport(year: number, now = new Date()) {
     news,
     solicitations,
     members,
+    events,
   };
 }
 export type ActivityReport = Awaited<ReturnType<typeof activityReport>>;

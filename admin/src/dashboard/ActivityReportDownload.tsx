@@ -1,35 +1,46 @@
 import DownloadIcon from '@mui/icons-material/Download';
-import { Box, Button, Card, CardContent, MenuItem, TextField, Typography } from '@mui/material';
-import { useState } from 'react';
+import { Box, Button, MenuItem, TextField } from '@mui/material';
 import { download } from '../common/download';
 
-/** The yearly activity report's figures, as Markdown (to paste in the report) or CSV. */
-export function ActivityReportDownload() {
-  const current = new Date().getFullYear();
-  const [year, setYear] = useState(current - 1);
-  const years = Array.from({ length: 6 }, (_, i) => current - i);
+export const lastCompleteYear = () => new Date().getFullYear() - 1;
+export const reportYears = () => Array.from({ length: 8 }, (_, i) => new Date().getFullYear() - i);
+
+const FORMATS = [
+  { format: 'md', label: 'Markdown' },
+  { format: 'csv', label: 'CSV' },
+  { format: 'pdf', label: 'PDF' },
+];
+
+/** The year's report as files named after the year (rapport-activite-2025.md, .csv, .pdf). */
+export function ReportDownloads({ year }: { year: number }) {
   return (
-    <Card variant="outlined">
-      <CardContent>
-        <Typography variant="h6" component="h2" gutterBottom>
-          Rapport d'activité
-        </Typography>
-        <Box sx={{ display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}>
-          <TextField select fullWidth={false} size="small" label="Année" value={year} onChange={(e) => setYear(Number(e.target.value))} sx={{ minWidth: 120 }}>
-            {years.map((y) => (
-              <MenuItem key={y} value={y}>
-                {y}
-              </MenuItem>
-            ))}
-          </TextField>
-          <Button startIcon={<DownloadIcon />} onClick={() => download('/reports/activity', { year: String(year), format: 'md' })}>
-            Télécharger (Markdown)
-          </Button>
-          <Button startIcon={<DownloadIcon />} onClick={() => download('/reports/activity', { year: String(year), format: 'csv' })}>
-            Télécharger (CSV)
-          </Button>
-        </Box>
-      </CardContent>
-    </Card>
+    <>
+      {FORMATS.map(({ format, label }) => (
+        <Button key={format} startIcon={<DownloadIcon />} onClick={() => download('/reports/activity', { year: String(year), format })}>
+          Télécharger ({label})
+        </Button>
+      ))}
+    </>
+  );
+}
+
+export function YearSelect({ year, onChange }: { year: number; onChange(year: number): void }) {
+  return (
+    <TextField select fullWidth={false} size="small" label="Année" value={year} onChange={(e) => onChange(Number(e.target.value))} sx={{ minWidth: 120 }}>
+      {reportYears().map((y) => (
+        <MenuItem key={y} value={y}>
+          {y}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
+export function ReportToolbar({ year, onYear }: { year: number; onYear(year: number): void }) {
+  return (
+    <Box sx={{ display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}>
+      <YearSelect year={year} onChange={onYear} />
+      <ReportDownloads year={year} />
+    </Box>
   );
 }

@@ -1,23 +1,24 @@
-import { Box, Card, CardContent, Grid, Skeleton, Typography } from '@mui/material';
-import { lazy, Suspense } from 'react';
+import { Box, Button, Card, CardContent, Grid, Skeleton, Typography } from '@mui/material';
+import { lazy, Suspense, useState } from 'react';
 import { Title, useGetIdentity, useGetList } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { useApi } from '../common/useApi';
 import { monthLabel, statusLabel, type Newsletter } from '../newsletters/newsletterModel';
-import { ActivityReportDownload } from './ActivityReportDownload';
+import { formatNumber, formatPercent } from '../common/format';
+import { lastCompleteYear, ReportToolbar } from './ActivityReportDownload';
 import type { ActivityReport } from './reportModel';
 
 // recharts is loaded with the dashboard only: the contact list does not pay for it.
 const DashboardCharts = lazy(() => import('./DashboardCharts'));
 
-function Figure({ label, value, detail, to }: { label: string; value: string | number | undefined; detail?: string; to?: string }) {
+function Figure({ label, value, detail, to }: { label: string; value: number | string | undefined; detail?: string; to?: string }) {
   const content = (
     <CardContent>
       <Typography variant="body2" color="text.secondary" component="h2">
         {label}
       </Typography>
       <Typography variant="h4" component="p">
-        {value ?? '…'}
+        {typeof value === 'number' ? formatNumber(value) : (value ?? '…')}
       </Typography>
       {detail && <Typography variant="body2">{detail}</Typography>}
     </CardContent>
@@ -31,6 +32,26 @@ function Figure({ label, value, detail, to }: { label: string; value: string | n
       ) : (
         content
       )}
+    </Card>
+  );
+}
+
+const unpaidText = (n: number) => (n === 0 ? 'toutes payées' : `${formatNumber(n)} ${n >= 2 ? 'adhésions non payées' : 'adhésion non payée'}`);
+
+/** The last complete year's report by default; the whole report opens on its own screen. */
+function ActivityReportCard() {
+  const [year, setYear] = useState(lastCompleteYear());
+  return (
+    <Card variant="outlined">
+      <CardContent>
+        <Typography variant="h6" component="h2" gutterBottom>
+          Rapport d'activité
+        </Typography>
+        <ReportToolbar year={year} onYear={setYear} />
+        <Button component={Link} to={`/rapport-activite?annee=${year}`} variant="contained" sx={{ mt: 2 }}>
+          Lire le rapport {year} à l'écran
+        </Button>
+      </CardContent>
     </Card>
   );
 }
@@ -57,26 +78,26 @@ export function Dashboard() {
       </Typography>
       <Grid container spacing={2} sx={{ mb: 2 }}>
         <Grid size={{ xs: 12, sm: 6, md: 4, lg: 2 }}>
-          <Figure label="Contacts" value={contacts} detail={report ? `${report.contacts.qualifiedShare} % qualifiés` : undefined} to="/contacts" />
+          <Figure label="Contacts" value={contacts} detail={report ? `${formatPercent(report.contacts.qualifiedShare / 100)} qualifiés` : undefined} to="/contacts" />
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4, lg: 2 }}>
           <Figure
             label="Abonné·es à la lettre"
             value={report?.subscriptions.subscribersAtYearEnd}
-            detail={report ? `+${report.subscriptions.gained} / −${report.subscriptions.lost} cette année` : undefined}
+            detail={report ? `+${formatNumber(report.subscriptions.gained)} / −${formatNumber(report.subscriptions.lost)} cette année` : undefined}
           />
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4, lg: 2 }}>
-          <Figure label="Adhérent·es à jour" value={report?.members.total} detail={report ? `${report.members.unpaid} adhésion(s) non payée(s)` : undefined} to="/memberships" />
+          <Figure label="Adhérent·es à jour" value={report?.members.total} detail={report ? unpaidText(report.members.unpaid) : undefined} to="/memberships" />
         </Grid>
         <Grid size={{ xs: 12, sm: 6, md: 4, lg: 2 }}>
-          <Figure label="Sollicitations ouvertes" value={openSolicitations} detail={report ? `${report.solicitations.total} reçues cette année` : undefined} to="/solicitations" />
+          <Figure label="Sollicitations ouvertes" value={openSolicitations} detail={report ? `${formatNumber(report.solicitations.total)} reçues cette année` : undefined} to="/solicitations" />
         </Grid>
         <Grid size={{ xs: 12, sm: 12, md: 8, lg: 4 }}>
           <Figure
             label="Dernière lettre"
             value={next ? monthLabel(next.month) : newsletters ? 'Aucune' : undefined}
-            detail={next ? `${statusLabel(next.status)}${next.figures ? ` — ${next.figures.sent} envoi(s)` : ''}` : undefined}
+            detail={next ? `${statusLabel(next.status)}${next.figures ? ` — ${formatNumber(next.figures.sent)} ${next.figures.sent >= 2 ? 'envois' : 'envoi'}` : ''}` : undefined}
             to={next ? `/newsletters/${next.id}/show` : '/newsletters'}
           />
         </Grid>
@@ -84,7 +105,7 @@ export function Dashboard() {
       <Suspense fallback={<Skeleton variant="rectangular" height={320} />}>
         <DashboardCharts year={year} report={report} />
       </Suspense>
-      <ActivityReportDownload />
+      <ActivityReportCard />
     </Box>
   );
 }

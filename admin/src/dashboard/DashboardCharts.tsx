@@ -9,7 +9,7 @@ type Flows = { months: { month: string; gained: number; lost: number }[] };
 
 const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
 
-function ChartCard({ title, summary, children }: { title: string; summary: string; children: React.ReactElement }) {
+export function ChartCard({ title, summary, children }: { title: string; summary: string; children: React.ReactElement }) {
   return (
     <Card variant="outlined">
       <CardContent>
@@ -30,7 +30,7 @@ function ChartCard({ title, summary, children }: { title: string; summary: strin
   );
 }
 
-function SharesChart({ title, rows }: { title: string; rows: Share[] }) {
+export function SharesChart({ title, rows }: { title: string; rows: Share[] }) {
   const data = rows.filter((r) => r.count > 0);
   if (!data.length) {
     return (

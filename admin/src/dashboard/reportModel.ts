@@ -9,3 +9,6 @@ export type ActivityReport = {
   solicitations: { total: number; byType: Share[]; byRequesterType: Share[] };
   members: { total: number; unpaid: number };
 };
+
+/** What the report's screen adds. */
+export type FullActivityReport = ActivityReport & { members: ActivityReport['members'] & { duesCollected: number; byKind: Share[] } };

@@ -2,6 +2,8 @@ import { GlobalStyles } from '@mui/material';
 import type { ReactNode } from 'react';
 import { AppBar, Layout as RaLayout, UserMenu, useGetIdentity } from 'react-admin';
 import { useA11yFixes } from './a11yFixes';
+import { Menu } from './Menu';
+import { useDocumentTitle } from './useDocumentTitle';
 
 /** The account button shows the user's name; its accessible name must contain that visible text. */
 function AccountMenu() {
@@ -22,8 +24,9 @@ const TABLET = {
 
 export function Layout({ children }: { children: ReactNode }) {
   useA11yFixes();
+  useDocumentTitle();
   return (
-    <RaLayout appBar={MaillageAppBar}>
+    <RaLayout appBar={MaillageAppBar} menu={Menu}>
       <GlobalStyles styles={TABLET} />
       {children}
     </RaLayout>
