@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './authProvider';
+import campaigns from './campaigns';
 import contacts from './contacts';
 import { Dashboard } from './dashboard/Dashboard';
 import { dataProvider } from './dataProvider';
@@ -50,6 +51,7 @@ export function App() {
         <Resource name="imports" {...imports} />
         <Resource name="news" {...news} />
         <Resource name="newsletters" {...newsletters} />
+        <Resource name="campaigns" {...campaigns} />
         <Resource name="memberships" {...memberships} />
         <Resource name="solicitations" {...solicitations} />
         <Resource name="solicitation-templates" {...solicitationTemplates} />

@@ -91,6 +91,10 @@ export const maillageMessages = {
       name: 'Lettre |||| Lettres',
       fields: { month: 'Mois', title: 'Titre', status: 'État', items: 'Actualités', sentAt: 'Envoyée le', figures: 'Envoyés / destinataires' },
     },
+    campaigns: {
+      name: 'Envoi ciblé |||| Envois ciblés',
+      fields: { subject: 'Objet', status: 'État', q: 'Recherche', segment: 'Segment', list: 'Liste', basis: 'Base légale', body: 'Message' },
+    },
     'news-categories': { name: 'Catégorie d’actualité |||| Catégories d’actualités', fields: { label: 'Libellé' } },
     segments: {
       name: 'Segment |||| Segments',
