@@ -155,43 +155,47 @@ function contactFields(plan: LinePlan): FieldValues {
 }
 
 /**
- * Newsletter subscriptions, only when the user asked for a list AND the row carries consent
- * proof (Mailchimp's OPTIN_TIME/CONFIRM_TIME): the proof becomes the subscription's consent
- * record (opt-in IP and confirmation IP each kept as such). Existing subscriptions are never
- * touched (an unsubscription stays one). The dry run counts the same plan.
+ * Subscriptions, only to the list the user asked for and the lists a "Listes" column names,
+ * AND when the row carries consent proof (Mailchimp's OPTIN_TIME/CONFIRM_TIME): the proof
+ * becomes the subscription's consent record (opt-in IP and confirmation IP each kept as such).
+ * Existing subscriptions are never touched (an unsubscription stays one). The dry run counts
+ * the same plan.
  */
 export async function plannedSubscriptions(plans: LinePlan[], creates: { plan: LinePlan; id: Types.ObjectId }[], ctx: { subscribeList?: Types.ObjectId | null; actor?: Actor }) {
   const issues: Issue[] = [];
-  const docs: Array<Record<string, unknown> & { _id: Types.ObjectId }> = [];
-  if (!ctx.subscribeList) return { issues, docs };
-  const list = await List.findById(ctx.subscribeList).lean();
-  if (!list) return { issues, docs };
+  const docs: Array<Record<string, unknown> & { _id: Types.ObjectId; list: Types.ObjectId }> = [];
+  const listsOf = (plan: LinePlan) => [...new Set([...(ctx.subscribeList ? [String(ctx.subscribeList)] : []), ...plan.values.lists])];
+  const wanted = [...new Set(plans.flatMap(listsOf))];
+  if (!wanted.length) return { issues, docs };
+  const lists = new Map((await List.find({ _id: { $in: wanted } }).lean()).map((l) => [String(l._id), l]));
   const createdIds = new Map(creates.map(({ plan, id }) => [plan, id]));
   const contactOf = (plan: LinePlan) => (plan.action === 'create' ? createdIds.get(plan)! : (plan.contact._id as Types.ObjectId));
   const known = plans.filter((plan) => plan.action !== 'create').map(contactOf); // a new contact has no subscription yet
-  const existing = new Set(
-    known.length ? (await Subscription.find({ list: list._id, contact: { $in: known } }, { contact: 1 }).lean()).map((s) => String(s.contact)) : [],
+  const taken = new Set(
+    known.length ? (await Subscription.find({ list: { $in: wanted }, contact: { $in: known } }, { contact: 1, list: 1 }).lean()).map((s) => `${s.contact}:${s.list}`) : [],
   );
-  const done = new Set<string>();
   for (const plan of plans) {
     const contact = contactOf(plan);
-    if (existing.has(String(contact)) || done.has(String(contact))) continue;
-    const consent = plan.values.consent;
-    const at = consent?.at ?? consent?.confirmedAt;
-    if (!at) {
-      issues.push({ line: plan.line, row: plan.row.row, kind: 'notice', reason: `Pas d’abonnement à « ${list.name} » : aucune preuve de consentement sur cette ligne.`, cells: plan.row.cells });
-      continue;
+    for (const list of listsOf(plan).map((id) => lists.get(id)).filter((l) => l !== undefined)) {
+      const key = `${contact}:${list._id}`;
+      if (taken.has(key)) continue;
+      const consent = plan.values.consent;
+      const at = consent?.at ?? consent?.confirmedAt;
+      if (!at) {
+        issues.push({ line: plan.line, row: plan.row.row, kind: 'notice', reason: `Pas d’abonnement à « ${list.name} » : aucune preuve de consentement sur cette ligne.`, cells: plan.row.cells });
+        continue;
+      }
+      taken.add(key);
+      docs.push({
+        _id: new Types.ObjectId(),
+        contact,
+        list: list._id,
+        status: 'subscribed',
+        source: 'import',
+        consent: { at, source: 'import', ip: consent?.ip, wording: list.consentWording, confirmedAt: consent?.confirmedAt, confirmedIp: consent?.confirmedIp },
+        createdBy: ctx.actor?.id,
+      });
     }
-    done.add(String(contact));
-    docs.push({
-      _id: new Types.ObjectId(),
-      contact,
-      list: list._id,
-      status: 'subscribed',
-      source: 'import',
-      consent: { at, source: 'import', ip: consent?.ip, wording: list.consentWording, confirmedAt: consent?.confirmedAt, confirmedIp: consent?.confirmedIp },
-      createdBy: ctx.actor?.id,
-    });
   }
   return { issues, docs };
 }
