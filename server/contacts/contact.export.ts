@@ -3,21 +3,9 @@ import { getTerritory } from '../territories/territory.service.js';
 import { Theme } from '../themes/theme.model.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { Contact } from './contact.model.js';
+import { csvLine, UTF8_BOM } from '../lib/csv-export.js';
 
-/** Byte order mark: French Excel reads the file as UTF-8 only with it. */
-export const UTF8_BOM = '\uFEFF';
 
-/**
- * A CSV cell for French Excel (`;`-separated). A cell starting with = + - @, a tab or a
- * carriage return would run as a formula: it is prefixed with an apostrophe.
- */
-export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(';')}\r\n`;
 
 const COLUMNS = [
   'Civilité',
