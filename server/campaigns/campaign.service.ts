@@ -30,6 +30,7 @@ import type { Actor } from '../users/user.service.js';
 import { Campaign, type CampaignRecord, type CampaignStatus } from './campaign.model.js';
 import { footerReason, renderCampaign } from './campaign.render.js';
 import type { CampaignFilter, CampaignInput } from './campaign.schemas.js';
+import { ARCHIVE_STAMP, bumpStamp } from '../lib/stamped-cache.js';
 
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
 
@@ -246,6 +247,7 @@ export async function sendCampaign(ctx: AppContext, id: string, options: { at?: 
 /** The one transition to `sending` (a click, or the scheduled job): the frozen mailing starts. */
 export async function startCampaignSending(ctx: Pick<AppContext, 'scheduler'>, id: string) {
   const claimed = await Campaign.findOneAndUpdate({ _id: id, status: 'approved', sendingAt: null }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
+  if (claimed?.publish) await bumpStamp(ARCHIVE_STAMP); // in the public archive from now on
   if (!claimed) {
     const campaign = await getCampaignRecord(id);
     if (campaign.status === 'approved') throw conflict("L'envoi est déjà en train de partir.", 'status');
@@ -258,6 +260,7 @@ export async function startCampaignSending(ctx: Pick<AppContext, 'scheduler'>, i
     const mailing = await Mailing.findById(claimed.mailing, { status: 1 }).lean();
     if (mailing?.status === 'draft') {
       await Campaign.updateOne({ _id: id }, { $set: { status: 'approved', sendingAt: null } });
+      if (claimed.publish) await bumpStamp(ARCHIVE_STAMP);
       throw error;
     }
   }
@@ -323,6 +326,7 @@ export async function getCampaign(id: string) {
   const status = (['sending', 'paused', 'sent', 'cancelled'] as const).find((s) => s === progress.status);
   if (status && status !== campaign.status) {
     campaign = (await Campaign.findOneAndUpdate({ _id: id }, { $set: { status, ...(status === 'sent' ? { sentAt: new Date() } : {}) } }, { returnDocument: 'after' }).lean()) as CampaignRecord;
+    if (campaign.publish && status === 'cancelled') await bumpStamp(ARCHIVE_STAMP); // leaves the archive
   }
   const mailings = (await Mailing.find({ 'source.kind': 'campaign', 'source.id': id }, { _id: 1 }).lean()).map((m) => m._id);
   const [figures, clicks, uncertain] = await Promise.all([mailingFigures(mailings), clicksOf({ kind: 'campaign', id }), uncertainDeliveries(String(campaign.mailing))]);
