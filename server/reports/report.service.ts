@@ -1,4 +1,4 @@
-import { contactIndex } from '../contacts/contact.index.js';
+import { indexedContacts } from '../contacts/contact.store.js';
 import { eventsOfYear } from '../events/event.figures.js';
 import { List } from '../lists/list.model.js';
 import { Membership } from '../memberships/membership.model.js';
@@ -65,7 +65,7 @@ function median(values: number[]): number | undefined {
 const DAY = 86_400_000;
 
 /**
- * Contacts are counted on the contacts' in-memory index (server/contacts/contact.index.ts),
+ * Contacts are counted on the contact store's in-memory index (server/contacts/contact.store.ts),
  * not in the database: FerretDB/SQLite decodes every document of any filtered read, about
  * 20 s for 100,000 contacts here, while the index is already loaded in the app process.
  */
@@ -77,7 +77,7 @@ async function contactFigures(year: number) {
   let previousTotal = 0;
   let qualified = 0;
   const byType = new Map<string, number>();
-  for (const contact of (await contactIndex()).entries.values()) {
+  for (const contact of await indexedContacts()) {
     if (alive(contact, previousEnd)) previousTotal++;
     if (!alive(contact, end)) continue;
     total++;
