@@ -10,6 +10,9 @@
  * commit_again_), then the commit of new rows' without prefix (cpu_seconds_total = app +
  * database, peak_rss_mb = the importing process's peak during that commit).
  *
+ * Each row has a free-text function ("Coordinatrice CLSM"): 50 distinct values, each mapped by
+ * a staff decision (the value map of the import wizard), applied to every row.
+ *
  *   npx tsx bench/import/run.ts [--rows 100000]
  *   (MONGODB_URI=... to use an existing server instead of a fresh FerretDB)
  */
@@ -21,7 +24,7 @@ import { createImport, requestCommit, runCommit, storeFile } from '../../server/
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { startFerretdb } from '../../server/lib/ferretdb.js';
 import { ProcessMeter, printFigures } from '../lib/proc.js';
-import { generateCsv } from './generate.js';
+import { FREE_TEXT_FUNCTIONS, generateCsv } from './generate.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +42,8 @@ await connectDatabase(process.env.MONGODB_URI ?? db!.uri);
 await loadReferenceData();
 
 const file = path.join(dir, 'contacts.csv');
-await generateCsv(file, ROWS);
+await generateCsv(file, ROWS, { functions: true });
+const valueMap = FREE_TEXT_FUNCTIONS.map(({ value, code }) => ({ field: 'function' as const, value, action: 'existing' as const, targets: [code] }));
 console.log(`${ROWS} rows, ${(statSync(file).size / MB).toFixed(1)} MB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
 /** Each phase's figures, `name=value` with the phase as prefix (e.g. commit_new_cpu_seconds_total). */
@@ -62,11 +66,13 @@ async function timed<T>(label: string, key: string, run: () => Promise<T>): Prom
 }
 
 for (const [pass, key] of [['new rows', 'new'], ['same file again', 'again']]) {
-  const doc = await timed(`dry run (${pass})`, `dry_run_${key}`, async () => createImport(await storeFile(createReadStream(file), 'contacts.csv', dir), { policy: 'overwrite' }));
+  const doc = await timed(`dry run (${pass})`, `dry_run_${key}`, async () => createImport(await storeFile(createReadStream(file), 'contacts.csv', dir), { policy: 'overwrite', values: valueMap }));
   await requestCommit(String(doc._id));
   const done = await timed(`commit (${pass})`, `commit_${key}`, () => runCommit(String(doc._id)));
   const c = done.counts!;
-  console.log(`  → created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, errors ${c.errors}`);
+  console.log(`  → created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, errors ${c.errors}, warnings ${c.warnings}`);
+  const mapped = (doc.values as { source: string }[]).filter((v) => v.source === 'staff').length;
+  if (mapped !== 50 || c.errors || c.warnings) throw new Error(`value map not applied: ${mapped} staff decisions, ${c.errors} errors, ${c.warnings} warnings`);
 }
 console.log(`peak RSS of the whole run ${Math.round(peak / MB)} MB, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 // Last lines: every phase, then the commit of new rows (the target's figures) without prefix.

@@ -59,7 +59,7 @@ console.log(`setup: ${count} contacts and subscriptions in ${((Date.now() - t) /
 
 t = Date.now();
 await resolveAudience((await Mailing.findById(mailing._id).lean())!);
-const resolveSeconds = (Date.now() - t) / 1000;
+console.log(`audience resolved: ${(await Mailing.findById(mailing._id).lean())!.total} recipients in ${((Date.now() - t) / 1000).toFixed(1)} s; sending…`);
 
 const uri = process.env.MONGODB_URI ?? db!.uri;
 const config = loadConfig({
@@ -94,7 +94,6 @@ const startSeconds = (firstBatchAt! - t) / 1000;
 const progress = await mailingProgress(String(mailing._id));
 sink.send({ type: 'count' });
 const { received, firstAt, lastAt } = await new Promise<{ received: number; firstAt: number; lastAt: number }>((resolve) => sink.once('message', resolve));
-console.log(`audience resolved: ${progress.total} recipients in ${resolveSeconds.toFixed(1)} s`);
 console.log(`outcome: ${outcome}; sent ${progress.sent}, failed ${progress.failed}; the sink received ${received}`);
 if (htmlKb) console.log(`newsletter of ${htmlKb} KB of HTML (and as much text) per message`);
 console.log(`sending process started in ${startSeconds.toFixed(1)} s; sending from its first batch: ${sendSeconds.toFixed(1)} s → ${(progress.sent / sendSeconds).toFixed(0)} messages/s with ${connections} SMTP connections`);

@@ -3,6 +3,7 @@ import { badRequest } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import { memberOf, memberStateFrom, type MemberState, type MembershipFacts } from '../memberships/member-state.js';
 import { segmentFilter } from '../segments/segment.filter.js';
+import { registeredContactIds } from '../events/event.contacts.js';
 import { assertTerritories } from '../territories/territory.service.js';
 import { assertThemes, themeDescendants } from '../themes/theme.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
@@ -56,6 +57,11 @@ export async function contactQuery(filter: ContactFilter, field = 'filter', dept
     if (depth > 3) throw badRequest('Trop de segments imbriqués.', at('segment'));
     const saved = await segmentFilter(filter.segment, at('segment'));
     and.push(await contactQuery(saved, at('segment'), depth + 1));
+  }
+  if (filter.events?.length) {
+    const known = await collection('events').countDocuments({ _id: { $in: objectIds(filter.events) } });
+    if (known !== new Set(filter.events).size) throw badRequest(`Rencontre inconnue pour le champ « ${at('events')} ».`, at('events'));
+    and.push({ _id: { $in: await registeredContactIds(filter.events, { attended: filter.eventAttendance === 'present' }) } });
   }
   if (filter.id?.length) and.push({ _id: { $in: objectIds(filter.id) } });
   else and.push({ erasedAt: null });

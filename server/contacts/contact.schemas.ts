@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
 import { territoryId } from '../territories/territory.schemas.js';
-import { CIVILITIES } from './contact.model.js';
+
+export const CIVILITIES = ['madame', 'monsieur'] as const;
 
 const code = z.string().regex(/^[a-z0-9-]+$/, 'code invalide').max(60);
 const email = z.string().trim().max(320).pipe(z.email('adresse e-mail invalide'));
@@ -50,6 +51,9 @@ export const contactFilterFields = {
   subscriptionStatus: z.array(z.enum(['pending', 'subscribed', 'unsubscribed', 'rejected', 'bounced'], 'état inconnu')).max(5).optional(),
   membership: z.array(z.enum(['a-jour', 'en-retard', 'ancien-membre', 'non-membre'], 'état d’adhésion inconnu')).max(4).optional(),
   segment: objectId.optional(),
+  /** Registered to one of these events (rencontres); `eventAttendance: "present"` keeps those who came. */
+  events: z.array(objectId).max(20).optional(),
+  eventAttendance: z.enum(['registered', 'present'], 'présence inconnue (registered ou present)').optional(),
   id: z.array(objectId).max(1000).optional(),
 };
 export const contactFilter = z.strictObject(contactFilterFields);

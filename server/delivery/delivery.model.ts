@@ -2,10 +2,10 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 /**
  * One recipient of one mailing (unique per mailing and contact), written when the audience is
- * resolved. Its state lives in `delivery_events`, an append-only log: `sending` is written
- * before the SMTP call, `sent` / `failed` / `retry` after it. Why a log: on FerretDB's SQLite
- * engine every update or delete scans the whole collection (measured: 40–100 ms per update at
- * 5,000 rows) while an insert stays around 2 ms, so the hot path only inserts.
+ * resolved. Its state lives in `delivery_events`, an append-only log of outcomes (`sent`,
+ * `failed`, `retry`…), which the sender writes in bulk; what it needs to resume after a crash is
+ * in `delivery_claims` (below). Why logs: on FerretDB's SQLite engine an update costs far more
+ * than an insert, so the hot path only inserts.
  */
 const deliverySchema = new Schema(
   {
@@ -57,6 +57,30 @@ deliveryEventSchema.index({ mailing: 1, event: 1 });
 export type DeliveryEventRecord = InferSchemaType<typeof deliveryEventSchema>;
 export const DeliveryEvent = mongoose.model('DeliveryEvent', deliveryEventSchema, 'delivery_events');
 
+/**
+ * The sender's claim on one attempt, written (with the other lanes' claims of the moment, in one
+ * insert) just before that message goes out. `_id` is `<delivery>:<attempt>`, so an attempt can
+ * be claimed only once, whatever the process. A lane claims its next message only once the
+ * previous one ended and a failure of it is recorded; so after a crash, the last claim of each
+ * lane (highest `n`) is the only message that may or may not have gone (`uncertain`), and any
+ * other claim without a recorded outcome was accepted by the SMTP server (its `sent` was still
+ * in the sender's memory). Deleted when the mailing is sent.
+ */
+const deliveryClaimSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    mailing: { type: Schema.Types.ObjectId, ref: 'Mailing', required: true },
+    /** `<run>:<lane>`: one sending process's SMTP lane, which sends one message at a time. */
+    lane: { type: String, required: true },
+    /** Order of the claim in its lane. */
+    n: { type: Number, required: true },
+  },
+  { versionKey: false },
+);
+
+export type DeliveryClaimRecord = InferSchemaType<typeof deliveryClaimSchema>;
+export const DeliveryClaim = mongoose.model('DeliveryClaim', deliveryClaimSchema, 'delivery_claims');
+
 export type DeliveryState = {
   status: DeliveryStatus;
   attempts: number;
@@ -77,9 +101,10 @@ export function foldEvents(events: Iterable<DeliveryEventRecord>): Map<string, D
     const key = String(e.delivery);
     const state = states.get(key) ?? { status: 'queued', attempts: 0 };
     states.set(key, state);
+    state.attempts = Math.max(state.attempts, e.attempt ?? 0);
     switch (e.event) {
-      case 'sending':
-        if (state.status === 'queued') Object.assign(state, { status: 'sending', attempts: Math.max(state.attempts, e.attempt) });
+      case 'sending': // written by senders before bulk outcomes (kept readable)
+        if (state.status === 'queued') state.status = 'sending';
         break;
       case 'sent':
         if (state.status !== 'bounced') Object.assign(state, { status: 'sent', response: e.response, sentAt: e.at, error: undefined, nextAttemptAt: undefined });

@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../lib/config.js';
 import { Outbox } from './outbox.model.js';
+import { SmtpLanes } from './smtp-lanes.js';
 
 /** A message to compose; `from` defaults to MAIL_FROM. */
 export type StructuredMessage = {
@@ -21,7 +22,10 @@ export type StructuredMessage = {
 
 export type MailAttachment = { filename: string; content: string; contentType: string };
 
-/** A message already composed (bulk mail, see bulk-message.ts): sent as is. */
+/**
+ * A message already composed (bulk mail, see bulk-message.ts): sent as is. `raw` has CRLF line
+ * breaks only and no line starting with a dot (mime.ts), so SMTP DATA needs no dot-stuffing.
+ */
 export type ComposedMessage = { to: string; envelopeFrom: string; raw: string };
 
 export type OutgoingMessage = StructuredMessage | ComposedMessage;
@@ -44,22 +48,32 @@ export type MailStream = 'bulk' | 'transactional';
  */
 export function createMailer(config: Config, stream: MailStream, overrides: { maxConnections?: number; ratePerSecond?: number } = {}): Mailer {
   if (!config.smtp.url) return outboxMailer(config, stream);
-  const transport = nodemailer.createTransport({
-    url: config.smtp.url,
-    pool: true,
-    maxConnections: stream === 'bulk' ? (overrides.maxConnections ?? config.smtp.maxConnections) : 1,
-    maxMessages: 1000,
-    rateLimit: overrides.ratePerSecond ?? config.smtp.ratePerSecond,
-    rateDelta: 1000,
-    ...(config.smtp.dkim ? { dkim: config.smtp.dkim } : {}),
-  } as never) as Transporter;
+  const maxConnections = stream === 'bulk' ? (overrides.maxConnections ?? config.smtp.maxConnections) : 1;
+  const ratePerSecond = overrides.ratePerSecond ?? config.smtp.ratePerSecond;
+  // Composed bulk mail goes through connections of its own (smtp-lanes.ts); the rest through Nodemailer's pool.
+  const lanes = stream === 'bulk' ? new SmtpLanes(config, { maxConnections, ratePerSecond }) : undefined;
+  let transport: Transporter | undefined;
+  const pool = () =>
+    (transport ??= nodemailer.createTransport({
+      url: config.smtp.url,
+      pool: true,
+      maxConnections,
+      maxMessages: 1000,
+      rateLimit: ratePerSecond,
+      rateDelta: 1000,
+      ...(config.smtp.dkim ? { dkim: config.smtp.dkim } : {}),
+    } as never) as Transporter);
   return {
     kind: 'smtp',
     async send(message) {
-      const info = await transport.sendMail('raw' in message ? { raw: message.raw, envelope: { from: message.envelopeFrom, to: message.to } } : toNodemailer(config, message));
+      if ('raw' in message && lanes) return lanes.send({ from: message.envelopeFrom, to: message.to }, message.raw);
+      const info = await pool().sendMail('raw' in message ? { raw: message.raw, envelope: { from: message.envelopeFrom, to: message.to } } : toNodemailer(config, message));
       return { messageId: info.messageId, response: info.response ?? '' };
     },
-    close: () => transport.close(),
+    close: () => {
+      lanes?.close();
+      transport?.close();
+    },
   };
 }
 

@@ -19,8 +19,12 @@ export type Pieces = string[];
 const CRLF = '\r\n';
 const SOFT_BREAK = `=${CRLF}`;
 const crlf = (text: string) => text.replace(/\r?\n/g, CRLF);
-/** 75: the piece's last line keeps room for the soft break's `=`. */
-const qp = (text: string) => qpWrap(qpEncode(crlf(text)), 75);
+/**
+ * A dot starting a line is written `=2E`, so no line of a message starts with a dot and SMTP
+ * DATA needs no dot-stuffing (smtp-lanes.ts): done here, once per mailing for the shared text.
+ * 73: room for that escape and for the soft break's `=` ending the piece (76 at most).
+ */
+const qp = (text: string) => qpWrap(qpEncode(crlf(text)), 73).replace(/^\./gm, '=2E');
 
 /** A quoted-printable body whose odd pieces are filled per message. */
 export function qpBody(pieces: Pieces): (values: string[]) => string {

@@ -8,14 +8,25 @@ import { Suppression } from '../suppressions/suppression.model.js';
 import { emailHash } from '../suppressions/suppression.service.js';
 import { resolveAudience } from './audience.js';
 import { bulkComposer } from './bulk-message.js';
-import { Delivery, DeliveryEvent, foldEvents, type DeliveryEventKind, type DeliveryEventRecord, type DeliveryRecord, type DeliveryState } from './delivery.model.js';
-import { EventLog, insertEvents } from './event-log.js';
+import {
+  Delivery,
+  DeliveryClaim,
+  DeliveryEvent,
+  foldEvents,
+  type DeliveryClaimRecord,
+  type DeliveryEventKind,
+  type DeliveryEventRecord,
+  type DeliveryRecord,
+  type DeliveryState,
+} from './delivery.model.js';
+import { BufferedInsert, GroupInsert, insertEvents } from './event-log.js';
 import { failureReason, isTemporaryFailure, mailerFor, type Mailer } from './mailer.js';
 import { Mailing, type MailingRecord } from './mailing.model.js';
 
 export type SenderOptions = {
+  /** Deliveries a lane takes from the queue at a time. */
   batchSize: number;
-  /** Parallel SMTP calls; at most this many messages can be uncertain after a crash. */
+  /** Parallel SMTP lanes; at most this many messages can be uncertain after a crash. */
   concurrency: number;
   maxAttempts: number;
   backoffMs: (attempt: number) => number;
@@ -27,12 +38,19 @@ export type SenderOptions = {
 };
 
 export const SENDER_DEFAULTS: Omit<SenderOptions, 'concurrency'> = {
-  batchSize: 250,
+  batchSize: 50,
   maxAttempts: 5,
   backoffMs: (attempt) => Math.min(30_000 * 4 ** (attempt - 1), 3600_000), // 30 s, 2 min, 8 min, 32 min
   pauseAfter: 20,
   leaseMs: 30_000,
 };
+
+/** How often the sender looks at the mailing (paused by staff?) and touches its job: every this many messages. */
+const CHECK_EVERY = 250;
+/** A claim waits this long for the other lanes' (see GroupInsert): far less than an SMTP transaction. */
+const CLAIM_WAIT_MS = 2;
+/** `sent` outcomes are written in bulk: every 200 ms or 500 messages. */
+const OUTCOMES = { everyMs: 200, maxDocs: 500 };
 
 /** This process, for leases: host and pid let a restarted worker on the same host take over at once. */
 const OWNER = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -42,10 +60,11 @@ export type RunOutcome = 'sent' | 'paused' | 'busy' | 'stopped';
 type Pending = { delivery: DeliveryRecord; attempt: number; due?: number };
 
 /**
- * Sends a mailing until nothing is left, walking its deliveries in id order. Each attempt is
- * logged `sending` before the SMTP call and `sent` / `failed` / `retry` after it, so a restart
- * never sends a recorded message twice and skips no one; attempts found `sending` at start are
- * the uncertain ones (at most one per parallel call) and are reported, not resent.
+ * Sends a mailing until nothing is left, walking its deliveries in id order with `concurrency`
+ * lanes, each sending one message at a time. Before each message its lane claims it in
+ * `delivery_claims` (the lanes' claims of the moment in one insert); outcomes go to
+ * `delivery_events` in bulk, a failure at once. A restart never sends a claimed attempt twice:
+ * the last claim of each lane is the only uncertain message, reported, not resent.
  */
 export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mailingId: string, options: Partial<SenderOptions> = {}): Promise<RunOutcome> {
   const opts: SenderOptions = { ...SENDER_DEFAULTS, concurrency: ctx.config.smtp.url ? ctx.config.smtp.maxConnections : 1, ...options };
@@ -57,25 +76,28 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
       (error: unknown) => ctx.logger.warn({ err: error }, 'mailing lease not renewed'),
     );
   }, opts.leaseMs / 3);
+  let sender: ReturnType<typeof createSender> | undefined;
   try {
     const mailing = (await Mailing.findById(mailingId).lean())!;
-    if (!mailing.audienceResolvedAt) await resolveAudience(mailing);
-    const states = foldEvents(await DeliveryEvent.find({ mailing: mailing._id }).lean());
-    await markUncertain(ctx, mailing, states);
+    // A mailing whose audience is resolved by this run has no event and no claim yet.
+    const resuming = Boolean(mailing.audienceResolvedAt);
+    const resolvedByThisRun = resuming ? undefined : { since: new Date(Date.now() - 1000) };
+    if (!resuming) await resolveAudience(mailing);
+    const states = resuming ? await settleInterruptedRuns(ctx, mailing) : new Map<string, DeliveryState>();
     const list = (await List.findById(mailing.list, { code: 1, name: 1 }).lean())!;
-    const sender = createSender(ctx, opts, mailing, list);
+    sender = createSender(ctx, opts, mailing, list, resolvedByThisRun);
     const stillSending = async (): Promise<RunOutcome | undefined> => {
       await opts.touch?.();
       const current = await Mailing.findById(mailingId, { status: 1 }).lean();
-      if (sender.paused || current?.status === 'paused') return 'paused';
+      if (sender!.paused || current?.status === 'paused') return 'paused';
       if (leaseLost || current?.status !== 'sending') return 'stopped';
       return undefined;
     };
 
-    let chunk: Pending[] = [];
+    const queue: Pending[] = [];
     const now = Date.now();
-    // One read of the whole audience (a few hundred bytes per recipient): FerretDB answers a
-    // cursor's later batches far slower than one query.
+    // One read of the whole audience, in order (a few hundred bytes per recipient): FerretDB
+    // answers a cursor's later batches far slower than one query.
     const audience = await Delivery.find({ mailing: mailing._id }, { createdAt: 0 }).sort({ _id: 1 }).lean<DeliveryRecord[]>();
     for (const delivery of audience) {
       const state = states.get(String(delivery._id));
@@ -83,45 +105,50 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
       const waived = state?.retriedAt && mailing.resumedAt && state.retriedAt < mailing.resumedAt;
       const pending = { delivery, attempt: (state?.attempts ?? 0) + 1, due: waived ? undefined : state?.nextAttemptAt?.getTime() };
       if (pending.due && pending.due > now) sender.retries.push(pending);
-      else chunk.push(pending);
-      if (chunk.length < opts.batchSize) continue;
-      const stop = (await stillSending()) ?? (await sender.chunk(chunk), await stillSending());
-      if (stop) return stop;
-      chunk = [];
+      else queue.push(pending);
     }
-    if (chunk.length) {
-      const stop = (await stillSending()) ?? (await sender.chunk(chunk), await stillSending());
-      if (stop) return stop;
-    }
-    while (sender.retries.length) {
-      const stop = await stillSending();
-      if (stop) return stop;
+    const first = await stillSending();
+    if (first) return first;
+    let stop = await sender.send(queue, stillSending);
+    while (!stop && sender.retries.length) {
       sender.retries.sort((a, b) => (a.due ?? 0) - (b.due ?? 0));
       const wait = (sender.retries[0].due ?? 0) - Date.now();
       if (wait > 0) {
         await sleep(Math.min(wait, 1000));
+        stop = await stillSending();
         continue;
       }
       const due = sender.retries.filter((r) => (r.due ?? 0) <= Date.now());
       sender.retries = sender.retries.filter((r) => !due.includes(r));
-      await sender.chunk(due);
+      stop = await sender.send(due, stillSending);
     }
-    const stop = await stillSending();
+    await sender.drain();
+    stop ??= await stillSending();
     if (stop) return stop;
     await Mailing.updateOne({ _id: mailing._id, status: 'sending' }, { $set: { status: 'sent', finishedAt: new Date() } });
+    await DeliveryClaim.deleteMany({ mailing: mailing._id });
     ctx.logger.info({ mailing: mailingId }, 'mailing sent');
     return 'sent';
   } finally {
     clearInterval(renew);
+    await sender?.drain().catch((error: unknown) => ctx.logger.error({ err: error }, 'delivery outcomes not recorded'));
     await Mailing.updateOne({ _id: mailingId, leaseOwner: OWNER }, { $unset: { leaseOwner: 1, leaseUntil: 1 } });
   }
 }
 
-function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOptions, mailing: MailingRecord, list: { code: string; name: string }) {
+function createSender(
+  ctx: Pick<AppContext, 'config' | 'logger'>,
+  opts: SenderOptions,
+  mailing: MailingRecord,
+  list: { code: string; name: string },
+  resolvedByThisRun: { since: Date } | undefined,
+) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
   const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined, mailing.fromName);
-  const log = new EventLog();
-  const left = departures(mailing);
+  const claims = new GroupInsert<DeliveryClaimRecord>(DeliveryClaim.collection as never, { size: opts.concurrency, waitMs: CLAIM_WAIT_MS });
+  const outcomes = new BufferedInsert<DeliveryEventRecord>(DeliveryEvent.collection as never, OUTCOMES);
+  const run = randomBytes(4).toString('hex');
+  const left = departures(mailing, resolvedByThisRun);
   const state = { paused: false, consecutiveFailures: 0 };
   const event = (d: DeliveryRecord, attempt: number, kind: DeliveryEventKind, extra: Partial<DeliveryEventRecord> = {}): DeliveryEventRecord => ({
     _id: `${d._id}:${attempt}:${kind}`,
@@ -138,23 +165,60 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
     get paused() {
       return state.paused;
     },
-    /** Sends a chunk with `concurrency` parallel SMTP calls; recipients who left are skipped. */
-    async chunk(pending: Pending[]) {
-      await left.refresh();
-      await insertEvents(pending.filter((p) => left.has(p.delivery)).map((p) => event(p.delivery, p.attempt, 'skipped', { error: SKIPPED })));
-      const queue = pending.filter((p) => !left.has(p.delivery));
+    /**
+     * Sends `pending` through `concurrency` lanes, each taking `batchSize` deliveries at a time;
+     * recipients who left are skipped. Every CHECK_EVERY messages `check` says whether to go on;
+     * when it says stop, each lane ends the message it is sending and stops.
+     */
+    async send(pending: Pending[], check: () => Promise<RunOutcome | undefined>): Promise<RunOutcome | undefined> {
       let next = 0;
-      const worker = async () => {
-        while (next < queue.length && !state.paused) await one(queue[next++]);
+      let stop: RunOutcome | undefined;
+      let failure: unknown;
+      let checking: Promise<void> | undefined;
+      let sinceCheck = 0;
+      const halted = () => Boolean(stop || state.paused || failure);
+      const take = async (): Promise<Pending[]> => {
+        await left.refresh();
+        const batch: Pending[] = [];
+        while (batch.length < opts.batchSize && next < pending.length) {
+          const p = pending[next++];
+          if (left.has(p.delivery)) outcomes.append(event(p.delivery, p.attempt, 'skipped', { error: SKIPPED }));
+          else batch.push(p);
+        }
+        return batch;
       };
-      await Promise.all(Array.from({ length: opts.concurrency }, worker));
+      const checkNow = () => {
+        sinceCheck = 0;
+        checking = check().then(
+          (outcome) => void (stop ??= outcome),
+          (error: unknown) => void (failure ??= error),
+        );
+        void checking.finally(() => (checking = undefined));
+      };
+      const lane = async (id: string) => {
+        let n = 0;
+        for (let batch = await take(); batch.length && !halted(); batch = await take()) {
+          for (const p of batch) {
+            if (halted()) break;
+            if (++sinceCheck >= CHECK_EVERY && !checking) checkNow();
+            const claim = { _id: `${p.delivery._id}:${p.attempt}`, mailing: mailing._id, lane: id, n: n++ };
+            if ((await claims.write([claim])).has(claim._id)) continue; // this attempt was already made
+            await one(p);
+          }
+        }
+      };
+      // A lane that fails (the database gone) stops the others after their current message.
+      const lanes = Array.from({ length: opts.concurrency }, (_, k) => lane(`${run}:${k}`).catch((error: unknown) => void (failure ??= error)));
+      await Promise.all(lanes);
+      await checking;
+      if (failure) throw failure;
+      return stop ?? (state.paused ? 'paused' : undefined);
     },
+    drain: () => outcomes.drain(),
   };
   return sender;
 
   async function one({ delivery, attempt }: Pending) {
-    const claim = event(delivery, attempt, 'sending');
-    if ((await log.write([claim])).has(claim._id)) return; // this attempt was already made
     let result;
     try {
       result = await mailer.send(
@@ -173,19 +237,19 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
       await recordFailure(delivery, attempt, error);
       return;
     }
-    // A failure to record here propagates: the attempt stays `sending` and is reported as uncertain.
-    await log.write([event(delivery, attempt, 'sent', { response: result.response.slice(0, 300) })]);
+    outcomes.append(event(delivery, attempt, 'sent', { response: result.response.slice(0, 300) }));
     state.consecutiveFailures = 0;
   }
 
+  /** Recorded before the lane's next claim: a claim without an outcome then means accepted. */
   async function recordFailure(delivery: DeliveryRecord, attempt: number, error: unknown) {
     const reason = failureReason(error);
     if (isTemporaryFailure(error) && attempt < opts.maxAttempts) {
       const due = Date.now() + opts.backoffMs(attempt);
-      await log.write([event(delivery, attempt, 'retry', { error: reason, nextAttemptAt: new Date(due) })]);
+      await insertEvents([event(delivery, attempt, 'retry', { error: reason, nextAttemptAt: new Date(due) })]);
       sender.retries.push({ delivery, attempt: attempt + 1, due });
     } else {
-      await log.write([event(delivery, attempt, 'failed', { error: reason })]);
+      await insertEvents([event(delivery, attempt, 'failed', { error: reason })]);
     }
     state.consecutiveFailures++;
     if (state.consecutiveFailures >= opts.pauseAfter && !state.paused) {
@@ -200,44 +264,90 @@ function createSender(ctx: Pick<AppContext, 'config' | 'logger'>, opts: SenderOp
 const SKIPPED = "Désabonné·e ou exclu·e des envois avant l'envoi.";
 
 /**
- * Who left since the audience was resolved (unsubscribed, suppressed), refreshed at most every
- * few seconds with two queries on what changed since the last look, so a recipient who leaves
- * mid-send is skipped without a lookup per message.
+ * Who left since the audience was resolved (unsubscribed, suppressed), looked up at the start of
+ * a run that did not resolve the audience itself and then every 30 seconds with two queries on what changed since the last look,
+ * so a recipient who leaves mid-send is skipped without a lookup per message. Each look reads
+ * every subscription on FerretDB/SQLite (no filter but `_id` is served by an index there), which
+ * is why it is not more frequent: every five seconds, it was most of the database's CPU in a send.
  */
-const DEPARTURES_CHECK_MS = 5000;
+const DEPARTURES_CHECK_MS = 30_000;
 
-function departures(mailing: MailingRecord) {
+function departures(mailing: MailingRecord, resolvedByThisRun: { since: Date } | undefined) {
   const contacts = new Set<string>();
   const hashes = new Set<string>();
-  let since = mailing.audienceResolvedAt ?? new Date(0);
-  let checkedAt = 0;
+  let since = resolvedByThisRun?.since ?? mailing.audienceResolvedAt ?? new Date(0);
+  let checkedAt = resolvedByThisRun ? Date.now() : 0;
+  let refreshing: Promise<void> | undefined;
+  const look = async () => {
+    const now = new Date();
+    const [left, suppressed] = await Promise.all([
+      Subscription.find({ list: mailing.list, status: { $ne: 'subscribed' }, updatedAt: { $gte: since } }, { contact: 1 }).lean(),
+      Suppression.find({ updatedAt: { $gte: since } }, { emailHash: 1 }).lean(),
+    ]);
+    for (const s of left) contacts.add(String(s.contact));
+    for (const s of suppressed) hashes.add(s.emailHash);
+    since = new Date(now.getTime() - 1000); // overlap: a write in flight during the query is seen next time
+  };
   return {
+    /** Called before a lane takes deliveries; lanes asking during a look wait for it. */
     async refresh() {
-      if (Date.now() - checkedAt < DEPARTURES_CHECK_MS) return;
-      const now = new Date();
-      const [left, suppressed] = await Promise.all([
-        Subscription.find({ list: mailing.list, status: { $ne: 'subscribed' }, updatedAt: { $gte: since } }, { contact: 1 }).lean(),
-        Suppression.find({ updatedAt: { $gte: since } }, { emailHash: 1 }).lean(),
-      ]);
-      for (const s of left) contacts.add(String(s.contact));
-      for (const s of suppressed) hashes.add(s.emailHash);
-      since = new Date(now.getTime() - 1000); // overlap: a write in flight during the query is seen next time
-      checkedAt = now.getTime();
+      if (!refreshing && Date.now() - checkedAt >= DEPARTURES_CHECK_MS) {
+        checkedAt = Date.now();
+        refreshing = look().finally(() => (refreshing = undefined));
+      }
+      await refreshing;
     },
     has: (d: DeliveryRecord) => contacts.has(String(d.contact)) || (hashes.size > 0 && hashes.has(emailHash(d.email))),
   };
 }
 
-async function markUncertain(ctx: Pick<AppContext, 'logger'>, mailing: MailingRecord, states: Map<string, DeliveryState>): Promise<void> {
-  const stuck = [...states.entries()].filter(([, s]) => s.status === 'sending');
-  if (!stuck.length) return;
-  const error = "Envoi interrompu pendant l'appel SMTP : le message a peut-être été remis. Il n'est pas renvoyé.";
-  await insertEvents(
-    stuck.map(([id, s]) => ({ _id: `${id}:${s.attempts}:uncertain`, delivery: new Types.ObjectId(id), mailing: mailing._id, event: 'uncertain', attempt: s.attempts, error, at: new Date() })),
-  );
-  for (const [, s] of stuck) Object.assign(s, { status: 'uncertain', error });
-  await Mailing.updateOne({ _id: mailing._id }, { $inc: { uncertain: stuck.length } });
-  ctx.logger.warn({ mailing: String(mailing._id), deliveries: stuck.map(([id]) => id) }, 'uncertain deliveries after an interruption');
+/**
+ * After an interruption: each attempt claimed without a recorded outcome was accepted by the SMTP
+ * server, except the last claim of each lane, which may or may not have been (`uncertain`, never
+ * resent); attempts left `sending` by an older sender are uncertain too. Records those outcomes
+ * and returns the state of every delivery.
+ */
+async function settleInterruptedRuns(ctx: Pick<AppContext, 'logger'>, mailing: MailingRecord): Promise<Map<string, DeliveryState>> {
+  const [events, claims] = await Promise.all([DeliveryEvent.find({ mailing: mailing._id }).lean(), DeliveryClaim.find({ mailing: mailing._id }).lean()]);
+  const ended = new Set(events.filter((e) => OUTCOME_EVENTS.has(e.event)).map((e) => `${e.delivery}:${e.attempt}`));
+  const lastOfLane = new Map<string, DeliveryClaimRecord>();
+  for (const claim of claims) if ((lastOfLane.get(claim.lane)?.n ?? -1) < claim.n) lastOfLane.set(claim.lane, claim);
+  const uncertainError = "Envoi interrompu pendant l'appel SMTP : le message a peut-être été remis. Il n'est pas renvoyé.";
+  const settled: DeliveryEventRecord[] = [];
+  const at = new Date();
+  for (const claim of claims.filter((c) => !ended.has(c._id))) {
+    const [delivery, attempt] = claim._id.split(':');
+    const uncertain = lastOfLane.get(claim.lane) === claim;
+    settled.push({
+      _id: `${claim._id}:${uncertain ? 'uncertain' : 'sent'}`,
+      delivery: new Types.ObjectId(delivery),
+      mailing: mailing._id,
+      event: uncertain ? 'uncertain' : 'sent',
+      attempt: Number(attempt),
+      ...(uncertain ? { error: uncertainError } : { response: RECOVERED_RESPONSE }),
+      at,
+    });
+  }
+  for (const [id, s] of foldEvents(events)) {
+    if (s.status === 'sending') settled.push({ _id: `${id}:${s.attempts}:uncertain`, delivery: new Types.ObjectId(id), mailing: mailing._id, event: 'uncertain', attempt: s.attempts, error: uncertainError, at });
+  }
+  if (!settled.length) return foldEvents(events);
+  const written = settled.filter((e) => !ended.has(`${e.delivery}:${e.attempt}`));
+  const duplicates = await insertEvents(written);
+  const uncertain = written.filter((e) => e.event === 'uncertain' && !duplicates.has(e._id));
+  if (uncertain.length) await Mailing.updateOne({ _id: mailing._id }, { $inc: { uncertain: uncertain.length } });
+  ctx.logger.warn({ mailing: String(mailing._id), recovered: written.length - uncertain.length, uncertain: uncertain.map((e) => String(e.delivery)) }, 'deliveries settled after an interruption');
+  return foldEvents([...events, ...written]);
+}
+
+const OUTCOME_EVENTS = new Set<DeliveryEventKind>(['sent', 'failed', 'retry', 'uncertain', 'skipped']);
+/** The reply of an accepted message whose `sent` record was lost in an interruption. */
+const RECOVERED_RESPONSE = '250 (accepted; the server reply was not kept: the sender was interrupted)';
+
+/** Resolves a mailing's audience now if it has none yet: the worker does it before forking the sending process, which then keeps no contact index. */
+export async function ensureAudience(mailingId: string): Promise<void> {
+  const mailing = await Mailing.findById(mailingId).lean();
+  if (mailing?.status === 'sending' && !mailing.audienceResolvedAt) await resolveAudience(mailing);
 }
 
 async function acquireLease(mailingId: string, leaseMs: number): Promise<boolean> {

@@ -1,12 +1,19 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { createSegment } from '../segments/segment.service.js';
+import { badRequest } from '../lib/errors.js';
+import { attendanceListCsv, importAttendance } from './attendance.service.js';
+import { eventFigures } from './event.figures.js';
 import type { AppContext } from '../context.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { actorOf, allow, READ, WRITE } from '../users/auth.middleware.js';
 import { eventCreateBody, eventFilter, eventUpdateBody, registrationFilter, registrationUpdateBody } from './event.schemas.js';
 import { createEvent, deleteEvent, EVENT_SORTABLE, getEvent, getEventRecord, listEvents, updateEvent } from './event.service.js';
 import { sendEvaluation } from './evaluation.service.js';
-import { getRegistration, listRegistrations, placeWaiting, updateRegistration } from './registration.service.js';
+import { contactIdsForEvent, getRegistration, listRegistrations, placeWaiting, updateRegistration } from './registration.service.js';
 
+const attendanceBody = z.strictObject({ file: z.base64('fichier attendu en base64').min(1, 'fichier vide').max(1_000_000, 'fichier trop volumineux (700 Ko au plus)') });
+const segmentBody = z.strictObject({ attended: z.boolean().default(false) });
 const REGISTRATION_SORTABLE = ['registeredAt', 'lastName', 'firstName', 'status', 'organisationName', 'id'];
 
 /** `/api/events`: the admin's "Rencontres". */
@@ -30,6 +37,26 @@ export function eventRoutes(ctx: AppContext): Router {
   });
   router.delete('/:id', allow(WRITE), async (req, res) => res.json(await deleteEvent(idParam(req))));
   router.post('/:id/evaluation', allow(WRITE), async (req, res) => res.json(await sendEvaluation(ctx, idParam(req))));
+  router.get('/:id/figures', allow(READ), async (req, res) => res.json(await eventFigures(idParam(req))));
+  router.post('/:id/attendance', allow(WRITE), async (req, res) => {
+    const { file } = parseBody(attendanceBody, req.body);
+    res.json(await importAttendance(idParam(req), Buffer.from(file, 'base64')));
+  });
+  router.get('/:id/attendance.csv', allow(READ), async (req, res) => {
+    const { filename, csv } = await attendanceListCsv(idParam(req));
+    res.type('text/csv; charset=utf-8').attachment(filename).send(csv);
+  });
+  router.post('/:id/segment', allow(WRITE), async (req, res) => {
+    const id = idParam(req);
+    const { attended } = parseBody(segmentBody, req.body);
+    const event = await getEventRecord(id);
+    const contacts = await contactIdsForEvent(id, { attended });
+    if (!contacts.length) throw badRequest(attended ? "Personne n'est encore marqué présent à cette rencontre." : "Cette rencontre n'a pas encore d'inscrit·es.", 'attended');
+    const name = `${attended ? 'Participant·es' : 'Inscrit·es'} — ${event.title}`;
+    const filter = { events: [id], ...(attended ? { eventAttendance: 'present' as const } : {}) };
+    const segment = await createSegment({ name, description: `Créé depuis la rencontre du ${event.start.slice(0, 10)} : suit ses inscriptions.`, filter }, actorOf(res));
+    res.status(201).json({ id: String(segment._id), name, count: contacts.length });
+  });
   return router;
 }
 

@@ -9,6 +9,7 @@ import type { ListQuery } from '../lib/rest.js';
 import { requestSubscription } from '../subscriptions/subscription.service.js';
 import { resolveTerritoryLabel } from '../territories/territory.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
+import { registeredContactIds } from './event.contacts.js';
 import { sendStatusMail } from './event.mail.js';
 import { Event, EventSeat, Registration, REGISTRATION_STATUS_LABELS, type EventRecord, type RegistrationRecord } from './event.model.js';
 import type { RegistrationFilter, RegistrationForm } from './event.schemas.js';
@@ -271,8 +272,5 @@ export async function setAttendance(id: string, attendance: 'present' | 'absent'
  */
 export async function contactIdsForEvent(eventId: string, options: { attended?: boolean } = {}): Promise<string[]> {
   await getEventRecord(eventId);
-  const where: Record<string, unknown> = { event: new Types.ObjectId(eventId), status: { $ne: 'cancelled' }, erasedAt: { $exists: false } };
-  if (options.attended) where.attendance = 'present';
-  const rows = await Registration.find(where, { contact: 1 }).lean();
-  return [...new Set(rows.map((r) => String(r.contact)))];
+  return (await registeredContactIds([eventId], options)).map(String);
 }

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { normalizeText } from '../lib/normalize.js';
 import { Organisation } from '../organisations/organisation.model.js';
-import { territoryScope } from '../territories/territory.service.js';
+import { getTerritory, territoryScope } from '../territories/territory.service.js';
 import { ORGANISATION_TYPE_KEYWORDS, REASON_TEXTS } from './import.matching.js';
 
 /**
@@ -23,6 +23,7 @@ export type OrganisationReport = OrganisationDecision & {
   mergeSuggestion?: { id: string; name: string };
   source: 'staff' | 'preset' | 'suggestion';
   territoryVotes: Record<string, number>;
+  territoryLabel?: string | null;
   typeVotes: Record<string, number>;
 };
 
@@ -117,6 +118,6 @@ export class OrganisationMap {
     if (!type && keyword) [type, typeReason] = [keyword[1], REASON_TEXTS.keyword];
     if (!type) [type, typeReason] = ['autre', 'aucun type reconnu'];
     const territory = report.source === 'staff' && report.territory !== undefined ? report.territory : (top(report.territoryVotes) ?? null);
-    return { ...report, type, typeReason, territory };
+    return { ...report, type, typeReason, territory, territoryLabel: territory ? (getTerritory(territory)?.label ?? territory) : null };
   }
 }

@@ -1,5 +1,8 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
+/** The organisation types that the reports count as collectivités locales. */
+export const LOCAL_AUTHORITY_TYPES = ['commune', 'epci', 'departement', 'region'];
+
 /** A legal person: collectivité, ARS, association, ... `type` is an `organisationTypes` code. */
 const organisationSchema = new Schema(
   {

@@ -1,3 +1,4 @@
+import { csvLine, UTF8_BOM } from '../lib/csv-export.js';
 import type { ActivityReport, Share } from './report.service.js';
 
 /**
@@ -134,6 +135,8 @@ function newsletterSection(report: ActivityReport): string[] {
       : '';
     lines.push(`La newsletter est envoyée à ${plural(s.subscribersAtYearEnd, 'contact volontairement inscrit', 'contacts volontairement inscrits')}${versus}${movements}.`);
   }
+  const c = report.campaigns;
+  if (c.sent) lines.push(`En ${report.year}, ${plural(c.sent, 'envoi ciblé est parti', 'envois ciblés sont partis')} vers ${plural(c.recipients, 'destinataire', 'destinataires')} au total.`);
   lines.push('', report.news.total ? `En ${report.year}, ${plural(report.news.total, 'actualité a été diffusée', 'actualités ont été diffusées')} par le site et la newsletter.` : `Aucune actualité n'a été enregistrée en ${report.year}.`);
   if (report.news.byCategory.length) lines.push('', shareTable('Catégorie', 'Actualités', report.news.byCategory));
   return lines;
@@ -243,7 +246,23 @@ function membersSection(report: ActivityReport): string[] {
   return lines;
 }
 
-export function reportToMarkdown(report: ActivityReport): string {
+/** "Rencontres": each event's sentences, then a table of all of them. */
+function eventsSection(report: ActivityReport): string[] {
+  if (!report.events.length) return [];
+  const lines = ['## Rencontres', ''];
+  for (const event of report.events) lines.push(event.sentences.join(' '), '');
+  const day = (local: string) => local.slice(0, 10).split('-').reverse().join('/');
+  lines.push(
+    table(
+      ['Rencontre', 'Date', 'Inscrit·es', 'Participant·es', 'Nouveaux contacts'],
+      report.events.map((e) => [e.event.title, day(e.event.start), number(e.registrants), e.attendanceTaken ? number(e.attendees) : '—', number(e.newContacts)]),
+    ),
+  );
+  return lines;
+}
+
+export function reportToMarkdown(data: ActivityReport): string {
+  const report = markdownSafe(data);
   return [
     `# Rapport d'activité ${report.year} — les chiffres`,
     '',
@@ -258,6 +277,8 @@ export function reportToMarkdown(report: ActivityReport): string {
     ...newsletterSection(report),
     '',
     ...solicitationsSection(report),
+    '',
+    ...eventsSection(report),
     '',
     ...membersSection(report),
     '',
@@ -285,6 +306,8 @@ export function reportToCsv(report: ActivityReport): string {
   add('abonnements', 'inscriptions par mois', subscriptions.gainedPerMonth);
   add('abonnements', 'désinscriptions par mois', subscriptions.lostPerMonth);
   add('newsletters', 'envoyées', newsletters.sent);
+  add('envois ciblés', 'envoyés', report.campaigns.sent);
+  add('envois ciblés', 'destinataires', report.campaigns.recipients);
   add('actualités', 'total', news.total);
   addShares('actualités', 'par catégorie', news.byCategory);
   add('sollicitations', 'total', solicitations.total);
@@ -299,10 +322,28 @@ export function reportToCsv(report: ActivityReport): string {
   add('adhérents', 'collectivités locales', members.localAuthorities, { share: members.localAuthorityShare });
   addShares('adhérents', 'par type', members.byKind);
   add('adhérents', 'cotisations encaissées (€)', members.duesCollected);
-  const cell = (value: string | number | undefined) => {
-    if (value === undefined) return '';
-    const text = typeof value === 'number' ? String(value).replace('.', ',') : value;
-    return /[;"\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return `\ufeff${rows.map((row) => row.map(cell).join(';')).join('\r\n')}\r\n`;
+  for (const e of report.events) {
+    const label = `${e.event.title} (${e.event.start.slice(0, 10)})`;
+    add('rencontres', 'inscrits', e.registrants, { code: e.event.id, label });
+    if (e.attendanceTaken) add('rencontres', 'participants', e.attendees, { code: e.event.id, label });
+    add('rencontres', 'collectivités locales', e.localAuthorities, { code: e.event.id, label, share: e.localAuthorityShare });
+    add('rencontres', 'territoire avec QPV', e.qpv, { code: e.event.id, label, share: e.qpvShare });
+    add('rencontres', 'nouveaux contacts', e.newContacts, { code: e.event.id, label });
+    e.byRegion.forEach((r) => add('rencontres', 'par région', r.count, { code: e.event.id, label: `${label} — ${r.label}`, share: r.share }));
+    e.evaluation.questions.forEach((q) => add('rencontres', 'évaluation : part de 4 ou 5 sur 5', q.answers, { code: e.event.id, label: `${label} — ${q.label}`, share: q.highShare }));
+  }
+  return UTF8_BOM + rows.map((row) => csvLine(row)).join('');
+}
+
+/**
+ * Every text of the report (labels and names typed by staff) as Markdown text: no HTML (`<`, `>`
+ * as entities) and no link, image or code syntax (`[`, `]`, `` ` ``, `\` escaped).
+ */
+function markdownSafe<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/[\\`[\]]/g, '\\$&').replace(/</g, '&lt;').replace(/>/g, '&gt;') as T;
+  if (Array.isArray(value)) return value.map(markdownSafe) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, markdownSafe(field)])) as T;
+  }
+  return value;
 }

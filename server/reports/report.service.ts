@@ -1,9 +1,11 @@
-import { contactIndex } from '../contacts/contact.index.js';
+import { indexedContacts } from '../contacts/contact.store.js';
+import { eventsOfYear } from '../events/event.figures.js';
 import { List } from '../lists/list.model.js';
 import { Membership } from '../memberships/membership.model.js';
 import { News } from '../news/news.model.js';
 import { Newsletter } from '../newsletters/newsletter.model.js';
-import { Organisation } from '../organisations/organisation.model.js';
+import { campaignYearFigures } from '../campaigns/campaign.service.js';
+import { LOCAL_AUTHORITY_TYPES, Organisation } from '../organisations/organisation.model.js';
 import { Solicitation } from '../solicitations/solicitation.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
@@ -18,7 +20,7 @@ import { parisYearRange } from '../lib/paris-time.js';
  */
 export type Share = { code: string; label: string; count: number; share: number; previousCount?: number; previousShare?: number; changePoints?: number };
 
-export const LOCAL_AUTHORITY_TYPES = ['commune', 'epci', 'departement', 'region'];
+export { LOCAL_AUTHORITY_TYPES };
 /** The public newsletter list, whose subscribers gained and lost the report counts. */
 export const NEWSLETTER_LIST = 'lettre-mensuelle';
 export const UNSET = 'non-renseigne';
@@ -64,7 +66,7 @@ function median(values: number[]): number | undefined {
 const DAY = 86_400_000;
 
 /**
- * Contacts are counted on the contacts' in-memory index (server/contacts/contact.index.ts),
+ * Contacts are counted on the contact store's in-memory index (server/contacts/contact.store.ts),
  * not in the database: FerretDB/SQLite decodes every document of any filtered read, about
  * 20 s for 100,000 contacts here, while the index is already loaded in the app process.
  */
@@ -76,7 +78,7 @@ async function contactFigures(year: number) {
   let previousTotal = 0;
   let qualified = 0;
   const byType = new Map<string, number>();
-  for (const contact of (await contactIndex()).entries.values()) {
+  for (const contact of await indexedContacts()) {
     if (alive(contact, previousEnd)) previousTotal++;
     if (!alive(contact, end)) continue;
     total++;
@@ -217,13 +219,15 @@ async function memberFigures(year: number) {
 }
 
 export async function activityReport(year: number, now = new Date()) {
-  const [contacts, lists, newsletters, news, solicitations, members] = await Promise.all([
+  const [contacts, lists, newsletters, news, solicitations, members, events, campaigns] = await Promise.all([
     contactFigures(year),
     listFigures(year),
     newsletterFigures(year),
     newsFigures(year),
     solicitationFigures(year),
     memberFigures(year),
+    eventsOfYear(year),
+    campaignYearFigures(year),
   ]);
   const { start, end } = parisYearRange(year);
   return {
@@ -234,9 +238,11 @@ export async function activityReport(year: number, now = new Date()) {
     lists: lists.lists,
     subscriptions: lists.subscriptions,
     newsletters,
+    campaigns,
     news,
     solicitations,
     members,
+    events,
   };
 }
 export type ActivityReport = Awaited<ReturnType<typeof activityReport>>;

@@ -88,6 +88,21 @@ describe('mail transport, personalisation and the public page layout', () => {
     }
   });
 
+  it('composes bulk messages with no line starting with a dot, which arrive intact without dot-stuffing at send time', async () => {
+    const config = testConfig({ SMTP_URL: smtp.url });
+    const content = { subject: 'Points', html: '<p>.\n.début</p>\n.%%FIRST_NAME%%\n..fin', text: '.\n. %%FIRST_NAME%%\n%%FIRST_NAME%%\n.' };
+    const compose = bulkComposer(config, { code: 'lettre-mensuelle', name: 'Lettre mensuelle' }, content, undefined);
+    const message = compose({ deliveryId: 'd3', mailingId: 'm3', contactId: 'c', subscriptionId: 's', email: 'points@exemple.fr', firstName: '.Inès' });
+    expect(message.raw).not.to.match(/(^|\r\n)\./);
+    const mailer = createMailer(config, 'bulk');
+    await mailer.send(message);
+    mailer.close();
+    const [mail] = await smtp.waitFor(1, (m) => m.rcptTo.includes('points@exemple.fr'));
+    const expected = personalize(content, { firstName: '.Inès', email: 'points@exemple.fr', unsubscribeUrl: '', preferencesUrl: '' });
+    expect(mail.parsed!.html).to.equal(expected.html);
+    expect(mail.parsed!.text).to.equal(expected.text);
+  });
+
   it('signs composed bulk messages with DKIM when configured', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'maillage-dkim-'));
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -7,10 +7,11 @@ import { useParams } from 'react-router-dom';
 import { download } from '../common/download';
 import { useApi } from '../common/useApi';
 import { callApi } from '../dataProvider';
-import { STATUS_LABELS, type ImportDetails, type Preset } from './importModel';
+import { DELIMITER_CHOICES, FIELD_CHOICES, STATUS_LABELS, type ImportDetails, type Preset } from './importModel';
 import { CountChips, IssueList, PreviewTable } from './ImportReport';
 import { ImportSettings, settingsOf, type Settings } from './ImportSettings';
 import { ImportSteps } from './ImportSteps';
+import { ImportValues } from './ImportValues';
 
 const WORKING = ['queued', 'running', 'undoing'];
 
@@ -23,6 +24,25 @@ function Progress({ doc }: { doc: ImportDetails }) {
         {STATUS_LABELS[doc.status]} : {done} / {total} ligne(s) ({percent} %)
       </Typography>
       <LinearProgress variant="determinate" value={percent} aria-labelledby="import-progress-label" sx={{ height: 10, borderRadius: 5 }} />
+    </Box>
+  );
+}
+
+/** What an import was run with, for one that can no longer change. */
+function SettingsSummary({ doc }: { doc: ImportDetails }) {
+  const mapped = doc.mapping.filter((m) => m.field !== 'ignore');
+  return (
+    <Box sx={{ my: 2 }} aria-label="Réglages de l’import" role="region">
+      <Typography variant="h6" component="h2">
+        Réglages
+      </Typography>
+      <Typography>
+        Encodage {doc.encoding}, séparateur {DELIMITER_CHOICES.find((d) => d.id === doc.delimiter)?.name ?? doc.delimiter},{' '}
+        {doc.policy === 'overwrite' ? 'valeurs existantes remplacées' : 'fiches existantes complétées sans rien écraser'}.
+      </Typography>
+      <Typography>
+        Colonnes : {mapped.map((m) => `${m.header} → ${FIELD_CHOICES.find((c) => c.id === m.field)?.name ?? m.field}`).join(' · ')}
+      </Typography>
     </Box>
   );
 }
@@ -108,17 +128,26 @@ export function ImportShow() {
             </Typography>
           </>
         )}
+        {!ready && <SettingsSummary doc={doc} />}
         {doc.problem && <Alert severity="error">{doc.problem}</Alert>}
+        <ImportValues doc={doc} editable={ready && Boolean(canWrite)} disabled={busy} onDecide={(decisions) => act('/preview', decisions, 'Décision appliquée, aperçu mis à jour.')} />
         {WORKING.includes(doc.status) && <Progress doc={doc} />}
         {doc.failure && <Alert severity="error">{doc.failure}</Alert>}
         <CountChips counts={ready ? doc.preview.counts : doc.counts} />
+        {ready && doc.preview.subscriptions?.length ? (
+          <Typography sx={{ mb: 2 }}>
+            Abonnements créés (lignes avec preuve de consentement) : {doc.preview.subscriptions.map((s) => `${s.name} : ${s.count}`).join(' · ')}
+          </Typography>
+        ) : null}
         {doc.status === 'undone' && doc.undoReport && (
           <Alert severity="info" sx={{ mb: 2 }}>
             Import annulé : {doc.undoReport.deleted} contact(s) supprimé(s), {doc.undoReport.restored} fiche(s) restaurée(s)
+            {doc.undoReport.entries ? `, ${doc.undoReport.entries} organisation(s), thématique(s) ou valeur(s) créée(s) retirée(s)` : ''}
             {doc.undoReport.kept?.length ? `, ${doc.undoReport.kept.length} fiche(s) modifiée(s) depuis conservée(s)` : ''}.
           </Alert>
         )}
         <IssueList issues={doc.issues} total={errorCount} />
+        <IssueList issues={doc.issues} total={doc.issueCounts.warning ?? 0} kinds={['warning']} title="Lignes importées avec des valeurs gardées en texte" />
         {ready && <PreviewTable lines={doc.preview.lines} />}
         <Box sx={{ display: 'flex', gap: 2, mt: 3, flexWrap: 'wrap' }}>
           {errorCount > 0 && (
@@ -137,7 +166,7 @@ export function ImportShow() {
             </Button>
           )}
           {doc.status === 'failed' && !doc.committedAt && canWrite && <CreateButton resource="imports" label="Importer le fichier corrigé" />}
-          {doc.status === 'done' && canWrite && (
+          {(doc.status === 'done' || (doc.status === 'failed' && doc.committedAt)) && canWrite && (
             <Button color="warning" variant="outlined" startIcon={<UndoIcon />} disabled={busy} onClick={() => setConfirmUndo(true)}>
               Annuler l'import
             </Button>

@@ -1,7 +1,62 @@
 export type ImportStatus = 'ready' | 'queued' | 'running' | 'done' | 'failed' | 'undoing' | 'undone';
-export type Counts = { rows: number; created: number; updated: number; unchanged: number; duplicates: number; skipped: number; errors: number; subscribed: number };
-export type PreviewLine = { line: number; action: string; email?: string; values?: Record<string, unknown>; column?: string; reason?: string };
-export type Issue = { line: number; kind: 'error' | 'skipped' | 'duplicate' | 'notice'; column?: string; reason: string };
+export type Counts = {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  skipped: number;
+  errors: number;
+  warnings: number;
+  blank: number;
+  subscribed: number;
+  organisationsCreated: number;
+  themesCreated: number;
+  entriesCreated: number;
+};
+/** `row`: the spreadsheet row (header = 1); `line`: the text line of the file. */
+export type PreviewLine = {
+  line: number;
+  row?: number;
+  action: string;
+  email?: string;
+  values?: Record<string, unknown>;
+  changes?: string[];
+  warnings?: { column?: string; reason: string }[];
+  column?: string;
+  reason?: string;
+};
+export type Issue = { line: number; row?: number; kind: 'error' | 'warning' | 'skipped' | 'duplicate' | 'notice'; column?: string; reason: string };
+
+/** A distinct value of a column fed by a managed list, with the decision the commit applies (server/imports/import.values.ts). */
+export type ValueField = 'function' | 'themes' | 'dispositifs' | 'organisationType' | 'lists';
+export type ValueRow = {
+  field: ValueField;
+  value: string;
+  key: string;
+  lines: number;
+  action: 'existing' | 'create' | 'text' | 'ignore';
+  targets?: string[];
+  targetLabels: string[];
+  label?: string;
+  parent?: string | null;
+  source: 'staff' | 'preset' | 'learned' | 'suggestion' | 'none';
+  suggestion?: { targets: string[]; labels: string[]; reason: string; why: string };
+};
+export type OrganisationRow = {
+  name: string;
+  key: string;
+  lines: number;
+  action: 'create' | 'merge';
+  id: string;
+  target?: string;
+  type?: string;
+  typeReason: string;
+  territory?: string | null;
+  territoryLabel?: string | null;
+  mergeSuggestion?: { id: string; name: string };
+  source: string;
+};
 
 export type ImportDetails = {
   id: string;
@@ -16,13 +71,16 @@ export type ImportDetails = {
   subscribeList: string | null;
   status: ImportStatus;
   problem?: string;
-  preview: { counts: Counts; lines: PreviewLine[]; at?: string };
+  preview: { counts: Counts; lines: PreviewLine[]; subscriptions?: { list: string; name: string; count: number }[]; at?: string };
   counts: Counts;
   progress: { done: number; total: number };
   failure?: string;
   /** Set once a commit was asked for: a failed import without it failed its dry run (upload it again). */
   committedAt?: string;
-  undoReport?: { at?: string; deleted: number; restored: number; kept: unknown[] };
+  undoReport?: { at?: string; deleted: number; restored: number; entries?: number; kept: unknown[] };
+  values?: ValueRow[];
+  organisations?: OrganisationRow[];
+  preset?: string;
   issues: Issue[];
   issueCounts: Partial<Record<Issue['kind'], number>>;
   createdAt: string;
@@ -40,13 +98,16 @@ export const FIELD_CHOICES = [
   { id: 'phones', name: 'Téléphone' },
   { id: 'function', name: 'Fonction' },
   { id: 'organisation', name: 'Organisation' },
+  { id: 'organisationType', name: 'Type de structure' },
   { id: 'themes', name: 'Thématiques' },
   { id: 'territories', name: 'Territoires' },
   { id: 'dispositifs', name: 'Dispositifs' },
+  { id: 'lists', name: 'Listes de diffusion' },
   { id: 'notes', name: 'Notes' },
   { id: 'consentAt', name: 'Date du consentement' },
   { id: 'consentConfirmedAt', name: 'Date de confirmation du consentement' },
   { id: 'consentIp', name: 'Adresse IP du consentement' },
+  { id: 'consentConfirmedIp', name: 'Adresse IP de la confirmation' },
   { id: 'ignore', name: 'Colonne ignorée' },
 ];
 
@@ -79,6 +140,7 @@ export const ACTION_LABELS: Record<string, string> = {
   update: 'Mise à jour',
   unchanged: 'Inchangé',
   error: 'Erreur',
+  warning: 'Avertissement',
   skipped: 'Ignorée',
   duplicate: 'Doublon fusionné',
   notice: 'Remarque',
@@ -92,5 +154,30 @@ export const COUNT_LABELS: [keyof Counts, string][] = [
   ['duplicates', 'Doublons'],
   ['skipped', 'Ignorées'],
   ['errors', 'Erreurs'],
+  ['warnings', 'Avertissements'],
+  ['blank', 'Lignes vides'],
   ['subscribed', 'Abonnements'],
+  ['organisationsCreated', 'Organisations à créer'],
+  ['themesCreated', 'Thématiques à créer'],
+  ['entriesCreated', 'Valeurs de liste à créer'],
 ];
+
+export const VALUE_FIELD_LABELS: Record<ValueField, string> = {
+  function: 'Fonctions',
+  themes: 'Thématiques',
+  dispositifs: 'Dispositifs',
+  organisationType: 'Types de structure',
+  lists: 'Listes de diffusion',
+};
+
+export const SOURCE_LABELS: Record<ValueRow['source'], string> = {
+  staff: 'votre choix',
+  preset: 'modèle',
+  learned: 'choisi lors d’un import précédent',
+  suggestion: 'suggestion',
+  none: 'aucune correspondance',
+};
+
+/** "Ligne 12" or "Ligne 11 du tableur (ligne 12 du fichier texte)" when a cell spans several lines. */
+export const rowLabel = (item: { row?: number; line: number }) =>
+  item.row === undefined || item.row === item.line ? `Ligne ${item.line}` : `Ligne ${item.row} du tableur (ligne ${item.line} du fichier texte)`;
