@@ -41,6 +41,8 @@ const contactSchema = new Schema(
     erasedAt: { type: Date },
     sortName: { type: String, default: '', index: true },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
+    /** The import that created this contact (its creation entry in the history comes from there). */
+    importedBy: { type: Schema.Types.ObjectId, ref: 'Import' },
     updatedBy: { type: Schema.Types.ObjectId, ref: 'User' },
   },
   { timestamps: true },

@@ -4,7 +4,7 @@ import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import { isDuplicateKey, withId } from '../lib/db.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
-import { diffFields, forgetHistoryValues, historyOf, moveHistory, recordHistory } from '../history/history.service.js';
+import { diffFields, forgetHistoryValues, historyOf, importCreationEntry, moveHistory, recordHistory } from '../history/history.service.js';
 import { memberOf } from '../memberships/member-state.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { assertOrganisations } from '../organisations/organisation.service.js';
@@ -18,6 +18,7 @@ import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { contactQuery } from './contact.filter.js';
 import { contactIdByEmail, contactIdsWhere, contactNames, noteContactsChanged, queryContactIndex } from './contact.index.js';
 import { Contact } from './contact.model.js';
+import { User } from '../users/user.model.js';
 import type { ContactCreateInput, ContactFilter, ContactUpdateInput } from './contact.schemas.js';
 
 export const HISTORY_FIELDS = [
@@ -231,8 +232,12 @@ export async function removeThemeFromContacts(themeId: Types.ObjectId, _actor?: 
 }
 
 export async function contactHistory(id: string) {
-  await getContact(id);
-  return historyOf('contacts', id);
+  const contact = await getContact(id);
+  const entries = await historyOf('contacts', id);
+  if (!contact.importedBy || entries.some((e) => e.action === 'create')) return entries;
+  const author = contact.createdBy ? await User.findById(contact.createdBy, { name: 1 }).lean() : undefined;
+  const created = importCreationEntry(contact.toObject(), entries, HISTORY_FIELDS, { id: author ? String(author._id) : undefined, name: author?.name });
+  return [...entries, created];
 }
 
 /** The other features' references to a contact, by collection and field (team contract). */

@@ -6,7 +6,6 @@ import { List } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { deleteOrganisation } from '../organisations/organisation.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
-import { History } from '../history/history.model.js';
 import { recordImportHistory, type Change } from '../history/history.service.js';
 import type { Actor } from '../users/user.service.js';
 import { letIoInEvery, type BatchResult, type Issue } from './import.engine.js';
@@ -52,7 +51,7 @@ export async function prepareBatch(batch: BatchResult, ctx: CommitContext) {
   const creates = batch.plans.filter((p) => p.action === 'create').map((plan) => ({ plan, id: new Types.ObjectId() }));
   const updates = all.filter((p): p is UpdatePlan => p.action === 'update');
   const subscriptions = await plannedSubscriptions(all, creates, ctx);
-  return { at, organisations, creates, updates, subscriptions, ...(await contactWrites(creates, updates, at, actorId)) };
+  return { at, organisations, creates, updates, subscriptions, ...(await contactWrites(creates, updates, at, actorId, ctx.importId)) };
 }
 
 /** Writes a prepared batch: its journal first, then the contacts, the index log and the subscriptions. */
@@ -91,7 +90,6 @@ export async function writeBatch(batch: BatchResult, prepared: PreparedBatch, ct
   if (subscriptions.docs.length) await Subscription.insertMany(subscriptions.docs, { ordered: false });
   await recordImportHistory(
     { import: ctx.importId, actor: ctx.actor, at },
-    creates.map(({ plan, id }) => ({ record: id, changes: importedChanges({}, contactFields(plan)) })),
     journal.updated.map((u) => ({ record: u.contact as Types.ObjectId, changes: importedChanges(u.before as FieldValues, u.after as FieldValues) })),
   );
   return { journal: journal._id, issues: subscriptions.issues, subscribed: subscriptions.docs.length };
@@ -100,12 +98,12 @@ export async function writeBatch(batch: BatchResult, prepared: PreparedBatch, ct
 type UpdatePlan = Extract<LinePlan, { action: 'update' }>;
 
 /** The batch's new contacts as documents, and its updates as bulk-write operations. */
-async function contactWrites(creates: { plan: LinePlan; id: Types.ObjectId }[], updates: UpdatePlan[], at: Date, actorId?: Types.ObjectId) {
+async function contactWrites(creates: { plan: LinePlan; id: Types.ObjectId }[], updates: UpdatePlan[], at: Date, actorId: Types.ObjectId | undefined, importId: Types.ObjectId) {
   const facts = await organisationFacts([...creates.map((c) => c.plan.values), ...updates.map((u) => ({ ...u.contact, ...u.set }))]);
   const docs: ContactDoc[] = [];
   for (const [i, { plan, id }] of creates.entries()) {
     await letIoInEvery(i);
-    const doc = Object.assign(contactDefaults(), castIds(contactFields(plan)), { _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId, createdAt: at, updatedAt: at });
+    const doc = Object.assign(contactDefaults(), castIds(contactFields(plan)), { _id: id, email: plan.email, source: 'import', importedBy: importId, createdBy: actorId, updatedBy: actorId, createdAt: at, updatedAt: at });
     docs.push(await withDerived(doc, facts));
   }
   const operations = [];
@@ -270,7 +268,6 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
   if (removable.length) {
     await Subscription.deleteMany({ contact: { $in: removable } });
     await Contact.deleteMany({ _id: { $in: removable } });
-    await History.deleteMany({ _id: { $in: removable.map((id) => `contacts:${id}`) } });
     await noteContactsChanged(removable);
     report.deleted += removable.length;
   }

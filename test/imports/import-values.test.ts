@@ -152,6 +152,10 @@ describe('imports of spreadsheets with free-text values (value mapping, territor
     const entry = history.body.find((h: { action: string }) => h.action === 'update');
     expect(entry, JSON.stringify(history.body)).to.include({ import: update.body.id });
     expect(entry.changes).to.deep.include({ field: 'function', before: 'coordo-cls', after: 'elu' });
+    // its creation by the first import, with the values it had then
+    const creation = history.body.find((h: { action: string }) => h.action === 'create');
+    expect(creation).to.include({ import: body.id, actorName: 'Test staff' });
+    expect(creation.changes).to.deep.include({ field: 'function', before: null, after: 'coordo-cls' });
   });
 
   it('applies staff choices (existing, new theme under a parent, ignore), counts in the preview what the commit does, remembers them in a preset for the next file, and undo removes what it created', async () => {
