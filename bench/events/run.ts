@@ -46,6 +46,7 @@ let errorsShown = 0;
 const app = await startBenchApp({ mongodbUri: db.uri, smtpPort, dir, onError: (line) => errorsShown++ < 5 && process.stderr.write(`${line.slice(0, 2000)}\n`) }); // errors of the burst stay visible
 const meter = new ProcessMeter({ server: app.pid, database: db.process.pid });
 
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 const latencies: number[] = [];
 const statuses = new Map<number, number>();
 let next = 0;
@@ -94,8 +95,6 @@ async function worker(): Promise<void> {
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   }
 }
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 /** A form post over node:http (no client-side timeout: a slow answer is measured, not dropped). */
 function post(pathname: string, body: string, clientAddress: string): Promise<number> {
