@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import mongoose from 'mongoose';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
+import { demoAccountsPresent } from '../fixtures/demo/users.js';
 import { loadDemoDataOnce, loadReferenceData } from '../fixtures/index.js';
+import { ConfigError } from './lib/config.js';
 import { createApp } from './app.js';
 import type { AppContext } from './context.js';
 import type { Config } from './lib/config.js';
@@ -35,12 +37,13 @@ export async function startRuntime(
   try {
     // on the embedded database a restart is noticed within a second
     await connectDatabase(config.mongodbUri ?? embeddedDb!.uri, embeddedDb ? { heartbeatFrequencyMS: 1000 } : {});
-    watchConnection(logger);
+    const unwatchConnection = watchConnection(logger);
     // Refuses a database migrated by a newer version; every process may run this at once (locked).
     await runMigrations(mongoose.connection.db!, logger);
     await loadReferenceData();
     if (await ensureFirstAdmin(config.firstAdmin)) logger.info('first administrator created');
     if (config.demoData) await loadDemoDataOnce(logger);
+    if (config.env === 'production') await refuseDemoAccounts();
 
     const scheduler = createScheduler(mongoose.connection.db as never, logger, { processEvery: options.processEvery });
     await scheduler.agenda.ready; // its index creation must not be cut off by an early stop
@@ -62,6 +65,7 @@ export async function startRuntime(
       async stop() {
         if (server) await closeServer(server);
         if (options.jobs) await scheduler.stop();
+        unwatchConnection();
         await disconnectDatabase();
         await embeddedDb?.stop();
       },
@@ -72,10 +76,20 @@ export async function startRuntime(
   }
 }
 
+/** Demo accounts have a published password: production does not start while one exists. */
+async function refuseDemoAccounts(): Promise<void> {
+  const present = await demoAccountsPresent();
+  if (present.length) {
+    throw new ConfigError(`Des comptes de démonstration existent (${present.join(', ')}) : supprimez-les avant de démarrer en production.`);
+  }
+}
+
 /** The driver reconnects by itself (to a restarted embedded database, or an external one back up): say so in the log. */
-function watchConnection(logger: Logger): void {
-  mongoose.connection.on('disconnected', () => logger.warn('database connection lost; the driver keeps trying'));
-  mongoose.connection.on('reconnected', () => logger.info('database connection back'));
+function watchConnection(logger: Logger): () => void {
+  const lost = () => logger.warn('database connection lost; the driver keeps trying');
+  const back = () => logger.info('database connection back');
+  mongoose.connection.on('disconnected', lost).on('reconnected', back);
+  return () => mongoose.connection.off('disconnected', lost).off('reconnected', back);
 }
 
 function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {

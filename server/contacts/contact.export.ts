@@ -2,7 +2,7 @@ import { Organisation } from '../organisations/organisation.model.js';
 import { getTerritory } from '../territories/territory.service.js';
 import { Theme } from '../themes/theme.model.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
-import { Contact } from './contact.model.js';
+import { contactIdsMatching, readContactsInOrder } from './contact.store.js';
 import { csvLine, UTF8_BOM } from '../lib/csv-export.js';
 
 
@@ -69,11 +69,10 @@ function readable(c: Row, labels: Labels) {
   };
 }
 
-/** The contacts matching a Mongo filter, sorted by name, as readable records (streamed). */
+/** The contacts matching a Mongo filter (the store's evaluator), sorted by name, as readable records (streamed). */
 export async function* exportContacts(where: Record<string, unknown>) {
   const labels = await loadLabels();
-  const cursor = Contact.find(where).sort({ sortName: 1, _id: 1 }).lean().cursor({ batchSize: 500 });
-  for await (const contact of cursor) yield readable(contact as unknown as Row, labels);
+  for await (const contact of readContactsInOrder(await contactIdsMatching(where))) yield readable(contact as unknown as Row, labels);
 }
 
 export async function* exportContactsCsv(where: Record<string, unknown>): AsyncGenerator<string> {

@@ -1,5 +1,5 @@
 import { contactQuery } from '../contacts/contact.filter.js';
-import { countContactIndex } from '../contacts/contact.index.js';
+import { countContacts } from '../contacts/contact.store.js';
 import type { ContactFilter } from '../contacts/contact.schemas.js';
 import { badRequest, notFound } from '../lib/errors.js';
 import { escapeRegExp } from '../lib/normalize.js';
@@ -15,7 +15,7 @@ export async function segmentContactQuery(segmentId: string): Promise<Record<str
 }
 
 export async function countSegment(segmentId: string): Promise<number> {
-  return countContactIndex(await segmentContactQuery(segmentId));
+  return countContacts(await segmentContactQuery(segmentId));
 }
 
 export async function listSegments(query: ListQuery<{ q?: string; id?: string[] }>) {
