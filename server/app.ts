@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { adminStatic } from './admin-static.js';
 import type { AppContext } from './context.js';
 import { errorHandler, notFoundHandler } from './lib/errors.js';
+import { loggablePath } from './lib/logger.js';
 import { sameOriginWrites } from './lib/same-origin.js';
 import { apiRoutes, publicRoutes } from './routes.js';
 
@@ -22,7 +23,7 @@ export function createApp(ctx: AppContext): Express {
         return id;
       },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggablePath(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

@@ -40,9 +40,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export type TestServer = { url: string; ctx: AppContext; close(): Promise<void> };
 
 /** The real app on a free port, sharing the test run's database connection. */
-export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean; logTo?: { write(line: string): void } } = {}): Promise<TestServer> {
   const config = testConfig(options.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(options.logTo ? 'info' : config.logLevel, options.logTo);
   const scheduler = createScheduler(mongoose.connection.db as never, logger, { processEvery: 200 });
   await scheduler.agenda.ready; // its index creation must not be cut off by an early stop
   const ctx: AppContext = { config, logger, scheduler };
@@ -68,10 +68,14 @@ export type Reply<T = any> = { status: number; body: T; headers: Headers; text: 
 /** A tiny HTTP client that keeps the session cookie, like a browser would. */
 export class Client {
   cookie: string | undefined;
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** Sent with every request (e.g. the X-Forwarded-For of a visitor). */
+    readonly defaultHeaders: Record<string, string> = {},
+  ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-    const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual' };
+    const init: RequestInit = { method, headers: { ...this.defaultHeaders, ...headers }, redirect: 'manual' };
     if (this.cookie) (init.headers as Record<string, string>).cookie = this.cookie;
     if (body instanceof FormData) {
       (init.headers as Record<string, string>)[UPLOAD_HEADER] = UPLOAD_HEADER_VALUE; // as the admin's uploads
@@ -94,6 +98,14 @@ export class Client {
   post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body, headers);
   put = <T = any>(path: string, body?: unknown) => this.request<T>('PUT', path, body);
   delete = <T = any>(path: string) => this.request<T>('DELETE', path);
+}
+
+let visitorCounter = 0;
+
+/** A public visitor from an address of its own (X-Forwarded-For, trusted from loopback): rate limits start afresh. */
+export function newVisitor(server: { url: string }): Client {
+  visitorCounter++;
+  return new Client(server.url, { 'x-forwarded-for': `198.51.${Math.floor(visitorCounter / 250) % 250}.${(visitorCounter % 250) + 1}` });
 }
 
 let userCounter = 0;

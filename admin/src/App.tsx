@@ -2,7 +2,9 @@ import { lazy, Suspense } from 'react';
 import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './authProvider';
+import campaigns from './campaigns';
 import contacts from './contacts';
+import events from './events';
 import { Dashboard } from './dashboard/Dashboard';
 import { dataProvider } from './dataProvider';
 import { i18nProvider } from './i18n';
@@ -26,6 +28,7 @@ import vocabularies from './vocabularies';
 
 // Screens outside the resources, loaded when opened (the report brings its charts).
 const ActivityReportPage = lazy(() => import('./dashboard/ActivityReportPage'));
+const CheckInPage = lazy(() => import('./events/CheckIn'));
 
 export function App() {
   // Real paths under /admin (not react-admin's default hash router): links can be shared and reloaded.
@@ -50,7 +53,10 @@ export function App() {
         <Resource name="imports" {...imports} />
         <Resource name="news" {...news} />
         <Resource name="newsletters" {...newsletters} />
+        <Resource name="campaigns" {...campaigns} />
         <Resource name="memberships" {...memberships} />
+        <Resource name="events" {...events} />
+        <Resource name="event-registrations" />
         <Resource name="solicitations" {...solicitations} />
         <Resource name="solicitation-templates" {...solicitationTemplates} />
         <Resource name="themes" {...themes} />
@@ -59,6 +65,14 @@ export function App() {
         <Resource name="outbox" {...outbox} />
         <Resource name="users" {...users} />
         <CustomRoutes>
+          <Route
+            path="/rencontres/:id/emargement"
+            element={
+              <Suspense fallback={null}>
+                <CheckInPage />
+              </Suspense>
+            }
+          />
           <Route
             path="/rapport-activite"
             element={

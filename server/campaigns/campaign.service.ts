@@ -21,7 +21,7 @@ import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
-import { parisInstant } from '../lib/paris-time.js';
+import { parisInstant, parisYearRange } from '../lib/paris-time.js';
 import type { ListQuery } from '../lib/rest.js';
 import { List } from '../lists/list.model.js';
 import { resolveList } from '../lists/list.service.js';
@@ -30,6 +30,7 @@ import type { Actor } from '../users/user.service.js';
 import { Campaign, type CampaignRecord, type CampaignStatus } from './campaign.model.js';
 import { footerReason, renderCampaign } from './campaign.render.js';
 import type { CampaignFilter, CampaignInput } from './campaign.schemas.js';
+import { ARCHIVE_STAMP, bumpStamp } from '../lib/stamped-cache.js';
 
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
 
@@ -246,6 +247,7 @@ export async function sendCampaign(ctx: AppContext, id: string, options: { at?: 
 /** The one transition to `sending` (a click, or the scheduled job): the frozen mailing starts. */
 export async function startCampaignSending(ctx: Pick<AppContext, 'scheduler'>, id: string) {
   const claimed = await Campaign.findOneAndUpdate({ _id: id, status: 'approved', sendingAt: null }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
+  if (claimed?.publish) await bumpStamp(ARCHIVE_STAMP); // in the public archive from now on
   if (!claimed) {
     const campaign = await getCampaignRecord(id);
     if (campaign.status === 'approved') throw conflict("L'envoi est déjà en train de partir.", 'status');
@@ -258,6 +260,7 @@ export async function startCampaignSending(ctx: Pick<AppContext, 'scheduler'>, i
     const mailing = await Mailing.findById(claimed.mailing, { status: 1 }).lean();
     if (mailing?.status === 'draft') {
       await Campaign.updateOne({ _id: id }, { $set: { status: 'approved', sendingAt: null } });
+      if (claimed.publish) await bumpStamp(ARCHIVE_STAMP);
       throw error;
     }
   }
@@ -323,6 +326,7 @@ export async function getCampaign(id: string) {
   const status = (['sending', 'paused', 'sent', 'cancelled'] as const).find((s) => s === progress.status);
   if (status && status !== campaign.status) {
     campaign = (await Campaign.findOneAndUpdate({ _id: id }, { $set: { status, ...(status === 'sent' ? { sentAt: new Date() } : {}) } }, { returnDocument: 'after' }).lean()) as CampaignRecord;
+    if (campaign.publish && status === 'cancelled') await bumpStamp(ARCHIVE_STAMP); // leaves the archive
   }
   const mailings = (await Mailing.find({ 'source.kind': 'campaign', 'source.id': id }, { _id: 1 }).lean()).map((m) => m._id);
   const [figures, clicks, uncertain] = await Promise.all([mailingFigures(mailings), clicksOf({ kind: 'campaign', id }), uncertainDeliveries(String(campaign.mailing))]);
@@ -356,3 +360,23 @@ export async function refreshSendingCampaigns(): Promise<number> {
 }
 
 const slugify = (text: string) => normalizeText(text).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'envoi';
+
+/** The activity report's figures: campaigns that left in a Paris year, and the recipients they were sent to. */
+export async function campaignYearFigures(year: number) {
+  const { start, end } = parisYearRange(year);
+  const sent = await Campaign.find({ status: { $in: ['sending', 'paused', 'sent', 'cancelled'] }, sendingAt: { $gte: start, $lt: end } }, { audience: 1 }).lean();
+  return { sent: sent.length, recipients: sent.reduce((sum, c) => sum + (c.audience?.count ?? 0), 0) };
+}
+
+/** The last campaigns that left, with their figures and their total clicks: the dashboard's card. */
+export async function recentCampaignFigures(limit = 5) {
+  const recent = await Campaign.find({ status: { $in: ['sending', 'paused', 'sent', 'cancelled'] } }, { subject: 1, status: 1, sendingAt: 1 }).sort({ sendingAt: -1 }).limit(limit).lean();
+  return Promise.all(
+    recent.map(async (c) => {
+      const id = String(c._id);
+      const mailings = (await Mailing.find({ 'source.kind': 'campaign', 'source.id': id }, { _id: 1 }).lean()).map((m) => m._id);
+      const [figures, clicks] = await Promise.all([mailingFigures(mailings), clicksOf({ kind: 'campaign', id })]);
+      return { id, subject: c.subject, status: c.status, sendingAt: c.sendingAt, figures, clicks: clicks.reduce((sum, l) => sum + l.clicks, 0) };
+    }),
+  );
+}

@@ -2,22 +2,10 @@ import { Organisation } from '../organisations/organisation.model.js';
 import { getTerritory } from '../territories/territory.service.js';
 import { Theme } from '../themes/theme.model.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
-import { Contact } from './contact.model.js';
+import { contactIdsMatching, readContactsInOrder } from './contact.store.js';
+import { csvLine, UTF8_BOM } from '../lib/csv-export.js';
 
-/** Byte order mark: French Excel reads the file as UTF-8 only with it. */
-export const UTF8_BOM = '\uFEFF';
 
-/**
- * A CSV cell for French Excel (`;`-separated). A cell starting with = + - @, a tab or a
- * carriage return would run as a formula: it is prefixed with an apostrophe.
- */
-export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[;"\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(';')}\r\n`;
 
 const COLUMNS = [
   'Civilité',
@@ -81,11 +69,10 @@ function readable(c: Row, labels: Labels) {
   };
 }
 
-/** The contacts matching a Mongo filter, sorted by name, as readable records (streamed). */
+/** The contacts matching a Mongo filter (the store's evaluator), sorted by name, as readable records (streamed). */
 export async function* exportContacts(where: Record<string, unknown>) {
   const labels = await loadLabels();
-  const cursor = Contact.find(where).sort({ sortName: 1, _id: 1 }).lean().cursor({ batchSize: 500 });
-  for await (const contact of cursor) yield readable(contact as unknown as Row, labels);
+  for await (const contact of readContactsInOrder(await contactIdsMatching(where))) yield readable(contact as unknown as Row, labels);
 }
 
 export async function* exportContactsCsv(where: Record<string, unknown>): AsyncGenerator<string> {

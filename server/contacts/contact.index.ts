@@ -13,10 +13,11 @@ import { Contact } from './contact.model.js';
  * indexes only enforce uniqueness. So filters and sorts run here, on the Mongo filter built
  * by `contactQuery` (one rule, two evaluators), and a page is read back by `_id`.
  *
- * Coherence between processes: every contact write appends a numbered entry to
+ * Private to the contact store (contact.store.ts), which calls `noteContactsChanged` with
+ * every write. Coherence between processes: every contact write appends a numbered entry to
  * `contact_index_log` (`noteContactsChanged`); before answering, a process reads the entries
  * after the last one it applied (point lookups by `_id`) and re-reads those contacts. A
- * missing or different `epoch` (emptied database) triggers a full reload.
+ * missing or different `epoch` (emptied database), or a gap in the log, triggers a full reload.
  */
 type Entry = {
   id: string;
@@ -124,10 +125,7 @@ function setEntry(current: Pick<Index, 'entries' | 'byEmail' | 'postings'>, id: 
 }
 let index: Index | undefined;
 let syncing: Promise<Index> | undefined;
-let reloading: Promise<void> | undefined;
 
-/** A safety net for writes that bypassed `noteContactsChanged`: reload in the background now and then. */
-const RELOAD_EVERY_MS = 10 * 60_000;
 
 const state = () => mongoose.connection.db!.collection<{ _id: string; epoch: string; hint: number }>('contact_index_state');
 const log = () => mongoose.connection.db!.collection<{ _id: string; ids: string[]; at: Date }>('contact_index_log');
@@ -143,10 +141,7 @@ async function readState(): Promise<{ epoch: string; hint: number }> {
   return (await state().findOne({ _id: 'state' }))!;
 }
 
-/**
- * Tells every process that these contacts changed (created, updated, deleted). Call it after
- * any write to `contacts` made outside contact.service.ts (imports write in batches).
- */
+/** Tells every process that these contacts changed (created, updated, deleted): the contact store calls it with each write. */
 export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | string>): Promise<void> {
   if (!ids.length) return;
   const { epoch, hint } = await readState();
@@ -264,18 +259,12 @@ export function forgetContactIndex(): void {
 async function sync(): Promise<Index> {
   const { epoch, hint } = await readState();
   if (!index || index.epoch !== epoch) index = (await loadSnapshot(epoch)) ?? (await fullLoadAndStore(epoch, hint));
-  else if (Date.now() - index.loadedAt > RELOAD_EVERY_MS && !reloading) {
-    index.loadedAt = Date.now();
-    reloading = fullLoadAndStore(epoch, hint)
-      .then((fresh) => {
-        if (index?.epoch === fresh.epoch) index = { ...fresh, revision: Math.min(fresh.revision, index.revision) };
-      })
-      .catch(() => undefined)
-      .finally(() => (reloading = undefined));
-  }
   const current = index;
-  const caughtUp = await catchUp(current);
-  if (caughtUp !== current) index = caughtUp; // reloaded: past CATCH_UP_LIMIT changes
+  let caughtUp = await catchUp(current);
+  // The log says it went further than the entries found: some are missing (a gap), so what
+  // changed in between is unknown. Only then is everything read again.
+  if (caughtUp.revision < hint) caughtUp = await fullLoadAndStore(epoch, hint);
+  if (caughtUp !== current) index = caughtUp; // reloaded: a gap, or past CATCH_UP_LIMIT changes
   return caughtUp;
 }
 

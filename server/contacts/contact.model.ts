@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { CIVILITIES } from './contact.schemas.js';
 
 /**
  * A person of the qualified contact base. Field names are part of the HTTP contract
@@ -10,7 +11,6 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
  * - `sortName`: "lastname firstname" folded, the list's default order.
  * All are computed by `deriveContactFields` (contact.service.ts), the one place for them.
  */
-export const CIVILITIES = ['madame', 'monsieur'] as const;
 
 const contactSchema = new Schema(
   {

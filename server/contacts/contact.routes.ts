@@ -5,7 +5,7 @@ import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { actorOf, ADMIN, allow, READ, WRITE } from '../users/auth.middleware.js';
 import { exportContactsCsv, exportContactsJson } from './contact.export.js';
 import { contactQuery } from './contact.filter.js';
-import { warmContactIndex } from './contact.index.js';
+import { warmContactIndex } from './contact.store.js';
 import { contactCreateBody, contactFilter, contactUpdateBody, mergeBody } from './contact.schemas.js';
 import {
   CONTACT_SORTABLE,

@@ -4,7 +4,7 @@ import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import { isDuplicateKey, withId } from '../lib/db.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
-import { diffFields, forgetHistoryValues, historyOf, moveHistory, recordHistory } from '../history/history.service.js';
+import { historyOf } from '../history/history.service.js';
 import { memberOf } from '../memberships/member-state.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { assertOrganisations } from '../organisations/organisation.service.js';
@@ -16,27 +16,26 @@ import type { Actor } from '../users/user.service.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { contactQuery } from './contact.filter.js';
-import { contactIdByEmail, contactIdsWhere, contactNames, noteContactsChanged, queryContactIndex } from './contact.index.js';
-import { Contact } from './contact.model.js';
+import {
+  contactIdsOfOrganisation,
+  contactNames,
+  contactPage,
+  deleteContact as deleteStoredContact,
+  findContact,
+  findContactByAddress,
+  HISTORY_FIELDS,
+  insertContact,
+  mergeInto,
+  removeTheme,
+  saveContact,
+  type Change,
+} from './contact.store.js';
 import type { ContactCreateInput, ContactFilter, ContactUpdateInput } from './contact.schemas.js';
 
-export const HISTORY_FIELDS = [
-  'civility',
-  'firstName',
-  'lastName',
-  'email',
-  'emails',
-  'phones',
-  'function',
-  'functionLabel',
-  'organisations',
-  'dispositifs',
-  'themes',
-  'territories',
-  'notes',
-  'unresolvedLabels',
-  'source',
-] as const;
+export { HISTORY_FIELDS };
+
+/** A write by staff (or by the system when there is no actor). */
+const byStaff = (actor?: Actor): Change => ({ actor, via: 'staff' });
 
 type ContactLike = {
   firstName?: string | null;
@@ -99,10 +98,8 @@ async function assertReferences(input: Partial<ContactCreateInput>): Promise<voi
 /** The contact holding this address (primary or other), found through the in-memory index. */
 export async function findContactByEmail(email: string) {
   const address = normalizeEmail(email);
-  const id = await contactIdByEmail(address);
-  // No database fallback (a full scan on FerretDB): the unique index on `email` still
-  // refuses a duplicate primary address that a batch write forgot to note.
-  return id ? Contact.findById(id) : null;
+  // No database fallback (a full scan on FerretDB): every write goes through the store, which logs it.
+  return findContactByAddress(address);
 }
 
 const displayName = (c: { firstName?: string | null; lastName?: string | null; email: string }) =>
@@ -136,42 +133,38 @@ function otherEmails(primary: string, emails: readonly string[] | undefined | nu
   return [...new Set((emails ?? []).map(normalizeEmail))].filter((e) => e && e !== primary);
 }
 
-export async function createContact(input: ContactCreateInput, actor?: Actor) {
+export async function createContact(input: ContactCreateInput, actor?: Actor, change: Change = byStaff(actor)) {
   const email = normalizeEmail(input.email);
   const emails = otherEmails(email, input.emails);
   await assertReferences(input);
   await assertNotErased(email);
   await assertAddressesFree([email, ...emails]);
   const fields = await deriveContactFields({ ...input, email, emails });
-  const contact = await Contact.create({ ...fields, createdBy: actor?.id, updatedBy: actor?.id });
-  await noteContactsChanged([contact._id]);
-  await recordHistory({ resource: 'contacts', record: contact._id, action: 'create', actor, changes: diffFields({}, contact.toObject(), HISTORY_FIELDS) });
-  return contact;
+  return insertContact({ ...fields, createdBy: actor?.id, updatedBy: actor?.id }, change);
 }
 
 /** The contact with this address, or a new one; `created` tells which. Existing values are kept. */
-export async function findOrCreateContactByEmail(input: ContactCreateInput, actor?: Actor) {
+export async function findOrCreateContactByEmail(input: ContactCreateInput, actor?: Actor, change: Change = byStaff(actor)) {
   const existing = await findContactByEmail(input.email);
   if (existing) return { contact: existing, created: false };
   try {
-    return { contact: await createContact(input, actor), created: true };
+    return { contact: await createContact(input, actor, change), created: true };
   } catch (error) {
-    // a batch write the index was not told about: find it the slow way, and heal the index
+    // created meanwhile by another request: the store's log now has it
     if (!isDuplicateKey(error)) throw error;
-    const found = await Contact.findOne({ email: normalizeEmail(input.email) });
+    const found = await findContactByEmail(input.email);
     if (!found) throw error;
-    await noteContactsChanged([found._id]);
     return { contact: found, created: false };
   }
 }
 
 export async function getContact(id: string) {
-  const contact = await Contact.findById(id);
+  const contact = await findContact(id);
   if (!contact) throw notFound('Contact');
   return contact;
 }
 
-export async function updateContact(id: string, input: ContactUpdateInput, actor?: Actor) {
+export async function updateContact(id: string, input: ContactUpdateInput, actor?: Actor, change: Change = byStaff(actor)) {
   const contact = await getContact(id);
   if (contact.erasedAt) throw badRequest('Ce contact a été effacé (RGPD) : il ne peut plus être modifié.');
   const changes = Object.fromEntries(HISTORY_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]])) as Partial<ContactCreateInput>;
@@ -184,50 +177,42 @@ export async function updateContact(id: string, input: ContactUpdateInput, actor
   const before = contact.toObject();
   contact.set({ ...changes, updatedBy: actor?.id });
   contact.set(await deriveContactFields(contact.toObject()));
-  await contact.save();
-  await noteContactsChanged([contact._id]);
-  const diff = diffFields(before, contact.toObject(), HISTORY_FIELDS);
-  if (diff.length) await recordHistory({ resource: 'contacts', record: contact._id, action: 'update', actor, changes: diff });
+  await saveContact(contact, before, change);
   return contact;
 }
 
 export async function deleteContact(id: string, actor?: Actor) {
   const contact = await getContact(id);
-  await contact.deleteOne();
-  await noteContactsChanged([contact._id]);
-  await recordHistory({ resource: 'contacts', record: contact._id, action: 'delete', actor, changes: diffFields(contact.toObject(), {}, HISTORY_FIELDS) });
+  await deleteStoredContact(contact, byStaff(actor));
   return contact;
 }
 
 export const CONTACT_SORTABLE = ['sortName', 'lastName', 'firstName', 'email', 'createdAt', 'updatedAt', 'id'] as const;
 
-/** A page of contacts, filtered and sorted on the in-memory index (contact.index.ts). */
+/** A page of contacts, filtered and sorted by the store's one evaluator. */
 export async function listContacts(query: ListQuery<ContactFilter>) {
   const where = await contactQuery(query.filter);
   // "lastName" sorts like the folded "lastname firstname"
   const field = ['lastName', 'name'].includes(query.sort.field) ? 'sortName' : query.sort.field;
-  const { docs, total } = await queryContactIndex(where, { sort: { field, order: query.sort.order }, skip: query.skip, limit: query.limit });
-  return { items: docs, total };
+  return contactPage(where, { sort: { field, order: query.sort.order }, skip: query.skip, limit: query.limit });
 }
 
 /** Re-derives the contacts of an organisation after it was renamed, retyped or deleted. */
-export async function refreshContactsOfOrganisation(organisationId: Types.ObjectId): Promise<void> {
+export async function refreshContactsOfOrganisation(organisationId: Types.ObjectId, actor?: Actor): Promise<void> {
   const exists = await Organisation.exists({ _id: organisationId });
-  const ids = await contactIdsWhere({ organisations: { $in: [organisationId] } });
-  const contacts = (await Promise.all(ids.map((id) => Contact.findById(id)))).filter((c) => c !== null);
-  for (const contact of contacts) {
+  for (const id of await contactIdsOfOrganisation(organisationId)) {
+    const contact = await findContact(id);
+    if (!contact) continue;
+    const before = contact.toObject();
     if (!exists) contact.organisations = contact.organisations.filter((o) => !o.equals(organisationId));
     contact.set(await deriveContactFields(contact.toObject()));
-    await contact.save();
+    await saveContact(contact, before, { actor, via: 'organisation-change' });
   }
-  await noteContactsChanged(contacts.map((c) => c._id));
 }
 
 /** Untags a deleted theme from every contact holding it. */
-export async function removeThemeFromContacts(themeId: Types.ObjectId, _actor?: Actor): Promise<void> {
-  const ids = await contactIdsWhere({ themes: { $in: [themeId] } });
-  await Contact.updateMany({ _id: { $in: ids } }, { $pull: { themes: themeId } });
-  await noteContactsChanged(ids);
+export async function removeThemeFromContacts(themeId: Types.ObjectId, actor?: Actor): Promise<void> {
+  await removeTheme(themeId, { actor, via: 'theme-deletion' });
 }
 
 export async function contactHistory(id: string) {
@@ -313,7 +298,7 @@ const union = <T>(a: readonly T[] | null | undefined, b: readonly T[] | null | u
 export async function mergeContacts(targetId: string, sourceId: string, actor?: Actor) {
   if (targetId === sourceId) throw badRequest('Un contact ne peut pas être fusionné avec lui-même.', 'source');
   const target = await getContact(targetId);
-  const source = await Contact.findById(sourceId);
+  const source = await findContact(sourceId);
   if (!source) throw badRequest(`Contact à fusionner introuvable « ${sourceId} ».`, 'source');
   if (target.erasedAt || source.erasedAt) throw badRequest('Un contact effacé (RGPD) ne peut pas être fusionné.', 'source');
   const repoints = await plannedRepoints(source._id, target._id);
@@ -339,19 +324,8 @@ export async function mergeContacts(targetId: string, sourceId: string, actor?: 
   };
   target.set(merged);
   target.set(await deriveContactFields(target.toObject()));
-  await target.save();
-  await source.deleteOne();
-  await noteContactsChanged([target._id, source._id]);
+  await mergeInto(target, before, source, { actor, via: 'merge' });
   await repoint(repoints);
-  await moveHistory('contacts', source._id, target._id);
-  await recordHistory({
-    resource: 'contacts',
-    record: target._id,
-    action: 'merge',
-    actor,
-    mergedFrom: source._id,
-    changes: diffFields(before, target.toObject(), HISTORY_FIELDS),
-  });
   return target;
 }
 
@@ -445,13 +419,10 @@ export async function eraseContact(id: string, actor?: Actor) {
   });
   contact.set(await deriveContactFields(contact.toObject()));
   contact.set({ searchText: undefined, searchTokens: [], sortName: '' });
-  await contact.save();
-  await noteContactsChanged([contact._id]);
+  await saveContact(contact, {}, { actor, via: 'erasure' }, 'erase');
   await collection('subscriptions').updateMany(
     { contact: contact._id, status: { $in: ['pending', 'subscribed'] } },
     { $set: { status: 'unsubscribed', unsubscribedAt: new Date(), unsubscribeSource: 'staff' } },
   );
-  await forgetHistoryValues('contacts', contact._id);
-  await recordHistory({ resource: 'contacts', record: contact._id, action: 'erase', actor });
   return contact;
 }

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { mailingFieldsWhere, type MailingFields } from '../contacts/contact.index.js';
+import { mailingFieldsWhere, type MailingFields } from '../contacts/contact.store.js';
 import { isDuplicateKey } from '../lib/db.js';
 import { List, type ListRecord } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';

@@ -3,7 +3,7 @@ import { normalizeEmail } from '../lib/normalize.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { readUnsubscribeToken } from '../subscriptions/subscription.links.js';
 import { unsubscribe } from '../subscriptions/subscription.service.js';
-import { Contact } from '../contacts/contact.model.js';
+import { findContactByAddress } from '../contacts/contact.store.js';
 import { emailHash, suppress } from '../suppressions/suppression.service.js';
 import { SoftBounce } from './bounce.model.js';
 import type { BounceReport } from './bounce.parse.js';
@@ -39,7 +39,7 @@ export async function recordBounce(ctx: Pick<AppContext, 'config' | 'logger'>, r
       },
     ]);
   }
-  const contact = delivery ? { _id: delivery.contact } : await Contact.findOne({ $or: [{ email }, { emails: email }] }, { _id: 1 }).lean();
+  const contact = delivery ? { _id: delivery.contact } : await findContactByAddress(email);
   if (report.kind === 'complaint') {
     await suppress(email, 'complaint', source);
     if (contact) {

@@ -344,6 +344,12 @@ const OUTCOME_EVENTS = new Set<DeliveryEventKind>(['sent', 'failed', 'retry', 'u
 /** The reply of an accepted message whose `sent` record was lost in an interruption. */
 const RECOVERED_RESPONSE = '250 (accepted; the server reply was not kept: the sender was interrupted)';
 
+/** Resolves a mailing's audience now if it has none yet: the worker does it before forking the sending process, which then keeps no contact index. */
+export async function ensureAudience(mailingId: string): Promise<void> {
+  const mailing = await Mailing.findById(mailingId).lean();
+  if (mailing?.status === 'sending' && !mailing.audienceResolvedAt) await resolveAudience(mailing);
+}
+
 async function acquireLease(mailingId: string, leaseMs: number): Promise<boolean> {
   const now = new Date();
   const free = { $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: now } }, { leaseOwner: OWNER }] };

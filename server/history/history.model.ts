@@ -25,6 +25,8 @@ const entrySchema = new Schema(
     at: { type: Date, required: true },
     actor: { type: Schema.Types.ObjectId, ref: 'User' },
     actorName: { type: String, default: '' },
+    /** Through what: `staff`, `import:<id>`, `import-undo:<id>`, `merge`, `theme-deletion`, `organisation-change`, `migration:<n>`... */
+    via: { type: String },
     changes: { type: [changeSchema], default: [] },
     /** For a merge: the record merged into this one; that record's entries carry it too. */
     mergedFrom: { type: Schema.Types.ObjectId },

@@ -29,7 +29,7 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
 
 const key = (resource: HistoryResource, record: Types.ObjectId | string) => `${resource}:${record}`;
 
-type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; changes: Change[]; mergedFrom?: unknown; import?: unknown };
+type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; via?: string; changes: Change[]; mergedFrom?: unknown; import?: unknown };
 
 /** The API form of an entry: newest first, with the record it belongs to. */
 function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
@@ -42,6 +42,7 @@ function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
       at: entry.at,
       actor: entry.actor ? String(entry.actor) : undefined,
       actorName: entry.actorName ?? '',
+      via: entry.via ?? 'staff',
       changes: entry.changes ?? [],
       ...(entry.mergedFrom ? { mergedFrom: String(entry.mergedFrom) } : {}),
       ...(entry.import ? { import: String(entry.import) } : {}),
@@ -49,58 +50,50 @@ function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
     .sort((a, b) => b.at.getTime() - a.at.getTime() || b.id.localeCompare(a.id, 'en', { numeric: true }));
 }
 
-export async function recordHistory(entry: {
+export type HistoryInput = {
   resource: HistoryResource;
   record: Types.ObjectId | string;
   action: HistoryAction;
   actor?: Actor;
+  /** Through what the change came: `staff` (the default), `import:<id>`, `merge`, `theme-deletion`, `migration:<n>`... */
+  via?: string;
   changes?: Change[];
   mergedFrom?: Types.ObjectId | string;
-}): Promise<void> {
+};
+
+function appendOperation(entry: HistoryInput, at: Date) {
   const item = {
     action: entry.action,
-    at: new Date(),
+    at,
     actor: entry.actor?.id ? new Types.ObjectId(entry.actor.id) : undefined,
     actorName: entry.actor?.name ?? 'système',
+    via: entry.via ?? 'staff',
     changes: entry.changes ?? [],
     mergedFrom: entry.mergedFrom ? new Types.ObjectId(String(entry.mergedFrom)) : undefined,
+    import: entry.via?.startsWith('import:') ? new Types.ObjectId(entry.via.slice('import:'.length)) : undefined,
   };
-  await History.updateOne(
-    { _id: key(entry.resource, entry.record) },
-    { $push: { entries: item }, $set: { resource: entry.resource, record: new Types.ObjectId(String(entry.record)) } },
-    { upsert: true },
-  );
+  return {
+    updateOne: {
+      filter: { _id: key(entry.resource, entry.record) },
+      update: { $push: { entries: item }, $set: { resource: entry.resource, record: new Types.ObjectId(String(entry.record)) } },
+      upsert: true,
+    },
+  };
 }
 
-/**
- * The entries of one import's batch, written at once: `created` records get a new history
- * document each (an insert, no lookup), the others an appended entry.
- */
-export async function recordImportHistory(
-  batch: { import: Types.ObjectId; actor?: Actor; at: Date },
-  created: { record: Types.ObjectId; changes: Change[] }[],
-  updated: { record: Types.ObjectId; changes: Change[] }[],
-): Promise<void> {
-  const entry = (action: HistoryAction, changes: Change[]) => ({
-    action,
-    at: batch.at,
-    actor: batch.actor?.id ? new Types.ObjectId(batch.actor.id) : undefined,
-    actorName: batch.actor?.name ?? 'système',
-    changes,
-    import: batch.import,
-  });
-  const writes: Promise<unknown>[] = [];
-  if (created.length) {
-    const docs = created.map((c) => ({ _id: key('contacts', c.record), resource: 'contacts', record: c.record, entries: [entry('create', c.changes)] }));
-    writes.push(History.collection.insertMany(docs as never[], { ordered: false }));
-  }
-  if (updated.length) {
-    const operations = updated.map((u) => ({
-      updateOne: { filter: { _id: key('contacts', u.record) }, update: { $push: { entries: entry('update', u.changes) }, $set: { resource: 'contacts', record: u.record } }, upsert: true },
-    }));
-    writes.push(History.collection.bulkWrite(operations as never[], { ordered: false }));
-  }
-  await Promise.all(writes);
+export async function recordHistory(entry: HistoryInput): Promise<void> {
+  await recordHistories([entry]);
+}
+
+/** Many entries at once (a batch of an import): FerretDB runs a bulk write's statements one by one, so several go in parallel. */
+export async function recordHistories(entries: readonly HistoryInput[]): Promise<void> {
+  if (!entries.length) return;
+  const at = new Date();
+  const operations = entries.map((entry) => appendOperation(entry, at));
+  const size = Math.max(50, Math.ceil(operations.length / 8));
+  const chunks = [];
+  for (let i = 0; i < operations.length; i += size) chunks.push(operations.slice(i, i + size));
+  await Promise.all(chunks.map((chunk) => History.bulkWrite(chunk as never, { ordered: false })));
 }
 
 export async function historyOf(resource: HistoryResource, record: string) {

@@ -279,11 +279,4 @@ export function detectDelimiter(sample: string): Delimiter {
 }
 
 /** A CSV line for spreadsheets; cells that a spreadsheet would run as a formula are neutralised. */
-export function csvLine(cells: readonly string[], delimiter = ';'): string {
-  return cells.map((cell) => csvCell(cell, delimiter)).join(delimiter) + '\r\n';
-}
-
-function csvCell(value: string, delimiter: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return safe.includes(delimiter) || /["\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+export { csvLine } from '../lib/csv-export.js';

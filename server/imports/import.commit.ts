@@ -1,13 +1,10 @@
 import { Types } from 'mongoose';
-import { Contact } from '../contacts/contact.model.js';
-import { noteContactsChanged } from '../contacts/contact.index.js';
+import { contactIdsOfOrganisation, deleteContacts, insertContacts, newContactDefaults, readContacts, updateContacts, type Change, type ContactUpdate } from '../contacts/contact.store.js';
 import { deriveContactFields } from '../contacts/contact.service.js';
 import { List } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { deleteOrganisation } from '../organisations/organisation.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
-import { History } from '../history/history.model.js';
-import { recordImportHistory, type Change } from '../history/history.service.js';
 import type { Actor } from '../users/user.service.js';
 import { letIoInEvery, type BatchResult, type Issue } from './import.engine.js';
 import { ImportBatch } from './import.model.js';
@@ -77,52 +74,40 @@ export async function writeBatch(batch: BatchResult, prepared: PreparedBatch, ct
     organisations,
   };
   await ImportBatch.collection.insertOne(journal);
+  const change = importChange(ctx);
   if (docs.length) {
-    await Contact.collection.insertMany(docs, { ordered: false });
+    await insertContacts(docs, change);
     for (const { plan, id } of creates) batch.addresses.add(plan.email, String(id));
   }
-  const matched = operations.length ? await parallelBulkWrite(operations) : 0;
-  await noteContactsChanged([...creates.map((c) => c.id), ...updates.map((u) => u.contact._id as Types.ObjectId)]);
+  const matched = await updateContacts(operations, change);
   if (matched < operations.length) {
-    // planned from the contacts' index, which a write that bypassed its log left behind: the
-    // ids noted above make the next attempt read them from the database
+    // a contact deleted since it was planned: the store's log makes the next attempt read it from the database
     throw new Error('Des contacts ont été supprimés pendant l’import : relancez la validation, les lignes concernées seront recréées.');
   }
   if (subscriptions.docs.length) await Subscription.insertMany(subscriptions.docs, { ordered: false });
-  await recordImportHistory(
-    { import: ctx.importId, actor: ctx.actor, at },
-    creates.map(({ plan, id }) => ({ record: id, changes: importedChanges({}, contactFields(plan)) })),
-    journal.updated.map((u) => ({ record: u.contact as Types.ObjectId, changes: importedChanges(u.before as FieldValues, u.after as FieldValues) })),
-  );
   return { journal: journal._id, issues: subscriptions.issues, subscribed: subscriptions.docs.length };
 }
 
 type UpdatePlan = Extract<LinePlan, { action: 'update' }>;
 
-/** The batch's new contacts as documents, and its updates as bulk-write operations. */
+/** Through what an import's writes come, in the contacts' history. */
+const importChange = (ctx: CommitContext): Change => ({ actor: ctx.actor, via: `import:${ctx.importId}` });
+
+/** The batch's new contacts as documents, and its updates with each contact's previous values. */
 async function contactWrites(creates: { plan: LinePlan; id: Types.ObjectId }[], updates: UpdatePlan[], at: Date, actorId?: Types.ObjectId) {
   const facts = await organisationFacts([...creates.map((c) => c.plan.values), ...updates.map((u) => ({ ...u.contact, ...u.set }))]);
   const docs: ContactDoc[] = [];
   for (const [i, { plan, id }] of creates.entries()) {
     await letIoInEvery(i);
-    const doc = Object.assign(contactDefaults(), castIds(contactFields(plan)), { _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId, createdAt: at, updatedAt: at });
+    const doc = Object.assign(newContactDefaults(), castIds(contactFields(plan)), { _id: id, email: plan.email, source: 'import', createdBy: actorId, updatedBy: actorId, createdAt: at, updatedAt: at });
     docs.push(await withDerived(doc, facts));
   }
-  const operations = [];
+  const operations: ContactUpdate[] = [];
   for (const plan of updates) {
     const derived = pickDerived(await withDerived({ ...(plan.contact as ContactDoc), ...castIds(plan.set) }, facts));
-    operations.push({ updateOne: { filter: { _id: plan.contact._id }, update: { $set: { ...castIds(plan.set), ...derived, updatedAt: at, updatedBy: actorId } } } });
+    operations.push({ before: plan.contact as ContactDoc, $set: { ...castIds(plan.set), ...derived, updatedAt: at, updatedBy: actorId } });
   }
   return { docs, operations };
-}
-
-/** FerretDB runs a bulk write's statements one by one: several smaller ones at once go faster. Returns the contacts matched. */
-async function parallelBulkWrite(operations: unknown[]): Promise<number> {
-  const size = Math.max(50, Math.ceil(operations.length / 8));
-  const chunks = [];
-  for (let i = 0; i < operations.length; i += size) chunks.push(operations.slice(i, i + size));
-  const results = await Promise.all(chunks.map((chunk) => Contact.collection.bulkWrite(chunk as never, { ordered: false })));
-  return results.reduce((sum, result) => sum + result.matchedCount, 0);
 }
 
 /** Ids as ObjectIds, as the model stores them (the raw driver does not cast). */
@@ -137,16 +122,6 @@ function castIds(set: FieldValues): FieldValues {
 const DERIVED = ['searchTokens', 'territoryScope', 'organisationTypes', 'sortName'];
 const pickDerived = (doc: ContactDoc) => Object.fromEntries(DERIVED.filter((key) => key in doc).map((key) => [key, doc[key]]));
 
-/**
- * The model's defaults, read once from its schema. New contacts are built as plain objects
- * (rows are already validated): a Mongoose document per row cost more than the insert.
- */
-const schemaDefaults = Object.entries((({ _id, email, ...defaults }) => defaults)(new Contact({ email: 'x@x.fr' }).toObject()));
-function contactDefaults(): Record<string, unknown> {
-  const doc: Record<string, unknown> = {};
-  for (const [field, value] of schemaDefaults) doc[field] = Array.isArray(value) ? [] : value; // strings and empty lists
-  return doc;
-}
 
 function contactFields(plan: LinePlan): FieldValues {
   const fields: FieldValues = {};
@@ -155,54 +130,49 @@ function contactFields(plan: LinePlan): FieldValues {
 }
 
 /**
- * Newsletter subscriptions, only when the user asked for a list AND the row carries consent
- * proof (Mailchimp's OPTIN_TIME/CONFIRM_TIME): the proof becomes the subscription's consent
- * record (opt-in IP and confirmation IP each kept as such). Existing subscriptions are never
- * touched (an unsubscription stays one). The dry run counts the same plan.
+ * Subscriptions, only to the list the user asked for and the lists a "Listes" column names,
+ * AND when the row carries consent proof (Mailchimp's OPTIN_TIME/CONFIRM_TIME): the proof
+ * becomes the subscription's consent record (opt-in IP and confirmation IP each kept as such).
+ * Existing subscriptions are never touched (an unsubscription stays one). The dry run counts
+ * the same plan.
  */
 export async function plannedSubscriptions(plans: LinePlan[], creates: { plan: LinePlan; id: Types.ObjectId }[], ctx: { subscribeList?: Types.ObjectId | null; actor?: Actor }) {
   const issues: Issue[] = [];
-  const docs: Array<Record<string, unknown> & { _id: Types.ObjectId }> = [];
-  if (!ctx.subscribeList) return { issues, docs };
-  const list = await List.findById(ctx.subscribeList).lean();
-  if (!list) return { issues, docs };
+  const docs: Array<Record<string, unknown> & { _id: Types.ObjectId; list: Types.ObjectId }> = [];
+  const listsOf = (plan: LinePlan) => [...new Set([...(ctx.subscribeList ? [String(ctx.subscribeList)] : []), ...plan.values.lists])];
+  const wanted = [...new Set(plans.flatMap(listsOf))];
+  if (!wanted.length) return { issues, docs };
+  const lists = new Map((await List.find({ _id: { $in: wanted } }).lean()).map((l) => [String(l._id), l]));
   const createdIds = new Map(creates.map(({ plan, id }) => [plan, id]));
   const contactOf = (plan: LinePlan) => (plan.action === 'create' ? createdIds.get(plan)! : (plan.contact._id as Types.ObjectId));
   const known = plans.filter((plan) => plan.action !== 'create').map(contactOf); // a new contact has no subscription yet
-  const existing = new Set(
-    known.length ? (await Subscription.find({ list: list._id, contact: { $in: known } }, { contact: 1 }).lean()).map((s) => String(s.contact)) : [],
+  const taken = new Set(
+    known.length ? (await Subscription.find({ list: { $in: wanted }, contact: { $in: known } }, { contact: 1, list: 1 }).lean()).map((s) => `${s.contact}:${s.list}`) : [],
   );
-  const done = new Set<string>();
   for (const plan of plans) {
     const contact = contactOf(plan);
-    if (existing.has(String(contact)) || done.has(String(contact))) continue;
-    const consent = plan.values.consent;
-    const at = consent?.at ?? consent?.confirmedAt;
-    if (!at) {
-      issues.push({ line: plan.line, row: plan.row.row, kind: 'notice', reason: `Pas d’abonnement à « ${list.name} » : aucune preuve de consentement sur cette ligne.`, cells: plan.row.cells });
-      continue;
+    for (const list of listsOf(plan).map((id) => lists.get(id)).filter((l) => l !== undefined)) {
+      const key = `${contact}:${list._id}`;
+      if (taken.has(key)) continue;
+      const consent = plan.values.consent;
+      const at = consent?.at ?? consent?.confirmedAt;
+      if (!at) {
+        issues.push({ line: plan.line, row: plan.row.row, kind: 'notice', reason: `Pas d’abonnement à « ${list.name} » : aucune preuve de consentement sur cette ligne.`, cells: plan.row.cells });
+        continue;
+      }
+      taken.add(key);
+      docs.push({
+        _id: new Types.ObjectId(),
+        contact,
+        list: list._id,
+        status: 'subscribed',
+        source: 'import',
+        consent: { at, source: 'import', ip: consent?.ip, wording: list.consentWording, confirmedAt: consent?.confirmedAt, confirmedIp: consent?.confirmedIp },
+        createdBy: ctx.actor?.id,
+      });
     }
-    done.add(String(contact));
-    docs.push({
-      _id: new Types.ObjectId(),
-      contact,
-      list: list._id,
-      status: 'subscribed',
-      source: 'import',
-      consent: { at, source: 'import', ip: consent?.ip, wording: list.consentWording, confirmedAt: consent?.confirmedAt, confirmedIp: consent?.confirmedIp },
-      createdBy: ctx.actor?.id,
-    });
   }
   return { issues, docs };
-}
-
-/** The history's before/after of the fields an import wrote. */
-function importedChanges(before: FieldValues, after: FieldValues): Change[] {
-  const plain = (value: unknown) => (value === undefined ? null : value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.map(String) : value);
-  const empty = (value: unknown) => value === undefined || value === null || (Array.isArray(value) && !value.length);
-  return (Object.keys(after) as ImportedField[])
-    .filter((field) => !(empty(after[field]) && empty(before[field])))
-    .map((field) => ({ field, before: plain(before[field]), after: plain(after[field]) }));
 }
 
 /** Reverts a batch from its journal: contacts edited since the import are kept and reported. */
@@ -214,8 +184,8 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
     await Subscription.deleteMany({ _id: { $in: journal.subscriptions }, status: 'subscribed', source: 'import' });
   }
   const updatedIds = journal.updated.map((u) => u.contact);
-  const current = new Map((await Contact.find({ _id: { $in: updatedIds } }).lean()).map((c) => [String(c._id), c as unknown as ContactDoc]));
-  const operations = [];
+  const current = new Map((await readContacts(updatedIds)).map((c) => [String(c._id), c as unknown as ContactDoc]));
+  const operations: ContactUpdate[] = [];
   for (const entry of [...journal.updated].reverse()) {
     const contact = current.get(String(entry.contact));
     const before = entry.before as FieldValues & { updatedAt?: Date | null; updatedBy?: unknown };
@@ -249,14 +219,14 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
       $set.updatedAt = before.updatedAt ?? undefined;
       $set.updatedBy = before.updatedBy ?? undefined;
     }
-    operations.push({ updateOne: { filter: { _id: contact._id }, update: Object.keys($unset).length ? { $set, $unset } : { $set } } });
+    operations.push({ before: contact, $set, $unset });
     report.restored++;
   }
-  if (operations.length) await parallelBulkWrite(operations);
-  await noteContactsChanged(operations.map((o) => o.updateOne.filter._id));
+  const change: Change = { via: `import-undo:${journal.import}` };
+  await updateContacts(operations, change);
 
   const { contacts: createdIds, emails, lines } = journal.created!;
-  const created = await Contact.find({ _id: { $in: createdIds } }, { updatedAt: 1 }).lean();
+  const created = await readContacts(createdIds, { updatedAt: 1 });
   const removable = created.filter((c) => (c.updatedAt as Date | undefined)?.getTime() === at).map((c) => c._id);
   for (const c of created) {
     if ((c.updatedAt as Date | undefined)?.getTime() === at) continue;
@@ -265,13 +235,11 @@ export async function revertBatch(journal: InstanceType<typeof ImportBatch>): Pr
   }
   if (removable.length) {
     await Subscription.deleteMany({ contact: { $in: removable } });
-    await Contact.deleteMany({ _id: { $in: removable } });
-    await History.deleteMany({ _id: { $in: removable.map((id) => `contacts:${id}`) } });
-    await noteContactsChanged(removable);
+    await deleteContacts(removable, change);
     report.deleted += removable.length;
   }
   for (const id of journal.organisations) {
-    if (!(await Contact.exists({ organisations: id }))) await deleteOrganisation(String(id)).catch(() => undefined);
+    if (!(await contactIdsOfOrganisation(id)).length) await deleteOrganisation(String(id)).catch(() => undefined);
   }
   return report;
 }

@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
-import { contactsView, type ContactsView } from '../contacts/contact.index.js';
-import { Contact } from '../contacts/contact.model.js';
+import { contactsView, readContacts, type ContactsView } from '../contacts/contact.store.js';
 import { loadSuppressionList } from '../suppressions/suppression.service.js';
 import { readCsv, type CsvRecord } from './csv.js';
 import { emptyCounts, ImportIssue, type ImportCounts, type ImportPolicy } from './import.model.js';
@@ -233,7 +232,7 @@ export class AddressIndex {
       if (doc) found.set(id, { ...doc, _id: new Types.ObjectId(id) } as ExistingContact);
       else changed.push(id);
     }
-    if (changed.length) for (const contact of await Contact.find({ _id: { $in: changed } }).lean<ExistingContact[]>()) found.set(String(contact._id), contact);
+    if (changed.length) for (const contact of (await readContacts(changed)) as unknown as ExistingContact[]) found.set(String(contact._id), contact);
     const byAddress = new Map<string, ExistingContact>();
     for (const email of emails) {
       const contact = found.get(this.view.byEmail.get(email) ?? '');

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { Contact } from '../contacts/contact.model.js';
+import { someContactMatches } from '../contacts/contact.store.js';
 import { normalizeText } from '../lib/normalize.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { createOrganisation, deleteOrganisation } from '../organisations/organisation.service.js';
@@ -57,11 +57,11 @@ async function freeThemeCode(label: string): Promise<string> {
 export async function removeCreatedEntries(created: CreatedEntries): Promise<{ organisations: number; themes: number; vocabularies: number }> {
   const removed = { organisations: 0, themes: 0, vocabularies: 0 };
   for (const id of created.organisations) {
-    if (await Contact.exists({ organisations: new Types.ObjectId(id) })) continue;
+    if (await someContactMatches({ organisations: new Types.ObjectId(id) })) continue;
     await deleteOrganisation(id).then(() => removed.organisations++, () => undefined);
   }
   for (const id of created.themes) {
-    if (await Contact.exists({ themes: new Types.ObjectId(id) })) continue;
+    if (await someContactMatches({ themes: new Types.ObjectId(id) })) continue;
     const deleted = await Theme.deleteOne({ _id: id });
     removed.themes += deleted.deletedCount;
   }
@@ -69,7 +69,7 @@ export async function removeCreatedEntries(created: CreatedEntries): Promise<{ o
     const entry = await Vocabulary.findById(id).lean();
     if (!entry) continue;
     const field = entry.kind === 'functions' ? 'function' : entry.kind === 'dispositifs' ? 'dispositifs' : undefined;
-    if (field && (await Contact.exists({ [field]: entry.code }))) continue;
+    if (field && (await someContactMatches({ [field]: entry.code }))) continue;
     if (entry.kind === 'organisationTypes' && (await Organisation.exists({ type: entry.code }))) continue;
     await Vocabulary.deleteOne({ _id: id });
     removed.vocabularies++;

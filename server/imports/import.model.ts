@@ -78,6 +78,8 @@ const importSchema = new Schema(
     preview: {
       counts: countsDefinition,
       lines: { type: [Schema.Types.Mixed], default: [] },
+      /** Subscriptions the commit creates, per list: `{list, name, count}`. */
+      subscriptions: { type: [Schema.Types.Mixed], default: [] },
       at: Date,
     },
     counts: countsDefinition,

@@ -23,6 +23,8 @@ export type RowValues = {
   themes: string[];
   territories: string[];
   dispositifs: string[];
+  /** Lists a "Listes" column names (ids): subscribed when the line carries consent proof. */
+  lists: string[];
   /** Values no managed entry took ("Thématique : Nutrition"): kept for staff to sort out. */
   unresolvedLabels: string[];
   notes?: string;
@@ -72,7 +74,7 @@ type RowState = { values: RowValues; errors: RowIssue[]; warnings: RowIssue[]; d
  */
 export function parseRow(record: CsvRecord, mapping: readonly ColumnMapping[], resolver: Resolver): ParsedRow {
   const state: RowState = {
-    values: { email: '', emails: [], phones: [], organisations: [], themes: [], territories: [], dispositifs: [], unresolvedLabels: [] },
+    values: { email: '', emails: [], phones: [], organisations: [], themes: [], territories: [], dispositifs: [], lists: [], unresolvedLabels: [] },
     errors: [],
     warnings: [],
     decided: new Set(),
@@ -104,7 +106,7 @@ export function parseRow(record: CsvRecord, mapping: readonly ColumnMapping[], r
 
 /** The contact API's own schema checks the row too (lengths, phone numbers, ...): one rule for both. */
 function contactRuleErrors(values: RowValues, mapping: readonly ColumnMapping[]): RowIssue[] {
-  const { consent: _consent, functionLabel: _label, unresolvedLabels: _unresolved, ...fields } = values;
+  const { consent: _consent, functionLabel: _label, unresolvedLabels: _unresolved, lists: _lists, ...fields } = values;
   const checked = contactCreateBody.safeParse(fields);
   if (checked.success) return [];
   return checked.error.issues.slice(0, 1).map((issue) => {
@@ -155,6 +157,7 @@ function readCell(state: RowState, field: ImportField, header: string, cell: str
       return applyDecision(state, field, header, cell, resolver);
     case 'themes':
     case 'dispositifs':
+    case 'lists':
       for (const label of splitValues(cell)) applyDecision(state, field, header, label, resolver);
       return;
     case 'consentAt':

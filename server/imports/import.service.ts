@@ -189,12 +189,14 @@ async function runPreview(doc: ImportDoc): Promise<void> {
   const lines: unknown[] = [];
   let values: ValueReport[] = [];
   let organisations: OrganisationReport[] = [];
+  const byList = new Map<string, number>();
   if (!doc.problem) {
     const resolver = await resolverFor(doc);
     await forEachBatch(sourceOf(doc), resolver, { againstImported: false }, async (batch) => {
       const all = [...batch.plans, ...batch.laterDuplicates];
       const subscriptions = await plannedSubscriptions(all, batch.plans.filter((p) => p.action === 'create').map((plan) => ({ plan, id: newObjectId() })), { subscribeList: doc.subscribeList });
       addCounts(counts, { ...batch.counts, subscribed: subscriptions.docs.length });
+      for (const doc of subscriptions.docs) byList.set(String(doc.list), (byList.get(String(doc.list)) ?? 0) + 1);
       await saveIssues(doc._id, 'preview', batch.index, [...batch.issues, ...subscriptions.issues]);
       if (lines.length < PREVIEW_LINES) {
         const described = [...batch.plans.map(describePlan), ...batch.issues.filter((i) => i.kind !== 'warning').map(describeIssue)].sort((a, b) => a.line - b.line);
@@ -205,7 +207,9 @@ async function runPreview(doc: ImportDoc): Promise<void> {
     organisations = resolver.organisations.list();
     Object.assign(counts, creationCounts(values, organisations));
   }
-  doc.set('preview', { counts, lines, at: new Date() });
+  const lists = await List.find({ _id: { $in: [...byList.keys()] } }, { name: 1 }).lean();
+  const subscriptions = lists.map((l) => ({ list: String(l._id), name: l.name, count: byList.get(String(l._id)) ?? 0 }));
+  doc.set('preview', { counts, lines, subscriptions, at: new Date() });
   doc.set('values', values);
   doc.set('organisations', organisations);
   doc.set('progress', { done: 0, total: counts.rows });
@@ -476,6 +480,7 @@ async function mergeValueDecisions(current: readonly ValueDecision[], given: Non
       if (!decision.targets?.length || unknown !== undefined) throw badRequest(`Valeur inconnue « ${unknown ?? ''} » pour « ${decision.value} ».`, `values.${i}.targets`);
     }
     if (decision.action === 'create') {
+      if (decision.field === 'lists') throw badRequest('Une liste de diffusion se crée dans « Listes », pas pendant un import.', `values.${i}.action`);
       if (!decision.label?.trim()) throw badRequest(`Libellé manquant pour créer « ${decision.value} ».`, `values.${i}.label`);
       if (decision.parent && !catalog.themes.some((t) => t.id === decision.parent)) throw badRequest('Thème parent inconnu.', `values.${i}.parent`);
     }

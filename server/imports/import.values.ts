@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { normalizeText } from '../lib/normalize.js';
+import { List } from '../lists/list.model.js';
 import { Theme } from '../themes/theme.model.js';
 import { vocabularyOf } from '../vocabularies/vocabulary.service.js';
 import { ORGANISATION_TYPE_KEYWORDS, REASON_TEXTS, suggestValue, type CatalogEntry, type MatchReason, type Suggestion } from './import.matching.js';
@@ -11,7 +12,7 @@ import { ORGANISATION_TYPE_KEYWORDS, REASON_TEXTS, suggestValue, type CatalogEnt
  * the preset's, then what staff chose in earlier imports, then the suggestion shown in the dry
  * run; a value nothing matches is kept as free text (a warning on its lines).
  */
-export const VALUE_FIELDS = ['function', 'themes', 'dispositifs', 'organisationType'] as const;
+export const VALUE_FIELDS = ['function', 'themes', 'dispositifs', 'organisationType', 'lists'] as const;
 export type ValueField = (typeof VALUE_FIELDS)[number];
 export const VALUE_ACTIONS = ['existing', 'create', 'text', 'ignore'] as const;
 export type ValueAction = (typeof VALUE_ACTIONS)[number];
@@ -21,6 +22,7 @@ export const VALUE_FIELD_LABELS: Record<ValueField, string> = {
   themes: 'Thématique',
   dispositifs: 'Dispositif',
   organisationType: 'Type de structure',
+  lists: 'Liste',
 };
 
 /** One decision. `targets`: entry ids or codes; for `create`, the id or code the new entry will have. */
@@ -50,11 +52,12 @@ type Catalog = Record<ValueField, CatalogEntry[]>;
 const KEYWORDS: Partial<Record<ValueField, [RegExp, string][]>> = { organisationType: ORGANISATION_TYPE_KEYWORDS };
 
 export async function loadCatalog(): Promise<Catalog> {
-  const [functions, dispositifs, organisationTypes, themes] = await Promise.all([
+  const [functions, dispositifs, organisationTypes, themes, lists] = await Promise.all([
     vocabularyOf('functions'),
     vocabularyOf('dispositifs'),
     vocabularyOf('organisationTypes'),
     Theme.find({}, { name: 1, code: 1 }).lean(),
+    List.find({}, { name: 1, code: 1 }).lean(),
   ]);
   const vocabulary = (entries: { code: string; label: string }[]) => entries.map((e) => ({ id: e.code, label: e.label }));
   return {
@@ -62,6 +65,7 @@ export async function loadCatalog(): Promise<Catalog> {
     dispositifs: vocabulary(dispositifs),
     organisationType: vocabulary(organisationTypes),
     themes: themes.map((t) => ({ id: String(t._id), label: t.name, aliases: [t.code] })),
+    lists: lists.map((l) => ({ id: String(l._id), label: l.name, aliases: [l.code] })),
   };
 }
 

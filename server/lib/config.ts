@@ -35,6 +35,7 @@ const envSchema = z.object({
   JOBS: flag.default(true),
   DEMO_DATA: flag.optional(),
   TRUST_PROXY: z.string().default('loopback'),
+  SESSION_IDLE_HOURS: z.coerce.number().min(0.05).max(168).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ORG_NAME: z.string().default('Fabrique Territoires Santé'),
   ORG_ADDRESS: z.string().default('Fabrique Territoires Santé, 4 rue de la Santé, 75013 Paris'),
@@ -72,6 +73,8 @@ export type Config = Readonly<{
   jobsEnabled: boolean;
   demoData: boolean;
   trustProxy: string;
+  /** A staff session ends after this long without a request (and 7 days after login in any case). */
+  sessionIdleMs: number;
   logLevel: string;
   organisation: Readonly<{ name: string; address: string; logoUrl: string | undefined }>;
   /** The headless browser that prints documents (certificates, receipts, the activity report) to PDF. */
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsEnabled: e.JOBS,
     demoData: e.DEMO_DATA ?? e.NODE_ENV === 'development',
     trustProxy: e.TRUST_PROXY,
+    sessionIdleMs: Math.round(e.SESSION_IDLE_HOURS * 3600 * 1000),
     logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
     organisation: Object.freeze({ name: e.ORG_NAME, address: e.ORG_ADDRESS, logoUrl: e.ORG_LOGO_URL }),
     chromiumPath: e.CHROMIUM_PATH,

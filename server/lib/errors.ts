@@ -26,7 +26,10 @@ export const notFound = (what = 'Ressource') => new AppError(404, 'not_found', `
 export const conflict = (message: string, field?: string) => new AppError(409, 'conflict', message, field);
 export const forbidden = () => new AppError(403, 'forbidden', "Vous n'avez pas les droits pour cette action.");
 export const unauthorized = () => new AppError(401, 'unauthorized', 'Connexion requise.');
-export const tooManyRequests = () => new AppError(429, 'rate_limited', 'Trop de tentatives. Réessayez dans une minute.');
+export function tooManyRequests(retryAfterMs = 60_000): AppError {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return new AppError(429, 'rate_limited', `Trop de tentatives. Réessayez dans ${minutes === 1 ? 'une minute' : `${minutes} minutes`}.`);
+}
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError(404, 'not_found', `Aucune route pour ${req.method} ${req.path}.`));

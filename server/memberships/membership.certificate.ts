@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../lib/config.js';
 import { AppError, notFound } from '../lib/errors.js';
-import { Contact } from '../contacts/contact.model.js';
+import { readContact } from '../contacts/contact.store.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { boardOfYear, contactName, ensureCertificateNumber, formatCertificateNumber } from './membership.service.js';
@@ -47,8 +47,8 @@ export async function renderMembershipDocument(id: string, kind: CertificateKind
   const number = formatCertificateNumber(membership.year, (await ensureCertificateNumber(membership._id))!);
   const [organisation, contact, representative, category, board] = await Promise.all([
     membership.organisation ? Organisation.findById(membership.organisation).lean() : null,
-    membership.contact ? Contact.findById(membership.contact).lean() : null,
-    membership.representative ? Contact.findById(membership.representative).lean() : null,
+    readContact(membership.contact),
+    readContact(membership.representative),
     Vocabulary.findOne({ kind: 'membershipCategories', code: membership.category }).lean(),
     boardOfYear(membership.year),
   ]);

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { Contact } from '../contacts/contact.model.js';
+import { contactExists, readContact, readContacts } from '../contacts/contact.store.js';
 import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
 import type { ListQuery } from '../lib/rest.js';
 import { claimOnce, isDuplicateKey, withId } from '../lib/db.js';
@@ -146,7 +146,7 @@ async function checkMember(input: { organisation?: string; contact?: string; rep
     throw badRequest("Indiquez l'adhérent : une organisation (personne morale) ou un contact (personne physique), l'un ou l'autre.", 'organisation');
   }
   if (input.organisation && !(await Organisation.exists({ _id: input.organisation }))) throw badRequest('Organisation introuvable.', 'organisation');
-  if (input.contact && !(await Contact.exists({ _id: input.contact }))) throw badRequest('Contact introuvable.', 'contact');
+  if (input.contact && !(await contactExists(input.contact))) throw badRequest('Contact introuvable.', 'contact');
   await checkRepresentative(Boolean(input.organisation), input.representative);
   return memberOf(input);
 }
@@ -154,7 +154,7 @@ async function checkMember(input: { organisation?: string; contact?: string; rep
 async function checkRepresentative(isOrganisation: boolean, representative: string | null | undefined): Promise<void> {
   if (!representative) return;
   if (!isOrganisation) throw badRequest('Seule une personne morale a un·e représentant·e.', 'representative');
-  if (!(await Contact.exists({ _id: representative }))) throw badRequest('Contact représentant introuvable.', 'representative');
+  if (!(await contactExists(representative))) throw badRequest('Contact représentant introuvable.', 'representative');
 }
 
 function duplicateYear(year: number): AppError {
@@ -308,7 +308,7 @@ export async function memberNames(memberships: Array<{ organisation?: unknown; c
   const contactIds = memberships.filter((m) => !m.organisation).map((m) => m.contact);
   const [organisations, contacts] = await Promise.all([
     Organisation.find({ _id: { $in: organisationIds } }, { name: 1 }).lean(),
-    Contact.find({ _id: { $in: contactIds } }, { firstName: 1, lastName: 1, email: 1 }).lean(),
+    readContacts(contactIds as string[], { firstName: 1, lastName: 1, email: 1 }),
   ]);
   return new Map([
     ...organisations.map((o) => [`organisation:${o._id}`, o.name] as [string, string]),
@@ -338,7 +338,7 @@ export async function memberStateAt(member: { organisation?: string; contact?: s
  * representative of a legal-person member, or through one of its organisations.
  */
 export async function isContactMemberAt(contactId: string, at: Date): Promise<boolean> {
-  const contact = await Contact.findById(contactId, { organisations: 1 }).lean();
+  const contact = await readContact(contactId, { organisations: 1 });
   if (!contact) return false;
   const year = parisYear(at);
   const represented = await Membership.find({ representative: contactId, year: { $in: [year - 1, year] } }, { organisation: 1 }).lean();
@@ -356,7 +356,7 @@ export async function boardOfYear(year: number) {
   const memberships = await Membership.find({ year, 'boardRoles.0': { $exists: true } }).lean();
   const names = await memberNames(memberships);
   const holderIds = memberships.map((m) => m.representative ?? m.contact).filter(Boolean);
-  const holders = new Map((await Contact.find({ _id: { $in: holderIds } }, { firstName: 1, lastName: 1, email: 1 }).lean()).map((c) => [String(c._id), c]));
+  const holders = new Map((await readContacts(holderIds, { firstName: 1, lastName: 1, email: 1 })).map((c) => [String(c._id), c]));
   return memberships
     .map((m) => {
       const holder = holders.get(String(m.representative ?? m.contact));

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import { Contact } from '../contacts/contact.model.js';
+import { readContact } from '../contacts/contact.store.js';
 import { isDuplicateKey, withId } from '../lib/db.js';
 import type { ListQuery } from '../lib/rest.js';
 import { sendTransactional } from '../delivery/transactional.js';
@@ -88,7 +88,7 @@ async function remindOne(
   if (!reminder) return 'alreadyDone';
   const membership = candidate.current ?? candidate.previous!;
   const recipientId = membership.organisation ? (candidate.current?.representative ?? candidate.previous?.representative) : membership.contact;
-  const recipient = recipientId ? await Contact.findById(recipientId, { email: 1, firstName: 1, lastName: 1 }).lean() : null;
+  const recipient = await readContact(recipientId, { email: 1, firstName: 1, lastName: 1 });
   if (!recipient?.email || (await isSuppressed(recipient.email))) {
     const error = recipient?.email ? 'adresse bloquée (désinscription ou rejet)' : 'aucune adresse : indiquez un·e représentant·e';
     await reminder.updateOne({ $set: { status: 'skipped', error, email: recipient?.email } });

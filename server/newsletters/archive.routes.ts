@@ -1,19 +1,55 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { rateLimit } from '../lib/rate-limit.js';
+import { ARCHIVE_STAMP, StampedCache } from '../lib/stamped-cache.js';
 import { html, raw, renderPage } from '../public/page.js';
 import { Campaign, type CampaignStatus } from '../campaigns/campaign.model.js';
 import { Newsletter } from './newsletter.model.js';
 
 const PUBLISHED: Array<'sending' | 'sent'> = ['sending', 'sent'];
 
-/** The public web archive: sent issues only, in their version without any personal link. */
+/**
+ * The public web archive: sent issues only, in their version without any personal link. Pages
+ * are kept in memory and rebuilt only after an issue is sent, so a crowd costs no database work.
+ */
 export function archivePages(ctx: AppContext): Router {
   const { config } = ctx;
   const pages = Router();
   const limit = rateLimit({ name: 'public-archive', max: 120, windowMs: 60_000 });
+  const cache = new StampedCache<string>(ARCHIVE_STAMP);
 
   pages.get('/lettres', limit, async (_req, res) => {
+    res.type('html').send(await cache.get('/lettres', indexPage));
+  });
+
+  pages.get('/lettres/:slug', limit, async (req, res) => {
+    const slug = String(req.params.slug);
+    const page = await cache.get(`/lettres/${slug}`, async () => {
+      const issue = await Newsletter.findOne({ slug, status: { $in: PUBLISHED } }, { webHtml: 1 }).lean();
+      return issue?.webHtml ?? undefined;
+    });
+    if (!page) {
+      const body = html`<p>Cette lettre n'existe pas ou n'est pas encore publiée.</p><p><a href="/lettres">Toutes les lettres</a></p>`;
+      return res.status(404).type('html').send(renderPage({ title: 'Lettre introuvable', body, config }));
+    }
+    res.type('html').send(page);
+  });
+
+  pages.get('/lettres/envois/:slug', limit, async (req, res) => {
+    const slug = String(req.params.slug);
+    const page = await cache.get(`/lettres/envois/${slug}`, async () => {
+      const campaign = await Campaign.findOne({ slug, publish: true, status: { $in: CAMPAIGN_PUBLISHED } }, { webHtml: 1 }).lean();
+      return campaign?.webHtml ?? undefined;
+    });
+    if (!page) {
+      const body = html`<p>Ce message n'existe pas ou n'est pas publié.</p><p><a href="/lettres">Toutes les lettres</a></p>`;
+      return res.status(404).type('html').send(renderPage({ title: 'Message introuvable', body, config }));
+    }
+    res.type('html').send(page);
+  });
+  return pages;
+
+  async function indexPage(): Promise<string> {
     const [issues, campaigns] = await Promise.all([
       Newsletter.find({ status: { $in: PUBLISHED } }, { month: 1, slug: 1, title: 1, sections: 1 }).sort({ month: -1 }).lean(),
       Campaign.find({ publish: true, status: { $in: CAMPAIGN_PUBLISHED } }, { slug: 1, subject: 1, sendingAt: 1 }).sort({ sendingAt: -1 }).lean(),
@@ -26,26 +62,8 @@ export function archivePages(ctx: AppContext): Router {
     if (campaigns.length) {
       body += html`<h2>Autres messages du réseau</h2><ul>${campaigns.map((c) => raw(html`<li><a href="/lettres/envois/${c.slug}">${archiveSubject(c.subject)}</a></li>`))}</ul>`;
     }
-    res.type('html').send(renderPage({ title: "Les lettres d'information", body: body + html`<p><a href="/abonnement">S'abonner à la lettre</a></p>`, config }));
-  });
-
-  pages.get('/lettres/:slug', limit, async (req, res) => {
-    const issue = await Newsletter.findOne({ slug: String(req.params.slug), status: { $in: PUBLISHED } }, { webHtml: 1 }).lean();
-    if (!issue?.webHtml) {
-      const body = html`<p>Cette lettre n'existe pas ou n'est pas encore publiée.</p><p><a href="/lettres">Toutes les lettres</a></p>`;
-      return res.status(404).type('html').send(renderPage({ title: 'Lettre introuvable', body, config }));
-    }
-    res.type('html').send(issue.webHtml);
-  });
-  pages.get('/lettres/envois/:slug', limit, async (req, res) => {
-    const campaign = await Campaign.findOne({ slug: String(req.params.slug), publish: true, status: { $in: CAMPAIGN_PUBLISHED } }, { webHtml: 1 }).lean();
-    if (!campaign?.webHtml) {
-      const body = html`<p>Ce message n'existe pas ou n'est pas publié.</p><p><a href="/lettres">Toutes les lettres</a></p>`;
-      return res.status(404).type('html').send(renderPage({ title: 'Message introuvable', body, config }));
-    }
-    res.type('html').send(campaign.webHtml);
-  });
-  return pages;
+    return renderPage({ title: "Les lettres d'information", body: body + html`<p><a href="/abonnement">S'abonner à la lettre</a></p>`, config });
+  }
 }
 
 const CAMPAIGN_PUBLISHED: CampaignStatus[] = ['sending', 'paused', 'sent'];

@@ -20,6 +20,7 @@ import type { Actor } from '../users/user.service.js';
 import { Newsletter, type NewsletterRecord, type NewsletterStatus } from './newsletter.model.js';
 import type { NewsletterFilter, NewsletterUpdateInput } from './newsletter.schemas.js';
 import { monthBounds, monthLabel, monthSlug, previousMonth } from './month.js';
+import { ARCHIVE_STAMP, bumpStamp } from '../lib/stamped-cache.js';
 
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
 
@@ -254,6 +255,7 @@ const sendClaim = (id: string) => `newsletter-send:${id}`;
 export async function startNewsletterSending(ctx: AppContext, id: string, actor?: Actor) {
   if (!(await claimOnce(sendClaim(id), SEND_CLAIM_STALE_MS))) return Newsletter.findById(id); // another click or the job is sending it
   const claimed = await Newsletter.findOneAndUpdate({ _id: id, status: 'approved' }, { $set: { status: 'sending', sendingAt: new Date() } }, { returnDocument: 'after' });
+  if (claimed) await bumpStamp(ARCHIVE_STAMP); // the issue is in the public archive from now on
   if (!claimed) {
     await releaseClaim(sendClaim(id));
     const issue = await getNewsletterRecord(id);
@@ -272,6 +274,7 @@ async function mailIssue(ctx: AppContext, issue: NewsletterRecord, actor?: Actor
     mailingId = String(drafted?._id ?? (await createIssueMailing(ctx, issue, actor))._id);
   } catch (error) {
     await Newsletter.updateOne({ _id: id, status: 'sending', mailing: null }, { $set: { status: 'approved', sendingAt: null } });
+    await bumpStamp(ARCHIVE_STAMP);
     await releaseClaim(sendClaim(id));
     throw error;
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { CONTACT_INDEX_SNAPSHOTS } from '../contacts/contact.index.js';
+import { CONTACT_INDEX_SNAPSHOTS } from '../contacts/contact.store.js';
 import {
   ARCHIVE_FORMAT,
   ARCHIVE_FORMAT_VERSION,

@@ -1,3 +1,4 @@
+import { csvLine, UTF8_BOM } from '../lib/csv-export.js';
 import type { ActivityReport, Share } from './report.service.js';
 
 /**
@@ -134,6 +135,8 @@ function newsletterSection(report: ActivityReport): string[] {
       : '';
     lines.push(`La newsletter est envoyée à ${plural(s.subscribersAtYearEnd, 'contact volontairement inscrit', 'contacts volontairement inscrits')}${versus}${movements}.`);
   }
+  const c = report.campaigns;
+  if (c.sent) lines.push(`En ${report.year}, ${plural(c.sent, 'envoi ciblé est parti', 'envois ciblés sont partis')} vers ${plural(c.recipients, 'destinataire', 'destinataires')} au total.`);
   lines.push('', report.news.total ? `En ${report.year}, ${plural(report.news.total, 'actualité a été diffusée', 'actualités ont été diffusées')} par le site et la newsletter.` : `Aucune actualité n'a été enregistrée en ${report.year}.`);
   if (report.news.byCategory.length) lines.push('', shareTable('Catégorie', 'Actualités', report.news.byCategory));
   return lines;
@@ -258,7 +261,8 @@ function eventsSection(report: ActivityReport): string[] {
   return lines;
 }
 
-export function reportToMarkdown(report: ActivityReport): string {
+export function reportToMarkdown(data: ActivityReport): string {
+  const report = markdownSafe(data);
   return [
     `# Rapport d'activité ${report.year} — les chiffres`,
     '',
@@ -302,6 +306,8 @@ export function reportToCsv(report: ActivityReport): string {
   add('abonnements', 'inscriptions par mois', subscriptions.gainedPerMonth);
   add('abonnements', 'désinscriptions par mois', subscriptions.lostPerMonth);
   add('newsletters', 'envoyées', newsletters.sent);
+  add('envois ciblés', 'envoyés', report.campaigns.sent);
+  add('envois ciblés', 'destinataires', report.campaigns.recipients);
   add('actualités', 'total', news.total);
   addShares('actualités', 'par catégorie', news.byCategory);
   add('sollicitations', 'total', solicitations.total);
@@ -326,10 +332,18 @@ export function reportToCsv(report: ActivityReport): string {
     e.byRegion.forEach((r) => add('rencontres', 'par région', r.count, { code: e.event.id, label: `${label} — ${r.label}`, share: r.share }));
     e.evaluation.questions.forEach((q) => add('rencontres', 'évaluation : part de 4 ou 5 sur 5', q.answers, { code: e.event.id, label: `${label} — ${q.label}`, share: q.highShare }));
   }
-  const cell = (value: string | number | undefined) => {
-    if (value === undefined) return '';
-    const text = typeof value === 'number' ? String(value).replace('.', ',') : value;
-    return /[;"\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return `\ufeff${rows.map((row) => row.map(cell).join(';')).join('\r\n')}\r\n`;
+  return UTF8_BOM + rows.map((row) => csvLine(row)).join('');
+}
+
+/**
+ * Every text of the report (labels and names typed by staff) as Markdown text: no HTML (`<`, `>`
+ * as entities) and no link, image or code syntax (`[`, `]`, `` ` ``, `\` escaped).
+ */
+function markdownSafe<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/[\\`[\]]/g, '\\$&').replace(/</g, '&lt;').replace(/>/g, '&gt;') as T;
+  if (Array.isArray(value)) return value.map(markdownSafe) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, markdownSafe(field)])) as T;
+  }
+  return value;
 }

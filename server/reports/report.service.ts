@@ -1,9 +1,10 @@
-import { contactIndex } from '../contacts/contact.index.js';
+import { indexedContacts } from '../contacts/contact.store.js';
 import { eventsOfYear } from '../events/event.figures.js';
 import { List } from '../lists/list.model.js';
 import { Membership } from '../memberships/membership.model.js';
 import { News } from '../news/news.model.js';
 import { Newsletter } from '../newsletters/newsletter.model.js';
+import { campaignYearFigures } from '../campaigns/campaign.service.js';
 import { LOCAL_AUTHORITY_TYPES, Organisation } from '../organisations/organisation.model.js';
 import { Solicitation } from '../solicitations/solicitation.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
@@ -65,7 +66,7 @@ function median(values: number[]): number | undefined {
 const DAY = 86_400_000;
 
 /**
- * Contacts are counted on the contacts' in-memory index (server/contacts/contact.index.ts),
+ * Contacts are counted on the contact store's in-memory index (server/contacts/contact.store.ts),
  * not in the database: FerretDB/SQLite decodes every document of any filtered read, about
  * 20 s for 100,000 contacts here, while the index is already loaded in the app process.
  */
@@ -77,7 +78,7 @@ async function contactFigures(year: number) {
   let previousTotal = 0;
   let qualified = 0;
   const byType = new Map<string, number>();
-  for (const contact of (await contactIndex()).entries.values()) {
+  for (const contact of await indexedContacts()) {
     if (alive(contact, previousEnd)) previousTotal++;
     if (!alive(contact, end)) continue;
     total++;
@@ -218,7 +219,7 @@ async function memberFigures(year: number) {
 }
 
 export async function activityReport(year: number, now = new Date()) {
-  const [contacts, lists, newsletters, news, solicitations, members, events] = await Promise.all([
+  const [contacts, lists, newsletters, news, solicitations, members, events, campaigns] = await Promise.all([
     contactFigures(year),
     listFigures(year),
     newsletterFigures(year),
@@ -226,6 +227,7 @@ export async function activityReport(year: number, now = new Date()) {
     solicitationFigures(year),
     memberFigures(year),
     eventsOfYear(year),
+    campaignYearFigures(year),
   ]);
   const { start, end } = parisYearRange(year);
   return {
@@ -236,6 +238,7 @@ export async function activityReport(year: number, now = new Date()) {
     lists: lists.lists,
     subscriptions: lists.subscriptions,
     newsletters,
+    campaigns,
     news,
     solicitations,
     members,

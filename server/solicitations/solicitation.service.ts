@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AppContext } from '../context.js';
-import { Contact } from '../contacts/contact.model.js';
+import { contactExists, readContacts } from '../contacts/contact.store.js';
 import { findContactByEmail, findOrCreateContactByEmail } from '../contacts/contact.service.js';
 import { withId } from '../lib/db.js';
 import { AppError, badRequest, notFound } from '../lib/errors.js';
@@ -32,7 +32,7 @@ async function checkReferences(input: Partial<Refs>): Promise<void> {
     throw badRequest('Thème inconnu dans la liste.', 'themes');
   }
   if (input.assignee && !(await User.exists({ _id: input.assignee }))) throw badRequest('Membre de l’équipe introuvable.', 'assignee');
-  if (input.requester && !(await Contact.exists({ _id: input.requester }))) throw badRequest('Contact introuvable.', 'requester');
+  if (input.requester && !(await contactExists(input.requester))) throw badRequest('Contact introuvable.', 'requester');
 }
 
 /** The requester: the given contact, or the contact with this address, created when unknown. */
@@ -42,6 +42,7 @@ async function resolveRequester(input: SolicitationCreateInput, actor?: Actor): 
   const { contact } = await findOrCreateContactByEmail(
     { email: input.requesterEmail, firstName: input.requesterFirstName, lastName: input.requesterLastName, source: 'sollicitation' },
     actor,
+    { actor, via: 'solicitation' },
   );
   return String(contact._id);
 }
@@ -78,7 +79,7 @@ export async function requesterFromAddress(email: string, displayName: string | 
   const [firstName, ...rest] = (displayName ?? '').replace(/["']/g, '').trim().split(/\s+/);
   let contact;
   try {
-    ({ contact } = await findOrCreateContactByEmail({ email, firstName: rest.length ? firstName : undefined, lastName: rest.length ? rest.join(' ') : firstName || undefined, source: 'sollicitation' }, undefined));
+    ({ contact } = await findOrCreateContactByEmail({ email, firstName: rest.length ? firstName : undefined, lastName: rest.length ? rest.join(' ') : firstName || undefined, source: 'sollicitation' }, undefined, { via: 'solicitation' }));
   } catch (error) {
     if (error instanceof AppError && error.code === 'erased') return undefined;
     throw error;
@@ -194,7 +195,7 @@ export async function countByStatus(year?: number) {
 
 async function describe(items: Array<SolicitationRecord & { createdAt?: Date }>) {
   const requesters = new Map(
-    (await Contact.find({ _id: { $in: items.map((s) => s.requester).filter(Boolean) } }, { firstName: 1, lastName: 1, email: 1 }).lean()).map((c) => [String(c._id), c]),
+    (await readContacts(items.map((s) => s.requester), { firstName: 1, lastName: 1, email: 1 })).map((c) => [String(c._id), c]),
   );
   return items.map((s) => {
     const requester = s.requester ? requesters.get(String(s.requester)) : undefined;
@@ -222,6 +223,7 @@ export async function receivePublicSolicitation(ctx: Pick<AppContext, 'config' |
     const { contact } = await findOrCreateContactByEmail(
       { email: input.email, firstName: input.firstName || undefined, lastName: input.lastName || undefined, source: 'sollicitation' },
       undefined,
+      { via: 'solicitation-form' },
     );
     requester = String(contact._id);
   } catch (error) {

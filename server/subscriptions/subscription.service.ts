@@ -18,6 +18,9 @@ import { confirmUrl, preferencesUrl, readConfirmToken, type SubscriptionRequest 
 import { Subscription, type SubscriptionStatus } from './subscription.model.js';
 import type { SubscribeForm, SubscriptionCreateInput, SubscriptionFilter } from './subscription.schemas.js';
 
+/** Contacts created or filled by the public subscription form, as their history says. */
+const BY_FORM = { via: 'subscription-form' };
+
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
 
 // ---------------------------------------------------------------- public journey
@@ -99,10 +102,10 @@ async function contactForRequest(ctx: Ctx, request: SubscriptionRequest) {
   if (!existing) {
     const base = { email: request.email, firstName: request.firstName, lastName: request.lastName, source: 'abonnement' };
     try {
-      return await createContact({ ...base, ...profile });
+      return await createContact({ ...base, ...profile }, undefined, BY_FORM);
     } catch (error) {
       ctx.logger.warn({ err: error }, 'subscription profile refused; contact created without it');
-      return (await findContactByEmail(request.email)) ?? createContact(base);
+      return (await findContactByEmail(request.email)) ?? createContact(base, undefined, BY_FORM);
     }
   }
   // Staff data wins: the form only fills what is empty.
@@ -112,7 +115,7 @@ async function contactForRequest(ctx: Ctx, request: SubscriptionRequest) {
   if (!existing.function && profile.function) fill.function = profile.function;
   if (!existing.themes.length && profile.themes) fill.themes = profile.themes;
   if (!existing.territories.length && profile.territories?.length) fill.territories = profile.territories;
-  if (Object.keys(fill).length) await updateContact(String(existing._id), fill).catch((error: unknown) => ctx.logger.warn({ err: error }, 'profile not applied'));
+  if (Object.keys(fill).length) await updateContact(String(existing._id), fill, undefined, BY_FORM).catch((error: unknown) => ctx.logger.warn({ err: error }, 'profile not applied'));
   return existing;
 }
 
@@ -215,7 +218,7 @@ export async function savePreferences(
   const wantedThemes = input.themes.filter((id) => topLevel.has(id));
   const kept = contact.themes.map(String).filter((id) => !topLevel.has(id));
   const themes = [...kept, ...wantedThemes];
-  if (themes.sort().join() !== contact.themes.map(String).sort().join()) await updateContact(contactId, { themes });
+  if (themes.sort().join() !== contact.themes.map(String).sort().join()) await updateContact(contactId, { themes }, undefined, { via: 'preferences' });
   return { left: false };
 }
 

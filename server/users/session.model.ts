@@ -1,11 +1,17 @@
 import mongoose, { Schema } from 'mongoose';
 
-/** A staff session; only the hash of the cookie value is stored. Expired ones are purged by a job. */
+/**
+ * A staff session; only the hash of the cookie value is stored. It ends at `expiresAt` (7 days
+ * after login) or at `idleUntil` (moved forward on use, `idleMs` after the last request).
+ * Ended ones are purged by a job.
+ */
 const sessionSchema = new Schema(
   {
     tokenHash: { type: String, required: true, unique: true },
     user: { type: Schema.Types.ObjectId, ref: 'User', required: true, index: true },
     expiresAt: { type: Date, required: true, index: true },
+    idleMs: { type: Number, required: true },
+    idleUntil: { type: Date, required: true },
   },
   { timestamps: true, versionKey: false },
 );

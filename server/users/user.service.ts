@@ -1,7 +1,9 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { ListQuery } from '../lib/rest.js';
-import { conflict, notFound } from '../lib/errors.js';
+import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeEmail } from '../lib/normalize.js';
+import { passwordProblem } from './password-policy.js';
+import { Session } from './session.model.js';
 import { User, type Role } from './user.model.js';
 import type { UserCreateInput, UserUpdateInput } from './user.schemas.js';
 
@@ -19,27 +21,51 @@ export async function verifyCredentials(email: string, password: string) {
   return user && ok ? user : undefined;
 }
 
+function assertPasswordPolicy(password: string, email: string): void {
+  const problem = passwordProblem(password, email);
+  if (problem) throw badRequest(problem, 'password');
+}
+
 export async function createUser(input: UserCreateInput) {
   const email = normalizeEmail(input.email);
+  assertPasswordPolicy(input.password, email);
   if (await User.exists({ email })) throw conflict('Un compte existe déjà avec cette adresse.', 'email');
   const { password, ...rest } = input;
   return User.create({ ...rest, email, passwordHash: await hashPassword(password) });
 }
 
-export async function updateUser(id: string, input: UserUpdateInput) {
+/**
+ * A new password ends the account's other sessions (`keepSessionHash`: the session making the
+ * change, when it is the account's own). The last active administrator stays one.
+ */
+export async function updateUser(id: string, input: UserUpdateInput, options: { keepSessionHash?: string } = {}) {
   const user = await User.findById(id);
   if (!user) throw notFound('Utilisateur');
   const { password, ...rest } = input;
   if (rest.email) rest.email = normalizeEmail(rest.email);
+  if (password) assertPasswordPolicy(password, rest.email ?? user.email);
+  const losesAdmin = (rest.role !== undefined && rest.role !== 'admin') || rest.active === false;
+  if (user.role === 'admin' && user.active && losesAdmin) await assertAnotherAdmin(id);
   user.set(rest);
   if (password) user.passwordHash = await hashPassword(password);
-  return user.save();
+  const saved = await user.save();
+  if (password) await Session.deleteMany({ user: user._id, ...(options.keepSessionHash ? { tokenHash: { $ne: options.keepSessionHash } } : {}) });
+  return saved;
 }
 
 export async function deleteUser(id: string) {
-  const user = await User.findByIdAndDelete(id);
+  const user = await User.findById(id);
   if (!user) throw notFound('Utilisateur');
+  if (user.role === 'admin' && user.active) await assertAnotherAdmin(id);
+  await User.deleteOne({ _id: user._id });
+  await Session.deleteMany({ user: user._id });
   return user;
+}
+
+async function assertAnotherAdmin(id: string): Promise<void> {
+  if (!(await User.exists({ _id: { $ne: id }, role: 'admin', active: true }))) {
+    throw conflict("C'est le dernier compte administrateur actif : nommez d'abord un autre administrateur.", 'role');
+  }
 }
 
 export async function getUser(id: string) {

@@ -54,6 +54,9 @@ describe('the admin in a browser: the newsletter review', () => {
     await page.getByText('Lettre mise à jour.').waitFor();
     await page.frameLocator('iframe[title="Aperçu de la lettre sur ordinateur"]').getByText('Ce mois-ci, la Fabrique était à Lille.').first().waitFor();
     await page.getByRole('button', { name: 'Approuver' }).click();
+    const confirm = page.getByRole('dialog');
+    await confirm.getByText(/liste « Lettre mensuelle », sans segment — 2 destinataires/).waitFor();
+    await confirm.getByRole('button', { name: 'Approuver' }).click();
     await page.getByText('Approuvée', { exact: true }).waitFor();
     const saved = await Newsletter.findById(issue!._id).lean();
     expect(saved?.status).to.equal('approved');

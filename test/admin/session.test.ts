@@ -61,13 +61,16 @@ describe('the admin in a browser: logging in and roles', () => {
     await page.close();
   });
 
-  it('lets an administrator create a staff account', async () => {
+  it('lets an administrator create a staff account, after refusing a common password in French', async () => {
     const page = await pageAs(suite.browser, suite.server, 'admin');
     await page.goto(`${suite.server.url}/admin/users/create`);
     await page.getByLabel('Adresse e-mail *').fill('nouvelle@fts.test');
     await page.getByLabel('Nom *').fill('Nouvelle Collègue');
     await page.getByLabel('Rôle *').click();
     await page.getByRole('option', { name: 'Équipe' }).click();
+    await page.getByLabel('Mot de passe *').fill('Motdepasse2026!');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText(/fait partie des plus courants/).first().waitFor();
     await page.getByLabel('Mot de passe *').fill('un mot de passe assez long');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByRole('cell', { name: 'nouvelle@fts.test' }).waitFor();

@@ -5,7 +5,7 @@ import { contactIndex, forgetContactIndex, noteContactsChanged, queryContactInde
 import mongoose from 'mongoose';
 import { Contact } from '../../server/contacts/contact.model.js';
 import type { ContactFilter } from '../../server/contacts/contact.schemas.js';
-import { deriveContactFields, findOrCreateContactByEmail } from '../../server/contacts/contact.service.js';
+import { deriveContactFields } from '../../server/contacts/contact.service.js';
 import { clientAs, Client, listPath, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { postContact, postOrganisation, themeIds } from './fixtures.js';
 
@@ -90,18 +90,6 @@ describe('the in-memory contact index', () => {
     await Contact.collection.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
     await noteContactsChanged(docs.map((d) => d._id));
     expect(await count('houle')).to.equal(0);
-  });
-
-  it('finds, and heals the index for, a contact written by a batch that forgot to note it', async () => {
-    const _id = new Types.ObjectId();
-    const doc = await deriveContactFields({ _id, email: 'oubli@exemple.fr', firstName: 'Odile', lastName: 'Oubli', emails: [], territories: [], organisations: [] });
-    await Contact.collection.insertOne({ ...doc, themes: [], phones: [], dispositifs: [], createdAt: new Date(), updatedAt: new Date() });
-    const { contact, created } = await findOrCreateContactByEmail({ email: 'OUBLI@exemple.fr', firstName: 'Autre' });
-    expect(created).to.equal(false);
-    expect(String(contact._id)).to.equal(String(_id));
-    expect((await staff.get(listPath('contacts', { filter: { q: 'odile' } }))).body).to.have.length(1);
-    await Contact.collection.deleteOne({ _id });
-    await noteContactsChanged([_id]);
   });
 
   it('starts a new process from the stored copy of the index, then catches up through the log', async () => {

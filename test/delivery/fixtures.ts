@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { noteContactsChanged } from '../../server/contacts/contact.index.js';
-import { Contact } from '../../server/contacts/contact.model.js';
+import { deriveContactFields } from '../../server/contacts/contact.service.js';
+import { insertContacts, newContactDefaults } from '../../server/contacts/contact.store.js';
 import { List } from '../../server/lists/list.model.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
 
@@ -8,16 +8,23 @@ import { Subscription } from '../../server/subscriptions/subscription.model.js';
 export async function subscribedContacts(count: number, options: { list?: string; prefix?: string; domain?: string } = {}) {
   const list = (await List.findOne({ code: options.list ?? 'lettre-mensuelle' }).lean())!;
   const prefix = options.prefix ?? 'abonne';
-  const contacts = Array.from({ length: count }, (_, i) => ({
-    _id: new Types.ObjectId(),
-    email: `${prefix}-${i}@${options.domain ?? 'exemple.fr'}`,
-    firstName: `Prénom${i}`,
-    lastName: `Nom${i}`,
-  }));
+  const at = new Date();
+  const contacts = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      deriveContactFields({
+        ...newContactDefaults(),
+        _id: new Types.ObjectId(),
+        email: `${prefix}-${i}@${options.domain ?? 'exemple.fr'}`,
+        firstName: `Prénom${i}`,
+        lastName: `Nom${i}`,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    ),
+  );
   for (let start = 0; start < contacts.length; start += 1000) {
     const chunk = contacts.slice(start, start + 1000);
-    await Contact.insertMany(chunk, { ordered: false });
-    await noteContactsChanged(chunk.map((c) => c._id));
+    await insertContacts(chunk, { via: 'test' });
     await Subscription.insertMany(
       chunk.map((c) => ({ contact: c._id, list: list._id, status: 'subscribed', source: 'staff', consent: { at: new Date(), source: 'staff', confirmedAt: new Date() } })),
       { ordered: false },

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/lib/embedded-db.js';
 import { ensureFerretdbBinary, findFreePort, startFerretdb, type RunningFerretdb } from '../../server/lib/ferretdb.js';
 import { createLogger } from '../../server/lib/logger.js';
-import { startTestServer, type TestServer } from '../helpers.js';
+import { Client, startTestServer, type TestServer } from '../helpers.js';
+import { uploadForm, waitForImport } from '../imports/import-helpers.js';
 
 /** The real start command, as `npm start` runs it (embedded database unless `env` names one). */
 async function startApp(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
@@ -75,9 +76,10 @@ describe('the embedded database: private, supervised', function () {
     expect(listening.split('\n').filter((line) => line.includes(`pid=${pid},`)), 'TCP listeners of FerretDB').to.deep.equal([]);
   });
 
-  it('restarts FerretDB after a kill -9 and serves again within seconds; readiness says so meanwhile', async () => {
+  it('restarts FerretDB after a kill -9 and serves again within seconds, jobs included; readiness says so meanwhile', async () => {
     const port = await findFreePort();
-    app = await startApp(dataDir, port);
+    const admin = { email: 'admin@robustesse.test', password: 'Robustesse-Base-2026!' };
+    app = await startApp(dataDir, port, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
     const base = `http://127.0.0.1:${port}`;
     const [pid] = ferretdbPids(dataDir);
     process.kill(pid, 'SIGKILL');
@@ -99,6 +101,15 @@ describe('the embedded database: private, supervised', function () {
     expect(pids).to.have.length(1);
     expect(pids[0]).to.not.equal(pid);
     expect(Date.now() - killedAt).to.be.below(15_000);
+
+    // a staff member carries on: logs in, imports a file, its commit job runs
+    const client = new Client(base);
+    const login = await client.post('/api/auth/login', admin);
+    expect(login.status, login.text).to.equal(200);
+    const upload = await client.post('/api/imports', uploadForm('apres-coupure.csv', 'Courriel;Nom\r\nlea@exemple.fr;Martin\r\n'));
+    expect(upload.status, upload.text).to.equal(201);
+    expect((await client.post(`/api/imports/${upload.body.id}/commit`)).status).to.equal(202);
+    expect((await waitForImport(client, upload.body.id)).counts.created).to.equal(1);
   });
 
   it('on an external MONGODB_URI, relies on the driver: readiness fails while it is down and comes back with it', async () => {

@@ -218,4 +218,36 @@ describe('imports of spreadsheets with free-text values (value mapping, territor
     expect(await Theme.countDocuments()).to.equal(before.themes);
     expect(await Vocabulary.countDocuments({ kind: 'functions' })).to.equal(before.functions);
   });
+
+  it('subscribes to the lists a "Listes" column names, per list and only with consent proof, and counts them in the preview as the commit does', async () => {
+    const csv = [
+      'Adresse e-mail;Listes;Date de consentement;OPTIN_IP;CONFIRM_IP',
+      'alice@exemple.fr;Lettre mensuelle, informations du réseau;10/01/2025;81.250.1.10;81.250.1.11',
+      'bruno@exemple.fr;lettre-mensuelle;;;',
+      'chloe@exemple.fr;Liste des partenaires;10/01/2025;;',
+    ].join('\r\n');
+    const reply = await client.post('/api/imports', uploadForm('listes.csv', csv));
+    expect(reply.status, reply.text).to.equal(201);
+    expect(reply.body.mapping.map((m: { field: string }) => m.field)).to.deep.equal(['email', 'lists', 'consentAt', 'consentIp', 'consentConfirmedIp']);
+    expect(valueOf(reply.body, 'lists', 'Lettre mensuelle')).to.deep.include({ action: 'existing', targetLabels: ['Lettre mensuelle'] });
+    expect(valueOf(reply.body, 'lists', 'informations du réseau').targetLabels).to.deep.equal(['Informations du réseau']);
+    expect(valueOf(reply.body, 'lists', 'Liste des partenaires')).to.include({ action: 'text' });
+    const preview = reply.body.preview;
+    expect(preview.counts).to.include({ created: 3, subscribed: 2, warnings: 1 });
+    expect(preview.subscriptions.map((s: { name: string; count: number }) => `${s.name}:${s.count}`).sort()).to.deep.equal(['Informations du réseau:1', 'Lettre mensuelle:1']);
+
+    const refused = await client.post(`/api/imports/${reply.body.id}/preview`, { values: [{ field: 'lists', value: 'Liste des partenaires', action: 'create', label: 'Partenaires' }] });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error.field).to.equal('values.0.action');
+
+    await client.post(`/api/imports/${reply.body.id}/commit`);
+    const done = await waitForImport(client, reply.body.id);
+    expect(done.counts).to.include({ subscribed: 2 });
+    const alice = await Contact.findOne({ email: 'alice@exemple.fr' }).lean();
+    const subscriptions = await Subscription.find({ contact: alice!._id }).lean();
+    expect(subscriptions).to.have.length(2);
+    expect(subscriptions[0].consent).to.include({ ip: '81.250.1.10', confirmedIp: '81.250.1.11' });
+    expect(await Subscription.countDocuments({ contact: (await Contact.findOne({ email: 'bruno@exemple.fr' }).lean())!._id })).to.equal(0);
+    expect((await Contact.findOne({ email: 'chloe@exemple.fr' }).lean())!.unresolvedLabels).to.deep.equal(['Liste : Liste des partenaires']);
+  });
 });

@@ -1,6 +1,5 @@
 import type { Types } from 'mongoose';
-import { noteContactsChanged } from '../../server/contacts/contact.index.js';
-import { Contact } from '../../server/contacts/contact.model.js';
+import { insertContact as insertStoredContact } from '../../server/contacts/contact.store.js';
 import { Organisation } from '../../server/organisations/organisation.model.js';
 
 /** Named records for the membership, solicitation and report tests (inserted as stored, no HTTP). */
@@ -8,14 +7,15 @@ let serial = 0;
 
 export async function insertContact(fields: { firstName?: string; lastName?: string; email?: string; organisations?: Types.ObjectId[] } = {}) {
   serial++;
-  const contact = await Contact.create({
-    firstName: fields.firstName ?? `Prénom${serial}`,
-    lastName: fields.lastName ?? `Nom${serial}`,
-    email: fields.email ?? `contact-${serial}-${Date.now()}@exemple.fr`,
-    organisations: fields.organisations ?? [],
-  });
-  await noteContactsChanged([contact._id]); // written outside contact.service.ts (README, "Contacts")
-  return contact;
+  return insertStoredContact(
+    {
+      firstName: fields.firstName ?? `Prénom${serial}`,
+      lastName: fields.lastName ?? `Nom${serial}`,
+      email: fields.email ?? `contact-${serial}-${Date.now()}@exemple.fr`,
+      organisations: fields.organisations ?? [],
+    },
+    { via: 'test' },
+  );
 }
 
 export async function insertOrganisation(fields: { name?: string; type?: string; territory?: string } = {}) {

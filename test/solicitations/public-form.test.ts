@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { closeMailers } from '../../server/delivery/mailer.js';
-import { RateCounter } from '../../server/lib/rate-limit.js';
 import { Solicitation } from '../../server/solicitations/solicitation.model.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../delivery/smtp-receiver.js';
-import { Client, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { Client, newVisitor, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { insertContact } from '../memberships/records.js';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
@@ -29,7 +28,7 @@ describe('public solicitation form /sollicitation', () => {
     server = await startTestServer({ env: { SMTP_URL: smtp.url } });
     client = new Client(server.url);
   });
-  beforeEach(() => RateCounter.deleteMany({}));
+  beforeEach(() => (client = newVisitor(server))); // a fresh address: the per-address limits start afresh
   after(async () => {
     await server.close();
     closeMailers(server.ctx.config);

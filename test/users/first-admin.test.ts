@@ -36,13 +36,18 @@ describe('the first administrator and account maintenance', () => {
     expect(await User.findOne({ email: 'nadia@fts.test' }).lean()).to.include({ role: 'board' });
   });
 
-  it('purges expired sessions and rate-limit counters in the maintenance job', async () => {
+  it('purges expired and idle sessions and rate-limit counters in the maintenance job', async () => {
     const server = await startTestServer({ jobs: true });
     try {
       const past = new Date(Date.now() - 1000);
       const future = new Date(Date.now() + 3_600_000);
       const user = await User.create({ email: 'x@fts.test', name: 'X', role: 'staff', passwordHash: 'x' });
-      await Session.create([{ tokenHash: 'old', user: user._id, expiresAt: past }, { tokenHash: 'live', user: user._id, expiresAt: future }]);
+      const idle = { idleMs: 8 * 3_600_000 };
+      await Session.create([
+        { tokenHash: 'old', user: user._id, expiresAt: past, idleUntil: future, ...idle },
+        { tokenHash: 'idle', user: user._id, expiresAt: future, idleUntil: past, ...idle },
+        { tokenHash: 'live', user: user._id, expiresAt: future, idleUntil: future, ...idle },
+      ]);
       await RateCounter.create([{ _id: 'login:old', count: 3, resetAt: past }, { _id: 'login:live', count: 3, resetAt: future }]);
       const { agenda } = server.ctx.scheduler;
       const done = new Promise((resolve) => agenda.once(`complete:${PURGE_EXPIRED}`, resolve));

@@ -18,6 +18,7 @@ import { download } from '../common/download';
 import { VocabularyField } from '../common/vocabulary';
 import { BulkAddToListButton } from './BulkAddToListButton';
 import { BulkTagButton } from './BulkTagButton';
+import { SaveAsSegmentButton } from './SaveAsSegmentButton';
 import { contactFilters } from './contactFilters';
 import { contactName, type Contact } from './contactModel';
 
@@ -39,6 +40,7 @@ function ListActions() {
       <FilterButton />
       <CreateButton />
       <ExportCsvButton />
+      <SaveAsSegmentButton />
     </TopToolbar>
   );
 }

@@ -134,6 +134,11 @@ export function ImportShow() {
         {WORKING.includes(doc.status) && <Progress doc={doc} />}
         {doc.failure && <Alert severity="error">{doc.failure}</Alert>}
         <CountChips counts={ready ? doc.preview.counts : doc.counts} />
+        {ready && doc.preview.subscriptions?.length ? (
+          <Typography sx={{ mb: 2 }}>
+            Abonnements créés (lignes avec preuve de consentement) : {doc.preview.subscriptions.map((s) => `${s.name} : ${s.count}`).join(' · ')}
+          </Typography>
+        ) : null}
         {doc.status === 'undone' && doc.undoReport && (
           <Alert severity="info" sx={{ mb: 2 }}>
             Import annulé : {doc.undoReport.deleted} contact(s) supprimé(s), {doc.undoReport.restored} fiche(s) restaurée(s)

@@ -15,9 +15,10 @@ function useCatalog(): Catalog | undefined {
   const dispositifs = vocabulary('dispositifs');
   const organisationTypes = vocabulary('organisationTypes');
   const themes = useApi<{ id: string; name: string }[]>(listPath('/themes')).data;
-  if (!functions || !dispositifs || !organisationTypes || !themes) return undefined;
+  const lists = useApi<{ id: string; name: string }[]>(listPath('/lists')).data;
+  if (!functions || !dispositifs || !organisationTypes || !themes || !lists) return undefined;
   const entries = (list: { code: string; label: string }[]) => list.map((e) => ({ id: e.code, label: e.label }));
-  return { function: entries(functions), dispositifs: entries(dispositifs), organisationType: entries(organisationTypes), themes: themes.map((t) => ({ id: t.id, label: t.name })) };
+  return { function: entries(functions), dispositifs: entries(dispositifs), organisationType: entries(organisationTypes), themes: themes.map((t) => ({ id: t.id, label: t.name })), lists: lists.map((l) => ({ id: l.id, label: l.name })) };
 }
 
 /** A decision as one select value: `existing:<id>[,<id>]`, `create`, `text` or `ignore`. */
@@ -50,7 +51,7 @@ function ValueDecision({ row, catalog, onDecide, disabled }: { row: ValueRow; ca
             {e.label}
           </MenuItem>
         ))}
-        <MenuItem value="create">Créer « {row.action === 'create' ? row.label : row.value} »</MenuItem>
+        {row.field !== 'lists' && <MenuItem value="create">Créer « {row.action === 'create' ? row.label : row.value} »</MenuItem>}
         <MenuItem value="text">Garder en texte libre (à classer)</MenuItem>
         <MenuItem value="ignore">Ignorer cette valeur</MenuItem>
       </TextField>

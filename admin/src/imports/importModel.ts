@@ -29,7 +29,7 @@ export type PreviewLine = {
 export type Issue = { line: number; row?: number; kind: 'error' | 'warning' | 'skipped' | 'duplicate' | 'notice'; column?: string; reason: string };
 
 /** A distinct value of a column fed by a managed list, with the decision the commit applies (server/imports/import.values.ts). */
-export type ValueField = 'function' | 'themes' | 'dispositifs' | 'organisationType';
+export type ValueField = 'function' | 'themes' | 'dispositifs' | 'organisationType' | 'lists';
 export type ValueRow = {
   field: ValueField;
   value: string;
@@ -71,7 +71,7 @@ export type ImportDetails = {
   subscribeList: string | null;
   status: ImportStatus;
   problem?: string;
-  preview: { counts: Counts; lines: PreviewLine[]; at?: string };
+  preview: { counts: Counts; lines: PreviewLine[]; subscriptions?: { list: string; name: string; count: number }[]; at?: string };
   counts: Counts;
   progress: { done: number; total: number };
   failure?: string;
@@ -102,6 +102,7 @@ export const FIELD_CHOICES = [
   { id: 'themes', name: 'Thématiques' },
   { id: 'territories', name: 'Territoires' },
   { id: 'dispositifs', name: 'Dispositifs' },
+  { id: 'lists', name: 'Listes de diffusion' },
   { id: 'notes', name: 'Notes' },
   { id: 'consentAt', name: 'Date du consentement' },
   { id: 'consentConfirmedAt', name: 'Date de confirmation du consentement' },
@@ -166,6 +167,7 @@ export const VALUE_FIELD_LABELS: Record<ValueField, string> = {
   themes: 'Thématiques',
   dispositifs: 'Dispositifs',
   organisationType: 'Types de structure',
+  lists: 'Listes de diffusion',
 };
 
 export const SOURCE_LABELS: Record<ValueRow['source'], string> = {

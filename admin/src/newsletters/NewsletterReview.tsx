@@ -4,25 +4,11 @@ import { Confirm, Title, useCanAccess, useNotify } from 'react-admin';
 import { useParams } from 'react-router-dom';
 import { useApi } from '../common/useApi';
 import { callApi } from '../dataProvider';
+import { AudiencePanel, OutcomePanel, ProgressPanel } from '../mailings/MailingPanels';
+import { count, plural } from '../mailings/mailingModel';
 import { monthLabel, statusLabel, type Newsletter } from './newsletterModel';
 import { NewsletterItems } from './NewsletterItems';
 import { NewsletterPreview } from './NewsletterPreview';
-
-function SendingProgress({ issue }: { issue: Newsletter }) {
-  const f = issue.figures;
-  if (!f) return null;
-  const done = f.sent + f.failed;
-  const percent = f.total ? Math.round((done / f.total) * 100) : 100;
-  return (
-    <Box sx={{ my: 2 }}>
-      <Typography id="sending-progress-label" gutterBottom>
-        {issue.status === 'sending' ? 'Envoi en cours' : 'Envoi terminé'} : {f.sent} envoyé(s), {f.failed} échec(s), {f.remaining} restant(s) sur {f.total}
-        {issue.status === 'sent' ? ` — ${f.bounced} adresse(s) en erreur, ${f.unsubscribed} désabonnement(s)` : ''}
-      </Typography>
-      <LinearProgress variant="determinate" value={percent} aria-labelledby="sending-progress-label" sx={{ height: 10, borderRadius: 5 }} />
-    </Box>
-  );
-}
 
 /** The review screen: previews, editorial, items, test send, approve, schedule or send, progress, figures. */
 export function NewsletterReview() {
@@ -30,6 +16,8 @@ export function NewsletterReview() {
   const [refreshMs, setRefreshMs] = useState<number>();
   const { data: issue, error, reload } = useApi<Newsletter>(`/newsletters/${id}`, { refreshMs });
   const [editorial, setEditorial] = useState('');
+  const [subject, setSubject] = useState('');
+  const [confirmApprove, setConfirmApprove] = useState(false);
   const [order, setOrder] = useState<{ items: string[]; excluded: string[] }>({ items: [], excluded: [] });
   const [testEmails, setTestEmails] = useState('');
   const [scheduleAt, setScheduleAt] = useState('');
@@ -42,6 +30,7 @@ export function NewsletterReview() {
   useEffect(() => {
     if (!issue) return;
     setEditorial(issue.editorial);
+    setSubject(issue.subject ?? issue.title);
     setOrder({ items: issue.items, excluded: issue.excluded });
   }, [issue?.id, issue?.compiledAt]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -61,7 +50,9 @@ export function NewsletterReview() {
   if (error) return <Alert severity="error">{error.message}</Alert>;
   if (!issue) return <LinearProgress aria-label="Chargement" />;
   const draft = issue.status === 'draft';
-  const dirty = editorial !== issue.editorial || order.items.join() !== issue.items.join() || order.excluded.join() !== issue.excluded.join();
+  const target = `liste « ${issue.listName} »${issue.segmentName ? `, segment « ${issue.segmentName} »` : ', sans segment'}`;
+  const recipients = plural(issue.audience?.count ?? 0, 'destinataire', 'destinataires');
+  const dirty = editorial !== issue.editorial || subject !== (issue.subject ?? issue.title) || order.items.join() !== issue.items.join() || order.excluded.join() !== issue.excluded.join();
 
   return (
     <Card sx={{ mt: 2 }}>
@@ -78,7 +69,8 @@ export function NewsletterReview() {
           {issue.approvedAt ? ` · approuvée le ${new Date(issue.approvedAt).toLocaleString('fr-FR')}${issue.approvedBy ? ` par ${issue.approvedBy}` : ''}` : ''}
           {issue.scheduledAt && issue.status === 'approved' ? ` · envoi programmé le ${new Date(issue.scheduledAt).toLocaleString('fr-FR')}` : ''}
         </Typography>
-        <SendingProgress issue={issue} />
+        {!issue.progress && <AudiencePanel listName={issue.listName} segmentName={issue.segmentName} audience={issue.audience} />}
+        <ProgressPanel progress={issue.progress} starting={issue.status === 'sending' && !issue.progress} />
 
         {canWrite && (
           <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center', my: 2 }}>
@@ -102,7 +94,7 @@ export function NewsletterReview() {
               </>
             )}
             {draft && (
-              <Button variant="contained" disabled={busy || dirty} onClick={() => act('/approve', { method: 'POST' }, 'Lettre approuvée.')}>
+              <Button variant="contained" disabled={busy || dirty} onClick={() => setConfirmApprove(true)}>
                 Approuver
               </Button>
             )}
@@ -135,9 +127,21 @@ export function NewsletterReview() {
           </Box>
         )}
         <Confirm
+          isOpen={confirmApprove}
+          title="Approuver la lettre ?"
+          content={`Destinataires : ${target} — ${recipients} à ce jour. Une fois approuvée, la lettre n'est plus modifiée sans repasser en brouillon.`}
+          confirm="Approuver"
+          cancel="Retour"
+          onConfirm={() => {
+            setConfirmApprove(false);
+            act('/approve', { method: 'POST' }, 'Lettre approuvée.');
+          }}
+          onClose={() => setConfirmApprove(false)}
+        />
+        <Confirm
           isOpen={confirmSend}
-          title="Envoyer la lettre maintenant ?"
-          content="La lettre part à tous les abonné·es de la liste. L'envoi ne peut pas être annulé une fois commencé."
+          title={`Envoyer à ${recipients} ?`}
+          content={`La lettre part maintenant (${target}). L'envoi peut être suspendu depuis la liste des envois.`}
           confirm="Envoyer"
           onConfirm={() => {
             setConfirmSend(false);
@@ -151,9 +155,23 @@ export function NewsletterReview() {
             {issue.testSends[issue.testSends.length - 1].emails.join(', ')}
           </Typography>
         )}
+        <OutcomePanel outcome={issue.outcome} clicks={issue.clicks} />
+        {issue.categoryClicks && issue.categoryClicks.length > 0 && (
+          <Typography variant="body2">
+            Rubriques les plus lues : {issue.categoryClicks.map((c) => `${c.label} (${count(c.clicks)} clic${c.clicks > 1 ? 's' : ''})`).join(', ')}.
+          </Typography>
+        )}
         <Divider sx={{ my: 2 }} />
         <Grid container spacing={3}>
           <Grid size={{ xs: 12, lg: 4 }}>
+            <TextField
+              fullWidth
+              label="Objet de l'e-mail"
+              value={subject}
+              onChange={(e) => setSubject(e.target.value)}
+              disabled={!draft || !canWrite}
+              sx={{ my: 1 }}
+            />
             <Typography variant="h6" component="h2">
               Éditorial
             </Typography>
@@ -169,7 +187,7 @@ export function NewsletterReview() {
             />
             <NewsletterItems items={order.items} excluded={order.excluded} editable={draft && !!canWrite} onChange={setOrder} />
             {draft && canWrite && (
-              <Button variant="contained" disabled={busy || !dirty} onClick={() => act('', { method: 'PUT', body: { editorial, ...order } }, 'Lettre mise à jour.')}>
+              <Button variant="contained" disabled={busy || !dirty} onClick={() => act('', { method: 'PUT', body: { editorial, subject, ...order } }, 'Lettre mise à jour.')}>
                 Enregistrer et recompiler
               </Button>
             )}

@@ -1,3 +1,5 @@
+import type { Audience, LinkClicks, Outcome, Progress } from '../mailings/mailingModel';
+
 export type NewsletterStatus = 'draft' | 'approved' | 'sending' | 'sent';
 export type Figures = { status?: string; total: number; sent: number; failed: number; remaining: number; bounced: number; unsubscribed: number };
 
@@ -22,6 +24,15 @@ export type Newsletter = {
   sentAt: string | null;
   figures: Figures | null;
   compiledAt: string;
+  listName: string;
+  segmentName: string | null;
+  /** Before sending: who the issue will reach. */
+  audience?: Audience;
+  /** Once sending: the mailing's progress, then what happened and what readers clicked. */
+  progress?: Progress;
+  outcome?: Outcome;
+  clicks?: LinkClicks[];
+  categoryClicks?: { category: string; label: string; clicks: number }[];
 };
 
 export const NEWSLETTER_STATUS_CHOICES = [

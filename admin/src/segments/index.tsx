@@ -1,3 +1,4 @@
+import CampaignIcon from '@mui/icons-material/Campaign';
 import DownloadIcon from '@mui/icons-material/Download';
 import FilterAltIcon from '@mui/icons-material/FilterAlt';
 import SendIcon from '@mui/icons-material/Send';
@@ -72,6 +73,19 @@ function SendToSegmentButton() {
   );
 }
 
+/** A new targeted mailing to this segment (the campaign form opens with the segment chosen). */
+function CreateCampaignButton() {
+  const record = useRecordContext<{ id: string }>();
+  const navigate = useNavigate();
+  const { canAccess } = useCanAccess({ resource: 'campaigns', action: 'create' });
+  if (!record || !canAccess) return null;
+  return (
+    <Button label="Créer un envoi ciblé" onClick={() => navigate(`/campaigns/create?source=${encodeURIComponent(JSON.stringify({ segment: record.id }))}`)}>
+      <CampaignIcon />
+    </Button>
+  );
+}
+
 function ExportSegmentButton() {
   const record = useRecordContext<{ id: string }>();
   const { canAccess } = useCanAccess({ resource: 'segments', action: 'export' });
@@ -119,6 +133,7 @@ function SegmentEdit() {
         <TopToolbar>
           <ListButton />
           <ExportSegmentButton />
+          <CreateCampaignButton />
           <SendToSegmentButton />
         </TopToolbar>
       }

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { migrateContacts } from '../../contacts/contact.store.js';
 import type { Migration } from './types.js';
 
 /**
@@ -12,9 +13,8 @@ export const migration: Migration = {
   version: 2,
   name: 'contact-arrays',
   async up(db: Db) {
-    const contacts = db.collection('contacts');
     for (const field of ARRAY_FIELDS) {
-      await contacts.updateMany({ [field]: { $exists: false } }, { $set: { [field]: [] } });
+      await migrateContacts(db, { [field]: { $exists: false } }, { $set: { [field]: [] } }, { via: 'migration:2' });
     }
   },
 };

@@ -1,0 +1,273 @@
+import type { Db, Filter, UpdateFilter } from 'mongodb';
+import { Types } from 'mongoose';
+import { diffFields, forgetHistoryValues, moveHistory, recordHistories, type HistoryInput } from '../history/history.service.js';
+import type { HistoryAction } from '../history/history.model.js';
+import type { Actor } from '../users/user.service.js';
+import {
+  contactIdByEmail,
+  contactIdsWhere,
+  contactIndex,
+  contactNames,
+  contactsView,
+  countContactIndex,
+  mailingFieldsWhere,
+  noteContactsChanged,
+  queryContactIndex,
+  warmContactIndex,
+} from './contact.index.js';
+import { Contact, type ContactRecord } from './contact.model.js';
+
+/**
+ * The contact store: the only code that reads or writes the `contacts` collection
+ * (test/architecture/contact-store.test.ts fails on any other). Every write goes through here
+ * and, in the same call, tells every process's index (`contact_index_log`) and appends to each
+ * contact's history who changed what, and through what (`Change.via`). Every question asked
+ * of contacts (list page, count, segment count, export, a mailing's audience through
+ * `mailingFieldsWhere`, ids for bulk actions) is answered by one evaluator: the in-memory index (contact.index.ts), an
+ * implementation detail of this file. README "Contacts" says how it would query MongoDB instead.
+ */
+
+export { contactNames, contactsView, mailingFieldsWhere, warmContactIndex };
+export type { ContactsView, MailingFields } from './contact.index.js';
+export { CONTACT_INDEX_SNAPSHOTS } from './contact.index.js';
+
+/** The fields whose changes a contact's history records. */
+export const HISTORY_FIELDS = [
+  'civility',
+  'firstName',
+  'lastName',
+  'email',
+  'emails',
+  'phones',
+  'function',
+  'functionLabel',
+  'organisations',
+  'dispositifs',
+  'themes',
+  'territories',
+  'notes',
+  'unresolvedLabels',
+  'source',
+] as const;
+
+/** Who writes, and through what: `staff`, `import:<id>`, `import-undo:<id>`, `merge`, `theme-deletion`, `organisation-change`, `migration:<n>`, `subscription`, `solicitation`... */
+export type Change = { actor?: Actor; via: string };
+
+type Doc = Record<string, unknown> & { _id: Types.ObjectId };
+type Where = Record<string, unknown>;
+type Id = Types.ObjectId | string;
+
+/** The index log and the histories of one write, once the write is done. */
+async function recorded(ids: readonly Id[], entries: Omit<HistoryInput, 'resource' | 'actor' | 'via'>[], change: Change): Promise<void> {
+  await noteContactsChanged(ids);
+  await recordHistories(entries.map((entry) => ({ ...entry, resource: 'contacts' as const, actor: change.actor, via: change.via })));
+}
+
+const historyOf = (before: object, after: object) => diffFields(before as Record<string, unknown>, after as Record<string, unknown>, HISTORY_FIELDS);
+
+// ---------- reads ----------
+
+/** A contact as a Mongoose document (to change and `saveContact`), or null. */
+export async function findContact(id: Id) {
+  return Contact.findById(id);
+}
+
+/** The contact holding this normalised address (primary or other), from the index. */
+export async function findContactByAddress(address: string) {
+  const id = await contactIdByEmail(address);
+  return id ? Contact.findById(id) : null;
+}
+
+/** The stored documents of these contacts (lookups by `_id`, in groups), in no particular order. */
+export async function readContacts(ids: readonly (Id | null | undefined)[], projection?: Record<string, 0 | 1>): Promise<ContactRecord[]> {
+  const wanted = ids.filter((id): id is Id => Boolean(id));
+  const found: ContactRecord[] = [];
+  for (let i = 0; i < wanted.length; i += 1000) {
+    found.push(...((await Contact.find({ _id: { $in: wanted.slice(i, i + 1000) } }, projection).lean()) as ContactRecord[]));
+  }
+  return found;
+}
+
+/** One contact's stored document, or null. */
+export async function readContact(id: Id | null | undefined, projection?: Record<string, 0 | 1>): Promise<ContactRecord | null> {
+  return id ? ((await readContacts([id], projection))[0] ?? null) : null;
+}
+
+/** Whether a contact with this id exists (answered from the index). */
+export async function contactExists(id: Id | null | undefined): Promise<boolean> {
+  if (!id || !Types.ObjectId.isValid(String(id))) return false;
+  return (await contactIndex()).entries.has(String(id));
+}
+
+/** One page of the contacts matching a Mongo filter built by `contactQuery`, and their total. */
+export async function contactPage(where: Where, options: { sort: { field: string; order: 1 | -1 }; skip: number; limit: number }) {
+  const { docs, total } = await queryContactIndex(where, options);
+  return { items: docs, total };
+}
+
+export async function countContacts(where: Where): Promise<number> {
+  return countContactIndex(where);
+}
+
+/** Whether any contact (erased ones included) matches a Mongo filter, e.g. `{ themes: id }`. */
+export async function someContactMatches(where: Where): Promise<boolean> {
+  return (await countContactIndex(where)) > 0;
+}
+
+/** The ids of every contact matching a Mongo filter built by `contactQuery`, by name. */
+export async function contactIdsMatching(where: Where): Promise<string[]> {
+  return (await queryContactIndex(where, { sort: { field: 'sortName', order: 1 }, skip: 0, limit: Number.MAX_SAFE_INTEGER })).ids;
+}
+
+/** The stored documents of these contacts in this order, read by `_id` in groups (exports). */
+export async function* readContactsInOrder(ids: readonly string[], projection?: Record<string, 0 | 1>): AsyncGenerator<Doc> {
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const byId = new Map((await readContacts(chunk, projection)).map((doc) => [String(doc._id), doc as unknown as Doc]));
+    for (const id of chunk) if (byId.has(id)) yield byId.get(id)!;
+  }
+}
+
+/** The ids of the contacts belonging to an organisation. */
+export async function contactIdsOfOrganisation(organisation: Id): Promise<string[]> {
+  return contactIdsWhere({ organisations: { $in: [new Types.ObjectId(String(organisation))] } });
+}
+
+/** Every indexed contact's filter fields (the activity report counts on them). */
+export async function indexedContacts() {
+  return (await contactIndex()).entries.values();
+}
+
+// ---------- writes, one at a time ----------
+
+export async function insertContact(fields: Record<string, unknown>, change: Change) {
+  const contact = await Contact.create(fields);
+  await recorded([contact._id], [{ record: contact._id, action: 'create', changes: historyOf({}, contact.toObject()) }], change);
+  return contact;
+}
+
+/**
+ * Saves a contact document changed by the caller (`before`: its plain values before the
+ * change). `erase` forgets the values of its past history; `merge` names the absorbed contact.
+ */
+export async function saveContact(
+  contact: InstanceType<typeof Contact>,
+  before: object,
+  change: Change,
+  action: Extract<HistoryAction, 'update' | 'erase'> = 'update',
+): Promise<void> {
+  await contact.save();
+  if (action === 'erase') {
+    await forgetHistoryValues('contacts', contact._id);
+    await recorded([contact._id], [{ record: contact._id, action }], change);
+    return;
+  }
+  const changes = historyOf(before, contact.toObject());
+  await recorded([contact._id], changes.length ? [{ record: contact._id, action, changes }] : [], change);
+}
+
+export async function deleteContact(contact: InstanceType<typeof Contact>, change: Change): Promise<void> {
+  await contact.deleteOne();
+  await recorded([contact._id], [{ record: contact._id, action: 'delete', changes: historyOf(contact.toObject(), {}) }], change);
+}
+
+/** Saves the kept contact of a merge, deletes the absorbed one, and joins their histories. */
+export async function mergeInto(target: InstanceType<typeof Contact>, before: object, source: InstanceType<typeof Contact>, change: Change): Promise<void> {
+  await target.save();
+  await source.deleteOne();
+  await noteContactsChanged([target._id, source._id]);
+  await moveHistory('contacts', source._id, target._id);
+  await recorded([], [{ record: target._id, action: 'merge', mergedFrom: source._id, changes: historyOf(before, target.toObject()) }], change);
+}
+
+// ---------- writes in batches (imports, theme deletion, migrations) ----------
+
+/** FerretDB runs a bulk write's statements one by one: several smaller ones at once go faster. */
+async function parallelBulkWrite(operations: unknown[]): Promise<number> {
+  const size = Math.max(50, Math.ceil(operations.length / 8));
+  const chunks = [];
+  for (let i = 0; i < operations.length; i += size) chunks.push(operations.slice(i, i + size));
+  const results = await Promise.all(chunks.map((chunk) => Contact.collection.bulkWrite(chunk as never, { ordered: false })));
+  return results.reduce((sum, result) => sum + result.matchedCount, 0);
+}
+
+/**
+ * The model's defaults, read once from its schema. Batches build new contacts as plain
+ * objects (rows are already validated): a Mongoose document per row cost more than the insert.
+ */
+const schemaDefaults = Object.entries((({ _id, email, ...defaults }) => defaults)(new Contact({ email: 'x@x.fr' }).toObject()));
+export function newContactDefaults(): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  for (const [field, value] of schemaDefaults) doc[field] = Array.isArray(value) ? [] : value; // strings and empty lists
+  return doc;
+}
+
+/** New contacts, as complete documents (derived fields included), written raw. */
+export async function insertContacts(docs: readonly Doc[], change: Change): Promise<void> {
+  if (!docs.length) return;
+  try {
+    await Contact.collection.insertMany(docs as Doc[], { ordered: false });
+  } finally {
+    // even when some failed, the others are written: the log and history name them all (the index reads what exists)
+    const ids = docs.map((doc) => doc._id);
+    await recorded(ids, docs.map((doc) => ({ record: doc._id, action: 'create' as const, changes: historyOf({}, doc) })), change);
+  }
+}
+
+export type ContactUpdate = { before: Doc; $set: Record<string, unknown>; $unset?: Record<string, ''> };
+
+/** Updates many contacts, each from its known previous values; returns how many were found. */
+export async function updateContacts(updates: readonly ContactUpdate[], change: Change): Promise<number> {
+  if (!updates.length) return 0;
+  const operations = updates.map(({ before, $set, $unset }) => ({
+    updateOne: { filter: { _id: before._id }, update: $unset && Object.keys($unset).length ? { $set, $unset } : { $set } },
+  }));
+  let matched = 0;
+  try {
+    matched = await parallelBulkWrite(operations);
+  } finally {
+    const entries = updates.map(({ before, $set, $unset }) => {
+      const after: Record<string, unknown> = { ...before, ...$set };
+      for (const field of Object.keys($unset ?? {})) delete after[field];
+      return { record: before._id, action: 'update' as const, changes: historyOf(before, after) };
+    });
+    await recorded(
+      updates.map((u) => u.before._id),
+      entries.filter((e) => e.changes.length),
+      change,
+    );
+  }
+  return matched;
+}
+
+/** Deletes many contacts (an import undone). */
+export async function deleteContacts(ids: readonly Id[], change: Change): Promise<void> {
+  if (!ids.length) return;
+  await Contact.deleteMany({ _id: { $in: ids } });
+  await recorded(ids, ids.map((id) => ({ record: id, action: 'delete' as const })), change);
+}
+
+/** Untags a deleted theme from every contact holding it. */
+export async function removeTheme(theme: Types.ObjectId, change: Change): Promise<void> {
+  const ids = await contactIdsWhere({ themes: { $in: [theme] } });
+  const befores = (await readContacts(ids, { themes: 1 })) as unknown as Doc[];
+  await Contact.updateMany({ _id: { $in: ids } }, { $pull: { themes: theme } });
+  const entries = befores.map((before) => {
+    const themes = (before.themes as Types.ObjectId[]).filter((t) => !t.equals(theme));
+    return { record: before._id, action: 'update' as const, changes: historyOf(before, { ...before, themes }) };
+  });
+  await recorded(ids, entries, change);
+}
+
+/**
+ * A data migration's update of every contact matching `filter` (server/ops/migrations use
+ * the raw driver they are given): logged and written in each contact's history.
+ */
+export async function migrateContacts(db: Db, filter: Filter<Doc>, update: UpdateFilter<Doc>, change: Change): Promise<void> {
+  const contacts = db.collection<Doc>('contacts');
+  const ids = (await contacts.find(filter, { projection: { _id: 1 } }).toArray()).map((doc) => doc._id);
+  if (!ids.length) return;
+  await contacts.updateMany({ _id: { $in: ids } }, update);
+  const fields = Object.keys(update.$set ?? {});
+  await recorded(ids, ids.map((id) => ({ record: id, action: 'update' as const, changes: fields.map((field) => ({ field, before: null, after: (update.$set as Record<string, unknown>)[field] })) })), change);
+}
