@@ -232,8 +232,8 @@ async function main() {
       name: 'Bench: santé mentale ou cadre de vie, Auvergne-Rhône-Alpes, coordinations',
       filter: { themes: [themes.get('sante-mentale'), themes.get('cadre-vie')], territories: ['region-84'], functions: ['coordo-asv', 'coordo-cls', 'coordo-clsm'] },
     });
-    await createUser({ email: 'bench@maillage.test', name: 'Bench', role: 'staff', password: 'bench password 2026' });
-    const session = await openSession('bench@maillage.test', 'bench password 2026');
+    await createUser({ email: 'bench@maillage.test', name: 'Bench', role: 'staff', password: 'un banc d essai solide 2026' });
+    const session = await openSession('bench@maillage.test', 'un banc d essai solide 2026');
     const cookie = `${SESSION_COOKIE}=${session!.token}`;
 
     const listId = String((await List.findOne({ code: 'lettre-mensuelle' }, { _id: 1 }).lean())!._id);
