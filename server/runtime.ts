@@ -35,7 +35,7 @@ export async function startRuntime(
   try {
     // on the embedded database a restart is noticed within a second
     await connectDatabase(config.mongodbUri ?? embeddedDb!.uri, embeddedDb ? { heartbeatFrequencyMS: 1000 } : {});
-    watchConnection(logger);
+    const unwatchConnection = watchConnection(logger);
     // Refuses a database migrated by a newer version; every process may run this at once (locked).
     await runMigrations(mongoose.connection.db!, logger);
     await loadReferenceData();
@@ -62,6 +62,7 @@ export async function startRuntime(
       async stop() {
         if (server) await closeServer(server);
         if (options.jobs) await scheduler.stop();
+        unwatchConnection();
         await disconnectDatabase();
         await embeddedDb?.stop();
       },
@@ -73,9 +74,11 @@ export async function startRuntime(
 }
 
 /** The driver reconnects by itself (to a restarted embedded database, or an external one back up): say so in the log. */
-function watchConnection(logger: Logger): void {
-  mongoose.connection.on('disconnected', () => logger.warn('database connection lost; the driver keeps trying'));
-  mongoose.connection.on('reconnected', () => logger.info('database connection back'));
+function watchConnection(logger: Logger): () => void {
+  const lost = () => logger.warn('database connection lost; the driver keeps trying');
+  const back = () => logger.info('database connection back');
+  mongoose.connection.on('disconnected', lost).on('reconnected', back);
+  return () => mongoose.connection.off('disconnected', lost).off('reconnected', back);
 }
 
 function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {

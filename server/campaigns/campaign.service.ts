@@ -21,7 +21,7 @@ import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
-import { parisInstant } from '../lib/paris-time.js';
+import { parisInstant, parisYearRange } from '../lib/paris-time.js';
 import type { ListQuery } from '../lib/rest.js';
 import { List } from '../lists/list.model.js';
 import { resolveList } from '../lists/list.service.js';
@@ -360,3 +360,23 @@ export async function refreshSendingCampaigns(): Promise<number> {
 }
 
 const slugify = (text: string) => normalizeText(text).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'envoi';
+
+/** The activity report's figures: campaigns that left in a Paris year, and the recipients they were sent to. */
+export async function campaignYearFigures(year: number) {
+  const { start, end } = parisYearRange(year);
+  const sent = await Campaign.find({ status: { $in: ['sending', 'paused', 'sent', 'cancelled'] }, sendingAt: { $gte: start, $lt: end } }, { audience: 1 }).lean();
+  return { sent: sent.length, recipients: sent.reduce((sum, c) => sum + (c.audience?.count ?? 0), 0) };
+}
+
+/** The last campaigns that left, with their figures and their total clicks: the dashboard's card. */
+export async function recentCampaignFigures(limit = 5) {
+  const recent = await Campaign.find({ status: { $in: ['sending', 'paused', 'sent', 'cancelled'] } }, { subject: 1, status: 1, sendingAt: 1 }).sort({ sendingAt: -1 }).limit(limit).lean();
+  return Promise.all(
+    recent.map(async (c) => {
+      const id = String(c._id);
+      const mailings = (await Mailing.find({ 'source.kind': 'campaign', 'source.id': id }, { _id: 1 }).lean()).map((m) => m._id);
+      const [figures, clicks] = await Promise.all([mailingFigures(mailings), clicksOf({ kind: 'campaign', id })]);
+      return { id, subject: c.subject, status: c.status, sendingAt: c.sendingAt, figures, clicks: clicks.reduce((sum, l) => sum + l.clicks, 0) };
+    }),
+  );
+}

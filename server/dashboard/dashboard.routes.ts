@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseBody } from '../lib/rest.js';
 import { parisYear } from '../lib/paris-time.js';
 import { allow, READ } from '../users/auth.middleware.js';
+import { recentCampaignFigures } from '../campaigns/campaign.service.js';
 import { monthlySubscriptionFlows } from './dashboard.service.js';
 
 const query = z.strictObject({
@@ -16,5 +17,6 @@ export function dashboardRoutes(): Router {
     const { year } = parseBody(query, req.query);
     res.json(await monthlySubscriptionFlows(year ?? parisYear(new Date())));
   });
+  router.get('/campaigns', allow(READ), async (_req, res) => res.json(await recentCampaignFigures()));
   return router;
 }

@@ -227,6 +227,9 @@ export async function startFerretdb(options: {
   ];
   const child = spawn('/bin/sh', ['-c', GUARD_SCRIPT, 'ferretdb-guard', binary, ...args], {
     stdio: ['pipe', 'ignore', 'pipe'],
+    // its own process group: a Ctrl-C in the terminal reaches the app only, which stops the
+    // database last (jobs finishing meanwhile still have it), instead of both at once
+    detached: true,
     // FerretDB's live heap is small (tens of MB) but it allocates per document read or
     // written: a lazier garbage collector takes a few tens of MB for 10-15 % of its time.
     env: { GOGC: '400', ...process.env },

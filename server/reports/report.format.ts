@@ -135,6 +135,8 @@ function newsletterSection(report: ActivityReport): string[] {
       : '';
     lines.push(`La newsletter est envoyée à ${plural(s.subscribersAtYearEnd, 'contact volontairement inscrit', 'contacts volontairement inscrits')}${versus}${movements}.`);
   }
+  const c = report.campaigns;
+  if (c.sent) lines.push(`En ${report.year}, ${plural(c.sent, 'envoi ciblé est parti', 'envois ciblés sont partis')} vers ${plural(c.recipients, 'destinataire', 'destinataires')} au total.`);
   lines.push('', report.news.total ? `En ${report.year}, ${plural(report.news.total, 'actualité a été diffusée', 'actualités ont été diffusées')} par le site et la newsletter.` : `Aucune actualité n'a été enregistrée en ${report.year}.`);
   if (report.news.byCategory.length) lines.push('', shareTable('Catégorie', 'Actualités', report.news.byCategory));
   return lines;
@@ -304,6 +306,8 @@ export function reportToCsv(report: ActivityReport): string {
   add('abonnements', 'inscriptions par mois', subscriptions.gainedPerMonth);
   add('abonnements', 'désinscriptions par mois', subscriptions.lostPerMonth);
   add('newsletters', 'envoyées', newsletters.sent);
+  add('envois ciblés', 'envoyés', report.campaigns.sent);
+  add('envois ciblés', 'destinataires', report.campaigns.recipients);
   add('actualités', 'total', news.total);
   addShares('actualités', 'par catégorie', news.byCategory);
   add('sollicitations', 'total', solicitations.total);

@@ -4,6 +4,7 @@ import { List } from '../lists/list.model.js';
 import { Membership } from '../memberships/membership.model.js';
 import { News } from '../news/news.model.js';
 import { Newsletter } from '../newsletters/newsletter.model.js';
+import { campaignYearFigures } from '../campaigns/campaign.service.js';
 import { LOCAL_AUTHORITY_TYPES, Organisation } from '../organisations/organisation.model.js';
 import { Solicitation } from '../solicitations/solicitation.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
@@ -218,7 +219,7 @@ async function memberFigures(year: number) {
 }
 
 export async function activityReport(year: number, now = new Date()) {
-  const [contacts, lists, newsletters, news, solicitations, members, events] = await Promise.all([
+  const [contacts, lists, newsletters, news, solicitations, members, events, campaigns] = await Promise.all([
     contactFigures(year),
     listFigures(year),
     newsletterFigures(year),
@@ -226,6 +227,7 @@ export async function activityReport(year: number, now = new Date()) {
     solicitationFigures(year),
     memberFigures(year),
     eventsOfYear(year),
+    campaignYearFigures(year),
   ]);
   const { start, end } = parisYearRange(year);
   return {
@@ -236,6 +238,7 @@ export async function activityReport(year: number, now = new Date()) {
     lists: lists.lists,
     subscriptions: lists.subscriptions,
     newsletters,
+    campaigns,
     news,
     solicitations,
     members,

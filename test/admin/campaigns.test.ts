@@ -116,9 +116,11 @@ describe('the admin in a browser: a targeted mailing from the contact list to it
     await page.close();
   });
 
-  it('lists the campaigns and shows segments with their counts', async function () {
+  it('lists the campaigns, shows their figures on the dashboard and segments with their counts', async function () {
     this.timeout(60_000);
     const page = await pageAs(suite.browser, suite.server, 'board');
+    await page.goto(`${suite.server.url}/admin/`);
+    await page.getByRole('table', { name: 'Derniers envois ciblés' }).getByRole('row', { name: /Journée régionale.*\b3\b.*\b3\b.*\b2$/ }).waitFor();
     await page.goto(`${suite.server.url}/admin/campaigns`);
     await page.getByRole('cell', { name: 'Journée régionale, {{prenom|collègue}}' }).waitFor();
     await page.goto(`${suite.server.url}/admin/segments`);

@@ -304,4 +304,15 @@ describe('campaigns: targeted mailings through a real SMTP server', () => {
       expect(received('Après incident')).to.have.length(1);
     });
   });
+
+  describe('in the activity report', () => {
+    it('is quoted: campaigns sent in the year and the recipients reached', async () => {
+      const year = new Date().getFullYear();
+      const report = (await staff.get(`/api/reports/activity?year=${year}`)).body;
+      expect(report.campaigns.sent).to.be.at.least(4);
+      expect(report.campaigns.recipients).to.be.at.least(report.campaigns.sent);
+      const markdown = (await staff.get(`/api/reports/activity?year=${year}&format=md`)).text;
+      expect(markdown).to.match(new RegExp(`En ${year}, \\d+ envois ciblés sont partis vers [\\d\u202f\u00a0 ]+ destinataires au total\\.`));
+    });
+  });
 });

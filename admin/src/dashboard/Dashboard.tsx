@@ -7,6 +7,7 @@ import { monthLabel, statusLabel, type Newsletter } from '../newsletters/newslet
 import { formatNumber, formatPercent } from '../common/format';
 import { lastCompleteYear, ReportToolbar } from './ActivityReportDownload';
 import type { ActivityReport } from './reportModel';
+import { RecentCampaigns } from './RecentCampaigns';
 
 // recharts is loaded with the dashboard only: the contact list does not pay for it.
 const DashboardCharts = lazy(() => import('./DashboardCharts'));
@@ -105,6 +106,7 @@ export function Dashboard() {
       <Suspense fallback={<Skeleton variant="rectangular" height={320} />}>
         <DashboardCharts year={year} report={report} />
       </Suspense>
+      <RecentCampaigns />
       <ActivityReportCard />
     </Box>
   );
