@@ -10,7 +10,7 @@ export function defineNewsImport(agenda: Agenda, ctx: AppContext): void {
   agenda.define(NEWS_IMPORT, async () => {
     const url = ctx.config.news.feedUrl;
     if (!url) return;
-    const result = await importNewsFeed({ url });
+    const result = await importNewsFeed({ url }, { allowHosts: ctx.config.fetchAllowHosts });
     ctx.logger.info({ created: result.created, skipped: result.skipped, unmapped: result.unmappedLabels.length }, 'news feed imported');
   });
 }

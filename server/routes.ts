@@ -50,7 +50,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/segments', segmentRoutes());
   api.use('/history', historyRoutes());
   api.use('/imports', importRoutes(ctx));
-  api.use('/news', newsRoutes());
+  api.use('/news', newsRoutes(ctx.config));
   api.use('/news-mappings', newsMappingRoutes());
   api.use('/newsletters', newsletterRoutes(ctx));
   api.use('/campaigns', campaignRoutes(ctx));

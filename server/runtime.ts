@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import mongoose from 'mongoose';
 import { defineJobs, scheduleRecurringJobs } from '../jobs/index.js';
+import { demoAccountsPresent } from '../fixtures/demo/users.js';
 import { loadDemoDataOnce, loadReferenceData } from '../fixtures/index.js';
+import { ConfigError } from './lib/config.js';
 import { createApp } from './app.js';
 import type { AppContext } from './context.js';
 import type { Config } from './lib/config.js';
@@ -41,6 +43,7 @@ export async function startRuntime(
     await loadReferenceData();
     if (await ensureFirstAdmin(config.firstAdmin)) logger.info('first administrator created');
     if (config.demoData) await loadDemoDataOnce(logger);
+    if (config.env === 'production') await refuseDemoAccounts();
 
     const scheduler = createScheduler(mongoose.connection.db as never, logger, { processEvery: options.processEvery });
     await scheduler.agenda.ready; // its index creation must not be cut off by an early stop
@@ -70,6 +73,14 @@ export async function startRuntime(
   } catch (error) {
     await embeddedDb?.stop();
     throw error;
+  }
+}
+
+/** Demo accounts have a published password: production does not start while one exists. */
+async function refuseDemoAccounts(): Promise<void> {
+  const present = await demoAccountsPresent();
+  if (present.length) {
+    throw new ConfigError(`Des comptes de démonstration existent (${present.join(', ')}) : supprimez-les avant de démarrer en production.`);
   }
 }
 

@@ -42,6 +42,7 @@ const envSchema = z.object({
   ORG_LOGO_URL: z.string().optional(),
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   NEWS_FEED_URL: z.url().optional(),
+  FETCH_ALLOW_HOSTS: z.string().default(''),
   NEWS_IMPORT_CRON: z.string().default('0 * * * *'),
   NEWSLETTER_COMPILE_CRON: z.string().default('0 8 1 * *'),
   BACKUP_DIR: z.string().optional(),
@@ -79,6 +80,8 @@ export type Config = Readonly<{
   organisation: Readonly<{ name: string; address: string; logoUrl: string | undefined }>;
   /** The headless browser that prints documents (certificates, receipts, the activity report) to PDF. */
   chromiumPath: string;
+  /** Hosts that server-side fetches (news feeds) may reach although their address is internal (loopback, private…). */
+  fetchAllowHosts: readonly string[];
   /** The website's feed imported on a schedule, and when the monthly newsletter draft is compiled (Europe/Paris). */
   news: Readonly<{ feedUrl: string | undefined; importCron: string; newsletterCron: string }>;
   /** Daily archives written by the backup job (Europe/Paris); `cron: undefined` when BACKUP_CRON=off. */
@@ -100,6 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(e.DATA_DIR);
   if (e.NODE_ENV === 'production' && !e.SECRET) throw new ConfigError('Configuration invalide : SECRET est obligatoire en production.');
   if (e.NODE_ENV === 'production' && !e.SMTP_URL) throw new ConfigError('Configuration invalide : SMTP_URL est obligatoire en production.');
+  // Demo accounts have a published password: only on the embedded database of a development machine.
+  if (e.DEMO_DATA && (e.NODE_ENV === 'production' || e.MONGODB_URI)) {
+    throw new ConfigError(
+      "Configuration invalide : DEMO_DATA ne s'utilise qu'en développement, sur la base embarquée (sans MONGODB_URI ni NODE_ENV=production).",
+    );
+  }
   if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
     throw new ConfigError('Configuration invalide : ADMIN_EMAIL et ADMIN_PASSWORD vont ensemble.');
   }
@@ -132,12 +141,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     firstAdmin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? Object.freeze({ email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }) : undefined,
     secret: e.SECRET ?? localSecret(dataDir),
     jobsEnabled: e.JOBS,
-    demoData: e.DEMO_DATA ?? e.NODE_ENV === 'development',
+    demoData: e.DEMO_DATA ?? (e.NODE_ENV === 'development' && !e.MONGODB_URI),
     trustProxy: e.TRUST_PROXY,
     sessionIdleMs: Math.round(e.SESSION_IDLE_HOURS * 3600 * 1000),
     logLevel: e.NODE_ENV === 'test' && !env.LOG_LEVEL ? 'silent' : e.LOG_LEVEL,
     organisation: Object.freeze({ name: e.ORG_NAME, address: e.ORG_ADDRESS, logoUrl: e.ORG_LOGO_URL }),
     chromiumPath: e.CHROMIUM_PATH,
+    fetchAllowHosts: Object.freeze(e.FETCH_ALLOW_HOSTS.split(',').map((host) => host.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean)),
     news: Object.freeze({ feedUrl: e.NEWS_FEED_URL, importCron: e.NEWS_IMPORT_CRON, newsletterCron: e.NEWSLETTER_COMPILE_CRON }),
     backup: Object.freeze({
       dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),

@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { convert } from 'html-to-text';
 import { badRequest } from '../lib/errors.js';
+import { fetchPublic } from '../lib/safe-fetch.js';
 
 /** One entry of an RSS 2.0 or Atom feed, cleaned: titles and summaries are plain text. */
 export type FeedItem = {
@@ -115,20 +116,28 @@ function truncate(value: string): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), SUMMARY_MAX - 40)).replace(/[\s,;:.…]+$/, '')}…`;
 }
 
-/** Downloads a feed (http/https only, 10 MB at most); failures are 400s naming `url`. */
-export async function fetchFeed(url: string): Promise<string> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      signal: AbortSignal.timeout(20_000),
-      headers: { accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1', 'user-agent': 'Maillage news import' },
-    });
-  } catch (error) {
-    throw badRequest(`Le flux n'a pas pu être téléchargé : ${(error as Error).message}.`, 'url');
-  }
-  if (!response.ok) throw badRequest(`Le flux n'a pas pu être téléchargé : le site répond ${response.status}.`, 'url');
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_FEED_BYTES) throw badRequest('Le flux dépasse 10 Mo.', 'url');
-  const body = Buffer.from(await response.arrayBuffer());
-  if (body.length > MAX_FEED_BYTES) throw badRequest('Le flux dépasse 10 Mo.', 'url');
+/**
+ * Downloads a feed (http/https only, 10 MB at most, never an internal address unless the host is
+ * in `allowHosts`: server/lib/safe-fetch.ts); failures are 400s naming `url`.
+ */
+export async function fetchFeed(url: string, allowHosts: readonly string[]): Promise<string> {
+  const { body } = await fetchPublic(url, {
+    allowHosts,
+    maxBytes: MAX_FEED_BYTES,
+    field: 'url',
+    headers: { accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1', 'user-agent': 'Maillage news import' },
+  });
   return body.toString('utf8');
+}
+
+/** A feed's link or image kept only when it is an http(s) address: `javascript:`, `data:`… would reach the newsletter. */
+export function webAddress(value: string | undefined): { url: string | undefined; dropped: boolean } {
+  if (!value) return { url: undefined, dropped: false };
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return { url: url.toString(), dropped: false };
+  } catch {
+    // not an absolute address
+  }
+  return { url: undefined, dropped: true };
 }

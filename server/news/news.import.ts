@@ -5,7 +5,7 @@ import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { assertTerritories, resolveTerritoryLabel } from '../territories/territory.service.js';
 import { assertThemes, resolveThemeLabel } from '../themes/theme.service.js';
-import { fetchFeed, parseFeed, type FeedItem } from './news.feed.js';
+import { fetchFeed, parseFeed, webAddress, type FeedItem } from './news.feed.js';
 import { News, NewsMapping, type NewsMappingRecord } from './news.model.js';
 import type { MappingCreateInput, MappingUpdateInput } from './news.schemas.js';
 import { newsCategories, newsSearchText, resolveNewsCategory } from './news.service.js';
@@ -19,6 +19,8 @@ export type NewsImportResult = {
   /** Website categories mapped to nothing yet (staff may edit their mapping); items without a mapped category get the first one. */
   unmappedLabels: string[];
   errors: Array<{ item: number; message: string }>;
+  /** What was left out of an item that was kept (a link or image that is not http(s)). */
+  warnings: Array<{ item: number; message: string }>;
 };
 
 /** Words of a website category that point at a news category code, when its label differs. */
@@ -35,12 +37,16 @@ const CATEGORY_HINTS: Array<[RegExp, string]> = [
 ];
 
 /** Imports a feed from a URL or an uploaded file; items already present (same guid or link) are skipped. */
-export async function importNewsFeed(input: { url: string } | { xml: string; fileName: string }): Promise<NewsImportResult> {
+export async function importNewsFeed(
+  input: { url: string } | { xml: string; fileName: string },
+  options: { allowHosts: readonly string[] },
+): Promise<NewsImportResult> {
   const isUrl = 'url' in input;
-  const xml = isUrl ? await fetchFeed(input.url) : input.xml;
-  const items = parseFeed(xml, isUrl ? 'url' : 'file');
+  const xml = isUrl ? await fetchFeed(input.url, options.allowHosts) : input.xml;
   const feedUrl = isUrl ? input.url : null;
-  const result: NewsImportResult = { source: isUrl ? input.url : input.fileName, total: items.length, created: 0, skipped: 0, createdIds: [], unmappedLabels: [], errors: [] };
+  const result: NewsImportResult = { source: isUrl ? input.url : input.fileName, total: 0, created: 0, skipped: 0, createdIds: [], unmappedLabels: [], errors: [], warnings: [] };
+  const items = parseFeed(xml, isUrl ? 'url' : 'file').map((item, index) => webOnly(item, index + 1, result));
+  result.total = items.length;
 
   const fresh = await withoutKnownItems(items, result);
   const mappings = await mappingsFor(fresh.flatMap(({ item }) => item.categories));
@@ -70,6 +76,15 @@ export async function importNewsFeed(input: { url: string } | { xml: string; fil
   await insertIgnoringDuplicates(documents, result);
   result.unmappedLabels = [...unmapped].sort((a, b) => a.localeCompare(b, 'fr'));
   return result;
+}
+
+/** The item with its link and image only when they are http(s) addresses; what is dropped is a warning. */
+function webOnly(item: FeedItem, position: number, result: NewsImportResult): FeedItem {
+  const link = webAddress(item.link);
+  const image = webAddress(item.imageUrl);
+  if (link.dropped) result.warnings.push({ item: position, message: `Lien ignoré (seules les adresses http(s) sont acceptées) : ${item.link!.slice(0, 80)}` });
+  if (image.dropped) result.warnings.push({ item: position, message: `Image ignorée (seules les adresses http(s) sont acceptées) : ${item.imageUrl!.slice(0, 80)}` });
+  return { ...item, link: link.url, imageUrl: image.url, guid: item.guid === item.link && link.dropped ? '' : item.guid };
 }
 
 /** Drops items without title or key, repeated in the feed, or already in the base (by guid or link). */

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Config } from '../lib/config.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { allow, READ, WRITE } from '../users/auth.middleware.js';
 import { MAX_FEED_BYTES } from './news.feed.js';
@@ -10,7 +11,8 @@ import { readUploadedFile } from './news.upload.js';
 const sortable = ['publishedAt', 'title', 'category', 'createdAt', 'id'];
 
 /** `/api/news`: news items, and the feed import (`POST /api/news/import`, a URL or a multipart `file`). */
-export function newsRoutes(): Router {
+export function newsRoutes(config: Config): Router {
+  const fetching = { allowHosts: config.fetchAllowHosts };
   const router = Router();
   router.get('/', allow(READ), async (req, res) => {
     const query = parseListQuery(req, newsFilter, { sort: ['publishedAt', 'DESC'], sortable });
@@ -20,9 +22,9 @@ export function newsRoutes(): Router {
   router.post('/import', allow(WRITE), async (req, res) => {
     if (req.is('multipart/form-data')) {
       const file = await readUploadedFile(req, 'file', MAX_FEED_BYTES);
-      return res.json(await importNewsFeed({ xml: file.data.toString('utf8'), fileName: file.name }));
+      return res.json(await importNewsFeed({ xml: file.data.toString('utf8'), fileName: file.name }, fetching));
     }
-    res.json(await importNewsFeed(parseBody(newsImportBody, req.body)));
+    res.json(await importNewsFeed(parseBody(newsImportBody, req.body), fetching));
   });
   router.get('/:id', allow(READ), async (req, res) => res.json(await getNews(idParam(req))));
   router.post('/', allow(WRITE), async (req, res) => res.status(201).json(await createNews(parseBody(newsCreateBody, req.body))));

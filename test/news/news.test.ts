@@ -24,7 +24,8 @@ describe('news items', () => {
   let staff: Client;
   before(async () => {
     await resetDatabase();
-    server = await startTestServer();
+    // The test sites listen on 127.0.0.1, an internal address: allowed here as an intranet feed would be.
+    server = await startTestServer({ env: { FETCH_ALLOW_HOSTS: '127.0.0.1' } });
     staff = (await clientAs(server, 'staff')).client;
   });
   after(() => server.close());
@@ -182,7 +183,7 @@ describe('news items', () => {
       });
       await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
       const feed = `http://127.0.0.1:${(site.address() as { port: number }).port}/feed/`;
-      const scheduled = await startTestServer({ env: { NEWS_FEED_URL: feed }, jobs: true });
+      const scheduled = await startTestServer({ env: { NEWS_FEED_URL: feed, FETCH_ALLOW_HOSTS: '127.0.0.1' }, jobs: true });
       try {
         const done = new Promise<void>((resolve) => scheduled.ctx.scheduler.agenda.once(`complete:${NEWS_IMPORT}`, () => resolve()));
         await scheduled.ctx.scheduler.agenda.now(NEWS_IMPORT);
@@ -200,6 +201,74 @@ describe('news items', () => {
       expect(replies.map((r) => r.status)).to.deep.equal([200, 200]);
       expect(replies[0].body.created + replies[1].body.created).to.equal(3);
       expect(await News.countDocuments({ guid: /\?p=71/ })).to.equal(3);
+    });
+
+    it('drops javascript:, data: and other non-web links and images with a warning, keeping the item', async () => {
+      const feed = `<?xml version="1.0"?><rss version="2.0"><channel><title>Site</title>
+        <item><title>Piège</title><guid isPermaLink="false">piege-1</guid><link>javascript:alert(document.cookie)</link>
+          <enclosure url="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" type="image/svg+xml"/><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>
+        <item><title>Correct</title><guid isPermaLink="false">piege-2</guid><link>https://example.org/correct</link>
+          <enclosure url="https://example.org/image.jpg" type="image/jpeg"/></item>
+      </channel></rss>`;
+      const reply = await staff.post('/api/news/import', upload(feed));
+      expect(reply.status).to.equal(200);
+      expect(reply.body.created).to.equal(2);
+      expect(reply.body.warnings.map((w: { item: number; message: string }) => w.item)).to.deep.equal([1, 1]);
+      expect(reply.body.warnings[0].message).to.match(/^Lien ignoré \(seules les adresses http\(s\) sont acceptées\)/);
+      const trap = await News.findOne({ guid: 'piege-1' }).lean();
+      expect(trap).to.include({ url: null, imageUrl: null, title: 'Piège' });
+      expect(await News.findOne({ guid: 'piege-2' }).lean()).to.include({ url: 'https://example.org/correct', imageUrl: 'https://example.org/image.jpg' });
+    });
+
+    it('refuses a feed on a loopback, private, link-local or metadata address, with one message whatever answers there', async () => {
+      const site: Server = createServer((_req, res) => res.end(rss));
+      await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+      const open = (site.address() as { port: number }).port;
+      const unprotected = await startTestServer(); // no FETCH_ALLOW_HOSTS
+      try {
+        const { client } = await clientAs(unprotected, 'staff');
+        const targets = [
+          `http://127.0.0.1:${open}/feed/`, // a port that answers
+          'http://127.0.0.1:1/feed/', // a port that does not
+          `http://localhost:${open}/feed/`,
+          `http://[::1]:${open}/feed/`,
+          `http://[::ffff:127.0.0.1]:${open}/feed/`,
+          'http://169.254.169.254/latest/meta-data/',
+          'http://10.0.0.1/feed/',
+          'http://192.168.1.1/feed/',
+        ];
+        const messages = new Set<string>();
+        for (const url of targets) {
+          const reply = await client.post('/api/news/import', { url });
+          expect(reply.status, url).to.equal(400);
+          expect(reply.body.error.field, url).to.equal('url');
+          messages.add(reply.body.error.message);
+        }
+        expect([...messages]).to.deep.equal(["L'adresse n'a pas pu être lue : elle n'est pas autorisée ou le site ne répond pas."]);
+      } finally {
+        await unprotected.close();
+        site.close();
+      }
+    });
+
+    it('refuses a public feed that redirects to an internal address', async () => {
+      const internal: Server = createServer((_req, res) => res.end(rss));
+      await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+      const redirector: Server = createServer((_req, res) => {
+        res.statusCode = 302;
+        res.setHeader('location', `http://localhost:${(internal.address() as { port: number }).port}/feed/`);
+        res.end();
+      });
+      await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+      try {
+        // The redirector stands for a public site (allowed); where it sends is checked again.
+        const reply = await staff.post('/api/news/import', { url: `http://127.0.0.1:${(redirector.address() as { port: number }).port}/feed/` });
+        expect(reply.status).to.equal(400);
+        expect(reply.body.error.message).to.match(/pas autorisée ou le site ne répond pas/);
+      } finally {
+        redirector.close();
+        internal.close();
+      }
     });
 
     it('refuses a document that is not a feed, naming the field', async () => {

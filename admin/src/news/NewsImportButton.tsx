@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Button, useCanAccess, useNotify, useRefresh } from 'react-admin';
 import { callApi } from '../dataProvider';
 
-type ImportResult = { created?: number; updated?: number; skipped?: number; [key: string]: unknown };
+type ImportResult = { created?: number; updated?: number; skipped?: number; warnings?: Array<{ item: number; message: string }>; [key: string]: unknown };
 
 /** Imports the site's RSS/Atom feed (by URL or file); items already known are not duplicated. */
 export function NewsImportButton() {
@@ -26,7 +26,9 @@ export function NewsImportButton() {
         body = form;
       }
       const result = await callApi<ImportResult>('/news/import', { method: 'POST', body });
-      notify(`Flux importé : ${result.created ?? 0} nouvelle(s) actualité(s), ${result.updated ?? 0} mise(s) à jour.`, { type: 'success' });
+      const warnings = result.warnings ?? [];
+      const ignored = warnings.length ? ` ${warnings.length} lien(s) ou image(s) non web ignoré(s) : ${warnings.map((w) => `élément ${w.item}`).join(', ')}.` : '';
+      notify(`Flux importé : ${result.created ?? 0} nouvelle(s) actualité(s), ${result.updated ?? 0} mise(s) à jour.${ignored}`, { type: warnings.length ? 'warning' : 'success' });
       setOpen(false);
       refresh();
     } catch (e) {
