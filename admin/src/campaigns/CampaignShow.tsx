@@ -1,12 +1,12 @@
 import { Alert, Box, Button, Card, CardContent, Chip, Divider, LinearProgress, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { Confirm, Title, useCanAccess, useNotify } from 'react-admin';
+import { Confirm, Title, useCanAccess } from 'react-admin';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useApi } from '../common/useApi';
-import { callApi } from '../dataProvider';
 import { MailPreview } from '../mailings/MailPreview';
 import { AudiencePanel, OutcomePanel, ProgressPanel } from '../mailings/MailingPanels';
-import { count, plural } from '../mailings/mailingModel';
+import { audienceTarget, count, plural } from '../mailings/mailingModel';
+import { useMailingAction } from '../mailings/useMailingAction';
 import { campaignStatusLabel, type Campaign } from './campaignModel';
 
 type Pending = { title: string; content: string; confirm: string; run: () => Promise<void> } | null;
@@ -20,8 +20,8 @@ export function CampaignShow() {
   const [scheduleAt, setScheduleAt] = useState('');
   const [pending, setPending] = useState<Pending>(null);
   const [starting, setStarting] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const notify = useNotify();
+  const { busy, act: call } = useMailingAction(`/campaigns/${id}`, reload);
+  const act = (path: string, body: unknown, message: string) => call<{ id?: string }>(path, { body }, message);
   const navigate = useNavigate();
   const { canAccess: canWrite } = useCanAccess({ resource: 'campaigns', action: 'edit' });
 
@@ -31,25 +31,10 @@ export function CampaignShow() {
     if (campaign?.progress) setStarting(false);
   }, [campaign?.progress]);
 
-  async function act(path: string, body: unknown, message: string, method = 'POST') {
-    setBusy(true);
-    try {
-      const result = await callApi<{ id?: string }>(`/campaigns/${id}${path}`, { method, body });
-      notify(message, { type: 'success' });
-      reload();
-      return result;
-    } catch (e) {
-      notify((e as Error).message, { type: 'error' });
-      setStarting(false);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   if (error) return <Alert severity="error">{error.message}</Alert>;
   if (!campaign) return <LinearProgress aria-label="Chargement" />;
   const audienceCount = campaign.audience?.count ?? 0;
-  const target = `liste « ${campaign.listName} »${campaign.segmentName ? `, segment « ${campaign.segmentName} »` : ', sans segment'}`;
+  const target = audienceTarget(campaign.listName, campaign.segmentName);
 
   const askApprove = () =>
     setPending({
@@ -65,7 +50,7 @@ export function CampaignShow() {
       confirm: `Envoyer à ${plural(audienceCount, 'destinataire', 'destinataires')}`,
       run: async () => {
         setStarting(true);
-        await act('/send', {}, 'Envoi lancé.');
+        if (!(await act('/send', {}, 'Envoi lancé.'))) setStarting(false);
       },
     });
   const askCancel = () =>

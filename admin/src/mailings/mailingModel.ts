@@ -55,3 +55,7 @@ export const BASIS_LABELS = {
 /** "1 214" in French. */
 export const count = (n: number) => n.toLocaleString('fr-FR');
 export const plural = (n: number, one: string, many: string) => `${count(n)} ${Math.abs(n) < 2 ? one : many}`;
+
+/** "liste « Lettre mensuelle », segment « Nord »": what a confirmation names. */
+export const audienceTarget = (listName: string, segmentName: string | null) =>
+  `liste « ${listName} »${segmentName ? `, segment « ${segmentName} »` : ', sans segment'}`;

@@ -1,11 +1,11 @@
 import { Alert, Box, Button, Card, CardContent, Chip, Divider, Grid, LinearProgress, TextField, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { Confirm, Title, useCanAccess, useNotify } from 'react-admin';
+import { Confirm, Title, useCanAccess } from 'react-admin';
 import { useParams } from 'react-router-dom';
 import { useApi } from '../common/useApi';
-import { callApi } from '../dataProvider';
 import { AudiencePanel, OutcomePanel, ProgressPanel } from '../mailings/MailingPanels';
-import { count, plural } from '../mailings/mailingModel';
+import { audienceTarget, count, plural } from '../mailings/mailingModel';
+import { useMailingAction } from '../mailings/useMailingAction';
 import { monthLabel, statusLabel, type Newsletter } from './newsletterModel';
 import { NewsletterItems } from './NewsletterItems';
 import { NewsletterPreview } from './NewsletterPreview';
@@ -22,8 +22,7 @@ export function NewsletterReview() {
   const [testEmails, setTestEmails] = useState('');
   const [scheduleAt, setScheduleAt] = useState('');
   const [confirmSend, setConfirmSend] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const notify = useNotify();
+  const { busy, act } = useMailingAction(`/newsletters/${id}`, reload);
   const { canAccess: canWrite } = useCanAccess({ resource: 'newsletters', action: 'edit' });
 
   useEffect(() => setRefreshMs(issue?.status === 'sending' || (issue?.status === 'approved' && issue.scheduledAt) ? 1000 : undefined), [issue]);
@@ -34,23 +33,10 @@ export function NewsletterReview() {
     setOrder({ items: issue.items, excluded: issue.excluded });
   }, [issue?.id, issue?.compiledAt]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  async function act(path: string, init: { method?: string; body?: unknown }, message: string) {
-    setBusy(true);
-    try {
-      await callApi(`/newsletters/${id}${path}`, init);
-      notify(message, { type: 'success' });
-      reload();
-    } catch (e) {
-      notify((e as Error).message, { type: 'error' });
-    } finally {
-      setBusy(false);
-    }
-  }
-
   if (error) return <Alert severity="error">{error.message}</Alert>;
   if (!issue) return <LinearProgress aria-label="Chargement" />;
   const draft = issue.status === 'draft';
-  const target = `liste « ${issue.listName} »${issue.segmentName ? `, segment « ${issue.segmentName} »` : ', sans segment'}`;
+  const target = audienceTarget(issue.listName, issue.segmentName);
   const recipients = plural(issue.audience?.count ?? 0, 'destinataire', 'destinataires');
   const dirty = editorial !== issue.editorial || subject !== (issue.subject ?? issue.title) || order.items.join() !== issue.items.join() || order.excluded.join() !== issue.excluded.join();
 
