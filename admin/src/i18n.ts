@@ -20,6 +20,8 @@ export const maillageMessages = {
         emails: 'Autres adresses',
         phones: 'Téléphones',
         function: 'Fonction',
+        functionLabel: 'Fonction telle qu’importée',
+        unresolvedLabels: 'Valeurs importées à classer',
         functions: 'Fonctions',
         organisations: 'Organisations',
         organisationTypes: 'Types d’organisation',

@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
 import { someContactMatches } from '../contacts/contact.store.js';
-import { normalizeText } from '../lib/normalize.js';
 import { Organisation } from '../organisations/organisation.model.js';
 import { createOrganisation, deleteOrganisation } from '../organisations/organisation.service.js';
 import { Theme } from '../themes/theme.model.js';
@@ -9,7 +8,7 @@ import type { Actor } from '../users/user.service.js';
 import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { createVocabularyEntry } from '../vocabularies/vocabulary.service.js';
 import type { OrganisationReport } from './import.organisations.js';
-import type { ValueField, ValueReport } from './import.values.js';
+import { codeOf, type ValueField, type ValueReport } from './import.values.js';
 
 /**
  * What an import creates besides contacts: the organisations, themes and list entries its dry
@@ -47,7 +46,7 @@ export async function createAnnouncedEntries(values: readonly ValueReport[], org
 }
 
 async function freeThemeCode(label: string): Promise<string> {
-  const base = normalizeText(label).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'theme';
+  const base = codeOf(label, 'theme');
   let code = base;
   for (let i = 2; await Theme.exists({ code }); i++) code = `${base}-${i}`;
   return code;

@@ -153,10 +153,17 @@ export class ValueMap {
   }
 }
 
+/** A code for a new entry: "Médecin généraliste" → "medecin-generaliste". */
+export const codeOf = (label: string, fallback: string) =>
+  normalizeText(label)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 50) || fallback;
+
 /** The id a new entry will have: an ObjectId for a theme, a free code for a vocabulary. */
 function newEntryId(field: ValueField, label: string, catalog: Catalog): string {
   if (field === 'themes') return String(new Types.ObjectId());
-  const base = normalizeText(label).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'valeur';
+  const base = codeOf(label, 'valeur');
   let code = base;
   for (let i = 2; catalog[field].some((e) => e.id === code); i++) code = `${base}-${i}`;
   return code;

@@ -150,8 +150,12 @@ describe('imports of spreadsheets with free-text values (value mapping, territor
     await waitForImport(client, update.body.id);
     const history = await client.get(`/api/contacts/${karim!._id}/history`);
     const entry = history.body.find((h: { action: string }) => h.action === 'update');
-    expect(entry, JSON.stringify(history.body)).to.include({ import: update.body.id });
+    expect(entry, JSON.stringify(history.body)).to.include({ via: `import:${update.body.id}` });
     expect(entry.changes).to.deep.include({ field: 'function', before: 'coordo-cls', after: 'elu' });
+    // its creation by the first import, with the values it had then
+    const creation = history.body.find((h: { action: string }) => h.action === 'create');
+    expect(creation).to.include({ via: `import:${body.id}`, actorName: 'Test staff' });
+    expect(creation.changes).to.deep.include({ field: 'function', before: null, after: 'coordo-cls' });
   });
 
   it('applies staff choices (existing, new theme under a parent, ignore), counts in the preview what the commit does, remembers them in a preset for the next file, and undo removes what it created', async () => {
@@ -193,7 +197,7 @@ describe('imports of spreadsheets with free-text values (value mapping, territor
     // contact history: who, which import, the values written
     const history = await client.get(`/api/contacts/${karim!._id}/history`);
     const created = history.body.find((h: { action: string }) => h.action === 'create');
-    expect(created, JSON.stringify(history.body)).to.include({ import: id, actorName: 'Test staff' });
+    expect(created, JSON.stringify(history.body)).to.include({ via: `import:${id}`, actorName: 'Test staff' });
     expect(created.changes.map((c: { field: string }) => c.field)).not.to.include('emails'); // nothing written, nothing shown
     expect(created.changes).to.deep.include({ field: 'themes', before: null, after: [String(nutrition!._id)] });
 

@@ -81,6 +81,7 @@ export function ContactInputs() {
       </Typography>
       <Box sx={{ display: 'grid', gap: 1, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' } }}>
         <VocabularySelectInput source="function" vocabulary="functions" emptyText="—" />
+        <TextInput source="functionLabel" helperText="Libellé libre, gardé par un import" />
         <ReferenceArrayInput source="organisations" reference="organisations" perPage={20}>
           <AutocompleteArrayInput optionText="name" filterToQuery={(q: string) => ({ q })} />
         </ReferenceArrayInput>
@@ -92,6 +93,7 @@ export function ContactInputs() {
       <ThemeArrayInput fullWidth />
       <TerritoryArrayInput />
       <TextInput source="notes" multiline minRows={3} fullWidth />
+      <TextArrayInput source="unresolvedLabels" helperText="Valeurs qu’un import n’a pas su classer : retirez-les une fois la fiche qualifiée" />
     </Box>
   );
 }

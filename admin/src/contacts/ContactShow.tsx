@@ -58,6 +58,7 @@ export function ContactShow() {
           <FunctionField source="emails" render={(c: Contact) => c.emails?.join(', ')} />
           <FunctionField source="phones" render={(c: Contact) => c.phones?.join(', ')} />
           <VocabularyField source="function" vocabulary="functions" />
+          <TextField source="functionLabel" emptyText="—" />
           <ReferenceArrayField source="organisations" reference="organisations">
             <SingleFieldList linkType="show">
               <ChipField source="name" />
@@ -71,6 +72,7 @@ export function ContactShow() {
             </SingleFieldList>
           </ReferenceArrayField>
           <TextField source="notes" />
+          <FunctionField source="unresolvedLabels" render={(c: Contact) => (c.unresolvedLabels?.length ? c.unresolvedLabels.join(' · ') : '—')} />
           <TextField source="source" />
           <DateField source="createdAt" showTime locales="fr-FR" />
           <DateField source="updatedAt" showTime locales="fr-FR" />

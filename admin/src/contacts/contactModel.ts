@@ -12,6 +12,8 @@ export type Contact = {
   themes: string[];
   territories: string[];
   notes: string;
+  functionLabel?: string;
+  unresolvedLabels?: string[];
   source?: string;
   erasedAt?: string | null;
   createdAt: string;
@@ -40,6 +42,6 @@ export const SUBSCRIPTION_STATES = [
 ];
 
 /** Fields the API derives or fills itself: never sent back. */
-export function editableContact({ firstName, lastName, civility, email, emails, phones, function: fn, organisations, dispositifs, themes, territories, notes }: Contact) {
-  return { firstName, lastName, civility: civility || null, email, emails, phones, function: fn || null, organisations, dispositifs, themes, territories, notes };
+export function editableContact({ firstName, lastName, civility, email, emails, phones, function: fn, functionLabel, organisations, dispositifs, themes, territories, notes, unresolvedLabels }: Contact) {
+  return { firstName, lastName, civility: civility || null, email, emails, phones, function: fn || null, functionLabel: functionLabel ?? '', organisations, dispositifs, themes, territories, notes, unresolvedLabels: unresolvedLabels ?? [] };
 }
