@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { isDuplicateKey } from './db.js';
@@ -85,6 +85,20 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return UNAVAILABLE.includes(name ?? '') || (name === 'MongooseError' && /buffering timed out/.test(message ?? ''));
 }
 
+/**
+ * A body still arriving when the answer is sent (an upload refused at its limit): it is read
+ * and dropped for a few seconds, then the connection is cut. Closing at once would reset the
+ * connection under a client still sending, and it could lose the answer.
+ */
+const DISCARD_MS = 5000;
+function discardRestOfBody(req: Request, res: Response): void {
+  res.once('finish', () => {
+    const cut = setTimeout(() => req.socket?.destroy(), DISCARD_MS);
+    req.once('end', () => clearTimeout(cut));
+    req.resume();
+  });
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
@@ -93,8 +107,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const rendered = appError ?? new AppError(500, 'internal', 'Erreur interne du serveur. Réessayez plus tard.');
     if (res.headersSent) return res.end();
-    // a body still arriving (an upload refused at its limit) is not read to its end: the connection closes after the answer
-    if (!req.complete) res.set('Connection', 'close');
+    if (!req.complete) discardRestOfBody(req, res);
     res.status(rendered.status).json({
       error: { ...rendered.details, code: rendered.code, message: rendered.message, ...(rendered.field ? { field: rendered.field } : {}) },
     });
