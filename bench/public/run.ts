@@ -11,7 +11,7 @@
  *
  *   npx tsx bench/public/run.ts [--seconds 30] [--connections 50]
  */
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import { loadReferenceData } from '../../fixtures/index.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { startFerretdb } from '../../server/lib/ferretdb.js';
 import { Newsletter } from '../../server/newsletters/newsletter.model.js';
+import { startBenchApp } from '../lib/app.js';
 import { ProcessMeter, printFigures } from '../lib/proc.js';
 
 const arg = (name: string, fallback: number) => {
@@ -39,7 +40,7 @@ await disconnectDatabase();
 
 const sink = fork(path.join(import.meta.dirname, '../send/sink.ts'), { execArgv: ['--import', 'tsx'] });
 const smtpPort = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
-const app = await startApp();
+const app = await startBenchApp({ mongodbUri: db.uri, smtpPort, dir });
 const meter = new ProcessMeter({ server: app.pid, database: db.process.pid });
 
 let address = 0;
@@ -133,38 +134,4 @@ async function seedArchive() {
       sentAt: new Date(),
     })),
   );
-}
-
-async function startApp(): Promise<{ url: string; pid: number; kill(signal: NodeJS.Signals): void }> {
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    MONGODB_URI: db.uri,
-    SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    PUBLIC_URL: 'http://maillage.bench',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: path.join(dir, 'data'),
-    JOBS: 'off',
-    LOG_LEVEL: 'info',
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      if (output.length < 100_000) output += chunk.toString();
-      const listening = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"HTTP server listening"/.exec(output);
-      if (listening) {
-        clearTimeout(timer);
-        output = '';
-        resolve(listening[1]);
-      }
-    };
-    child.stdout.on('data', onData); // the request log is read and dropped, as a log shipper would
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the app exited (${code}):\n${output}`)));
-  });
-  return { url, pid: child.pid!, kill: (signal) => child.kill(signal) };
 }

@@ -74,7 +74,7 @@ export async function registerForEvent(ctx: Ctx, event: EventRecord, form: Regis
     newsletterConsent: form.newsletter === 'oui',
   };
   const registration = await recordRegistration(event, contact, declared, now);
-  if (registration.fresh) await placeWaiting(ctx, event);
+  if (registration.fresh) await seatNewcomer(ctx, event, registration.id);
   if (form.newsletter === 'oui') {
     const subscribe = { email: form.email, firstName: form.firstName, lastName: form.lastName, organisation: form.organisationName, function: form.function, territory: form.territory, themes: [], lists: [NEWSLETTER_LIST] };
     await requestSubscription(ctx, subscribe, ip).catch((error: unknown) => ctx.logger.warn({ err: error }, 'newsletter request from an event registration failed'));
@@ -140,9 +140,16 @@ async function recordRegistration(event: EventRecord, contact: { id: Types.Objec
 // ---------------------------------------------------------------- seats and the waiting list
 
 /**
- * Gives free seats to the waiting list in the order of arrival. Every registration and every
- * cancellation runs it, so a seat freed while others register still goes to the first in line.
+ * A new registration takes a free seat if there is one, or waits. Among registrations arriving
+ * at the same moment the order is the server's, as at a ticket desk; once the event is full,
+ * seats freed by cancellations go to the waiting list in order of arrival (placeWaiting).
  */
+async function seatNewcomer(ctx: Ctx, event: EventRecord, id: Types.ObjectId): Promise<void> {
+  if (!event.capacity) return;
+  if (await claimSeat(event, id)) await confirmSeated(ctx, id);
+}
+
+/** Gives free seats to the waiting list in the order of arrival: after a cancellation, or a larger capacity. */
 export async function placeWaiting(ctx: Ctx, event: Pick<EventRecord, '_id' | 'capacity'>): Promise<void> {
   if (!event.capacity) return;
   for (;;) {

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { Outbox } from '../../server/delivery/outbox.model.js';
 import { Event, Registration } from '../../server/events/event.model.js';
-import { RateCounter } from '../../server/lib/rate-limit.js';
 import { describeViolations, missingTranslations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
 
 describe('the admin in a browser: an event from its creation to its figures', () => {
@@ -37,7 +36,6 @@ describe('the admin in a browser: an event from its creation to its figures', ()
     expect(await publicLink.textContent()).to.contain(`/rencontres/${event!.slug}`);
 
     // 2. someone registers through the public page (no JavaScript needed)
-    await RateCounter.deleteMany({});
     const visitor = await suite.browser.context.newPage();
     await visitor.goto(`${suite.server.url}/rencontres/${event!.slug}`);
     await visitor.getByLabel('Adresse e-mail (obligatoire)').fill('samia.bouzid@exemple.fr');

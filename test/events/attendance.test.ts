@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { closeMailers } from '../../server/delivery/mailer.js';
 import { EvaluationClaim, EventEvaluation, Registration } from '../../server/events/event.model.js';
-import { RateCounter } from '../../server/lib/rate-limit.js';
-import { Client, clientAs, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { Client, clientAs, newVisitor, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../delivery/smtp-receiver.js';
 import { eventInput, form, linkIn } from './helpers.js';
 
@@ -20,12 +19,11 @@ describe('events: check-in, attendance import, evaluation link used once, segmen
     smtp = await startSmtpReceiver();
     server = await startTestServer({ env: { SMTP_URL: smtp.url } });
     staff = (await clientAs(server, 'staff')).client;
-    visitor = new Client(server.url);
+    visitor = newVisitor(server);
     event = (await staff.post('/api/events', eventInput({ title: 'Journée des CLS', evaluationQuestions: [{ label: "L'organisation" }, { label: 'Les échanges' }] }))).body;
     for (const name of ['alice', 'bruno', 'chloe', 'david']) {
       await visitor.post(`/rencontres/${event.slug}`, form({ email: `${name}@cls.fr`, firstName: name, lastName: 'Martin', organisationName: `Ville de ${name}`, territory: '93200' }));
     }
-    await RateCounter.deleteMany({});
   });
   after(async () => {
     closeMailers(server.ctx.config);

@@ -6,9 +6,8 @@ import { createContact } from '../../server/contacts/contact.service.js';
 import { EventSeat, Registration } from '../../server/events/event.model.js';
 import { contactIdsForEvent } from '../../server/events/registration.service.js';
 import { EVENT_REMINDERS } from '../../jobs/event-reminders.job.js';
-import { RateCounter } from '../../server/lib/rate-limit.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
-import { Client, clientAs, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { Client, clientAs, newVisitor, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../delivery/smtp-receiver.js';
 import { eventInput, form, linkIn, parisDayIn } from './helpers.js';
 
@@ -32,9 +31,8 @@ describe('events: public registration, capacity, waiting list, confirmation with
     smtp = await startSmtpReceiver();
     server = await startTestServer({ env: { SMTP_URL: smtp.url }, jobs: true });
     staff = (await clientAs(server, 'staff')).client;
-    visitor = new Client(server.url);
   });
-  beforeEach(() => RateCounter.deleteMany({}));
+  beforeEach(() => (visitor = newVisitor(server))); // a fresh address: the per-address limits start afresh
   after(async () => {
     closeMailers(server.ctx.config);
     await server.close();
