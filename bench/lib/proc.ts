@@ -20,6 +20,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ: fixed at 100 on Linux for /proc/<pid>/stat
 const SAMPLE_MS = 250;
+const LIST_EVERY = 4;
 
 export type ProcStat = { pid: number; ppid: number; ownTicks: number; childrenTicks: number };
 
@@ -75,6 +76,7 @@ type Role = {
   lastTicks: number;
   alive: boolean;
   peakRss: number;
+  members?: number[];
 };
 
 export type Figures = {
@@ -91,6 +93,7 @@ export type Figures = {
 /** Samples the CPU time and peak memory of named process trees until stopped. */
 export class ProcessMeter {
   private roles: Role[] = [];
+  private samples = 0;
   private readonly started = performance.now();
   private readonly timer: NodeJS.Timeout;
 
@@ -136,21 +139,25 @@ export class ProcessMeter {
   }
 
   private sample(): void {
+    // Listing descendants reads every thread's `children` file (FerretDB runs dozens of threads):
+    // done once a second; the figures of the processes already known are read at each sample.
+    const listing = this.samples++ % LIST_EVERY === 0;
     for (const role of this.roles.filter((r) => r.alive)) {
-      const members = this.members(role);
-      const ticks = this.ticksOf(members);
+      if (listing || !role.members) role.members = this.members(role);
+      const ticks = this.ticksOf(role.members);
       // Gone (waited for) before or during this sample: its last figure stands.
       if (!readProcStat(role.pid)) {
         role.alive = false;
         continue;
       }
       role.lastTicks = ticks;
-      for (const pid of members) role.peakRss = Math.max(role.peakRss, peakRssBytes(pid));
+      for (const pid of listing ? role.members : [role.pid]) role.peakRss = Math.max(role.peakRss, peakRssBytes(pid));
     }
   }
 
   /** Takes a last sample and returns the figures since the meter started (or each role was added). */
   stop(): Figures {
+    this.samples = 0; // a listing sample: every process and its peak
     this.sample();
     clearInterval(this.timer);
     const wallSeconds = (performance.now() - this.started) / 1000;

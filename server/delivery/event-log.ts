@@ -1,4 +1,4 @@
-import type { Collection } from 'mongodb';
+import mongoose from 'mongoose';
 import { DeliveryEvent, type DeliveryEventRecord } from './delivery.model.js';
 
 type Doc = { _id: string };
@@ -19,7 +19,7 @@ export class GroupInsert<T extends Doc> {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly collection: Collection<Doc>,
+    private readonly collection: string,
     private readonly group: { size: number; waitMs: number } = { size: 1, waitMs: 0 },
   ) {}
 
@@ -62,7 +62,7 @@ export class BufferedInsert<T extends Doc> {
   private failure: unknown;
 
   constructor(
-    private readonly collection: Collection<Doc>,
+    private readonly collection: string,
     private readonly limits: { everyMs: number; maxDocs: number },
   ) {}
 
@@ -89,25 +89,24 @@ export class BufferedInsert<T extends Doc> {
 
 /** Inserts delivery events; returns the ids that were already there. Other errors propagate. */
 export function insertEvents(docs: DeliveryEventRecord[]): Promise<Set<string>> {
-  return insertIgnoringDuplicates(DeliveryEvent.collection as unknown as Collection<Doc>, docs);
+  return insertIgnoringDuplicates(DeliveryEvent.collection.collectionName, docs);
 }
 
-async function insertIgnoringDuplicates(collection: Collection<Doc>, docs: Doc[]): Promise<Set<string>> {
+/**
+ * One `insert` command (the driver's insertMany goes through its bulk-write machinery, which
+ * serialises every document once more to size the batch). Returns the ids that were already
+ * there; any other write error throws.
+ */
+async function insertIgnoringDuplicates(collection: string, docs: Doc[]): Promise<Set<string>> {
   const duplicates = new Set<string>();
   if (!docs.length) return duplicates;
-  try {
-    await collection.insertMany(docs, { ordered: false });
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ code?: number; index?: number; err?: { code?: number; index?: number } }> }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
-    if (!list.length && (error as { code?: number }).code !== 11000) throw error;
-    for (const e of list) {
-      const code = e.code ?? e.err?.code;
-      const index = e.index ?? e.err?.index;
-      if (code !== 11000) throw error;
-      if (index !== undefined) duplicates.add(String(docs[index]._id));
+  for (let start = 0; start < docs.length; start += 1000) {
+    const chunk = docs.slice(start, start + 1000); // far below a command's 16 MB
+    const reply = await mongoose.connection.db!.command({ insert: collection, documents: chunk, ordered: false });
+    for (const e of (reply.writeErrors ?? []) as Array<{ code?: number; index: number; errmsg?: string }>) {
+      if (e.code !== 11000) throw Object.assign(new Error(e.errmsg ?? 'insert failed'), { code: e.code });
+      duplicates.add(String(chunk[e.index]._id));
     }
-    if (!list.length) docs.forEach((d) => duplicates.add(String(d._id)));
   }
   return duplicates;
 }

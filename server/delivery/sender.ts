@@ -145,8 +145,8 @@ function createSender(
 ) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
   const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined, mailing.fromName);
-  const claims = new GroupInsert<DeliveryClaimRecord>(DeliveryClaim.collection as never, { size: opts.concurrency, waitMs: CLAIM_WAIT_MS });
-  const outcomes = new BufferedInsert<DeliveryEventRecord>(DeliveryEvent.collection as never, OUTCOMES);
+  const claims = new GroupInsert<DeliveryClaimRecord>(DeliveryClaim.collection.collectionName, { size: opts.concurrency, waitMs: CLAIM_WAIT_MS });
+  const outcomes = new BufferedInsert<DeliveryEventRecord>(DeliveryEvent.collection.collectionName, OUTCOMES);
   const run = randomBytes(4).toString('hex');
   const left = departures(mailing, resolvedByThisRun);
   const state = { paused: false, consecutiveFailures: 0 };
