@@ -1,0 +1,19 @@
+import { contactQuery } from '../../server/contacts/contact.filter.js';
+import type { ContactFilter } from '../../server/contacts/contact.schemas.js';
+import { contactIdsMatching } from '../../server/contacts/contact.store.js';
+import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
+
+/**
+ * Another process of the app, for store.test.ts: it keeps its own contact index and answers
+ * `{ ask, filter }` with the ids the store finds there.
+ */
+await connectDatabase(process.env.TEST_MONGODB_URI!);
+process.on('message', async (message: { ask: number; filter: ContactFilter }) => {
+  try {
+    process.send!({ ask: message.ask, ids: await contactIdsMatching(await contactQuery(message.filter)) });
+  } catch (error) {
+    process.send!({ ask: message.ask, error: String(error) });
+  }
+});
+process.on('disconnect', () => void disconnectDatabase().then(() => process.exit(0)));
+process.send!({ ready: true });
