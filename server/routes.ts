@@ -38,7 +38,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/users', userRoutes());
   api.use('/outbox', outboxRoutes());
   api.use('/lists', listRoutes());
-  api.use('/subscriptions', subscriptionRoutes());
+  api.use('/subscriptions', subscriptionRoutes(ctx));
   api.use('/mailings', mailingRoutes(ctx));
   api.use('/deliveries', deliveryRoutes());
   api.use('/webhooks', bounceWebhookRoutes(ctx));

@@ -4,11 +4,14 @@ import { httpClient } from './dataProvider';
 export type Role = 'admin' | 'staff' | 'board';
 export type StaffUser = { id: string; email: string; name: string; role: Role };
 
+const BOARD_HIDDEN = ['outbox', 'imports'];
+
 /** Who may do what in the UI; the API enforces the same rules (server/users/auth.middleware.ts). */
 export function roleCan(role: Role | undefined, action: string, resource: string): boolean {
   if (!role) return false;
   if (resource === 'users') return role === 'admin';
-  if (role === 'board') return ['list', 'show', 'export'].includes(action);
+  // The outbox is for staff (the API answers 403), the import wizard only writes.
+  if (role === 'board') return !BOARD_HIDDEN.includes(resource) && ['list', 'show', 'export'].includes(action);
   return true;
 }
 

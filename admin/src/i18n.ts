@@ -1,6 +1,7 @@
 import polyglotI18nProvider from 'ra-i18n-polyglot';
 import frenchMessages from 'ra-language-french';
 import { mergeTranslations } from 'react-admin';
+import { stockPhrases } from './stockPhrases';
 
 /** Our own French labels; react-admin's come from ra-language-french. Nothing in English reaches the UI. */
 export const maillageMessages = {
@@ -79,6 +80,7 @@ export const maillageMessages = {
       fields: {
         title: 'Titre',
         url: 'Lien',
+        imageUrl: 'Image (adresse web)',
         summary: 'Résumé',
         publishedAt: 'Date de publication',
         publishedAt_gte: 'Publiée depuis le',
@@ -221,7 +223,7 @@ export const maillageMessages = {
   },
 };
 
-const messages = mergeTranslations(frenchMessages, maillageMessages);
+const messages = mergeTranslations(frenchMessages, stockPhrases, maillageMessages);
 
 function flatten(tree: object, prefix = '', into = new Set<string>()): Set<string> {
   for (const [key, value] of Object.entries(tree)) {

@@ -15,5 +15,7 @@ export const theme: RaThemeOptions = {
     RaTopToolbar: { styleOverrides: { root: { flexWrap: 'wrap' } } },
     // react-admin's loading spinners carry no name (axe: aria-progressbar-name).
     MuiCircularProgress: { defaultProps: { 'aria-label': 'Chargement…' } },
+    // MUI's own English ("No options", "Open"...) where react-admin passes nothing.
+    MuiAutocomplete: { defaultProps: { noOptionsText: 'Aucun résultat', clearText: 'Effacer', openText: 'Ouvrir', closeText: 'Fermer', loadingText: 'Chargement…' } },
   } as RaThemeOptions['components'],
 };

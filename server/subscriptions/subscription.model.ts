@@ -18,6 +18,8 @@ const consentSchema = new Schema(
     wording: { type: String, default: '' },
     confirmedAt: { type: Date },
     confirmedIp: { type: String },
+    /** A consent given before (paper form, event sign-up...) recorded by staff: where it comes from. */
+    evidence: { type: String },
   },
   { _id: false },
 );

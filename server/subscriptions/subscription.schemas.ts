@@ -40,6 +40,17 @@ export const subscriptionCreateBody = z.strictObject({
   list: objectId,
   status: z.enum(['pending', 'subscribed'], 'état inconnu (pending ou subscribed)').optional(),
   source: z.enum(['staff', 'import'], 'origine inconnue (staff ou import)').optional(),
+  /**
+   * On a double opt-in list (staff only): `request` e-mails the confirmation link (pending until
+   * followed); `existing` records a consent already given, with where it comes from.
+   */
+  consent: z
+    .strictObject({
+      mode: z.enum(['request', 'existing'], 'choix inconnu (request ou existing)'),
+      evidence: text(300).optional(),
+      at: z.iso.date('doit être une date (AAAA-MM-JJ)').optional(),
+    })
+    .optional(),
 });
 export type SubscriptionCreateInput = z.infer<typeof subscriptionCreateBody>;
 

@@ -249,7 +249,43 @@ export async function getSubscription(id: string) {
  * Staff or an import subscribes a contact. A suppressed address or a person who unsubscribed
  * comes back only through their own new request.
  */
-export async function createSubscription(input: SubscriptionCreateInput, actor?: Actor) {
+/**
+ * Staff adding a contact to a list. A double opt-in list never gets a subscriber without
+ * consent: either the confirmation request is e-mailed (pending until the link is followed),
+ * or a consent already given is recorded with its source.
+ */
+export async function subscribeByStaff(ctx: Ctx, input: SubscriptionCreateInput, actor?: Actor) {
+  const { consent, ...fields } = input;
+  const list = await List.findById(fields.list);
+  if (!list) throw badRequest('Liste inconnue.', 'list');
+  if (!list.doubleOptIn) return createSubscription(fields, actor);
+  if (consent?.mode === 'existing') {
+    if (!consent.evidence) throw badRequest('Indiquez d’où vient le consentement déjà recueilli (formulaire papier, inscription à une rencontre…).', 'consent.evidence');
+    const at = consent.at ? new Date(`${consent.at}T12:00:00Z`) : undefined;
+    return createSubscription({ ...fields, status: 'subscribed' }, actor, { evidence: consent.evidence, ...(at ? { at } : {}) });
+  }
+  if (consent?.mode !== 'request') {
+    throw badRequest(
+      `La liste « ${list.name} » demande une double confirmation : envoyez la demande de confirmation, ou enregistrez le consentement déjà recueilli et sa source.`,
+      'consent',
+    );
+  }
+  const contact = await getContact(fields.contact).catch(() => {
+    throw badRequest('Contact inconnu.', 'contact');
+  });
+  const existing = await Subscription.findOne({ contact: contact._id, list: list._id });
+  if (existing?.status === 'subscribed') return existing;
+  if (await isSuppressed(contact.email)) {
+    throw badRequest("Cette adresse est exclue des envois (désabonnement, erreur définitive ou plainte) : seule une nouvelle demande de la personne peut l'abonner.", 'contact');
+  }
+  const pending = await createSubscription({ ...fields, status: 'pending' }, actor);
+  const request = { email: contact.email, ...(contact.firstName ? { firstName: contact.firstName } : {}), lists: [String(list._id)], at: Date.now() };
+  const content = await confirmationEmail(ctx, request, [list.name]);
+  await sendTransactional(ctx, { to: contact.email, ...content });
+  return pending;
+}
+
+export async function createSubscription(input: Omit<SubscriptionCreateInput, 'consent'>, actor?: Actor, consent: { evidence?: string; at?: Date } = {}) {
   const contact = await getContact(input.contact).catch(() => {
     throw badRequest('Contact inconnu.', 'contact');
   });
@@ -266,7 +302,7 @@ export async function createSubscription(input: SubscriptionCreateInput, actor?:
     list: list._id,
     status,
     source: input.source ?? 'staff',
-    consent: { at: new Date(), source: input.source ?? 'staff', wording: list.consentWording, ...(status === 'subscribed' ? { confirmedAt: new Date() } : {}) },
+    consent: { at: consent.at ?? new Date(), source: input.source ?? 'staff', wording: list.consentWording, evidence: consent.evidence, ...(status === 'subscribed' ? { confirmedAt: new Date() } : {}) },
     createdBy: actor?.id,
   });
 }

@@ -59,22 +59,29 @@ describe('the admin in a browser: contacts', () => {
     const page = await pageAs(suite.browser, suite.server, 'staff');
     await page.goto(`${suite.server.url}/admin/contacts`);
     await page.getByRole('row').filter({ hasText: 'lyon@fts.test' }).getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Thèmes / territoires' }).click();
+    await page.getByRole('button', { name: 'Thèmes / territoires de 1 contact' }).click();
     await page.getByRole('dialog').getByRole('combobox', { name: 'Thèmes' }).fill('Parentalit');
     await page.getByRole('option', { name: 'Parentalité' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Appliquer' }).click();
-    await page.getByText('1 contact(s) mis à jour.').waitFor();
+    await page.getByText('1 contact mis à jour.').waitFor();
     const lyon = await Contact.findOne({ email: 'lyon@fts.test' }).lean();
     const parentalite = await Theme.findOne({ code: 'parentalite' }).lean();
     expect(lyon!.themes.map(String)).to.include(String(parentalite!._id));
 
     await page.getByRole('row').filter({ hasText: 'lyon@fts.test' }).getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Ajouter à une liste' }).click();
-    await page.getByRole('dialog').getByRole('combobox', { name: 'Liste' }).click();
-    await page.getByRole('option').first().click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Ajouter' }).click();
-    await page.getByText('1 contact(s) ajouté(s) à la liste.').waitFor();
-    expect(await Subscription.countDocuments({ contact: lyon!._id, status: 'subscribed' })).to.equal(1);
+    await page.getByRole('button', { name: 'Ajouter 1 contact à une liste' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Ajouter 1 contact à une liste' });
+    await dialog.getByRole('combobox', { name: 'Liste' }).click();
+    await page.getByRole('option', { name: 'Lettre mensuelle (double confirmation)' }).click();
+    await dialog.getByText('demande une double confirmation').waitFor();
+    await dialog.getByRole('button', { name: 'Envoyer la demande à 1 contact' }).waitFor();
+    await dialog.getByRole('radio', { name: /Enregistrer un consentement déjà recueilli/ }).check();
+    expect(await dialog.getByRole('button', { name: 'Ajouter 1 contact' }).isDisabled(), 'never subscribed without the consent source').to.equal(true);
+    await dialog.getByLabel('Source du consentement').fill('Bulletin papier, rencontre de Lyon');
+    await screenshot(page, 'contacts-bulk-double-opt-in');
+    await dialog.getByRole('button', { name: 'Ajouter 1 contact' }).click();
+    await page.getByText('1 contact ajouté à la liste « Lettre mensuelle ».').waitFor();
+    expect(await Subscription.countDocuments({ contact: lyon!._id, status: 'subscribed', 'consent.evidence': 'Bulletin papier, rencontre de Lyon' })).to.equal(1);
     await page.close();
   });
 

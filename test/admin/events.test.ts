@@ -72,7 +72,12 @@ describe('the admin in a browser: an event from its creation to its figures', ()
     await page.getByRole('button', { name: 'Créer un segment des participant·es' }).click();
     await page.getByText('Segment « Participant·es — Rencontre régionale Hauts-de-France » créé (1 contacts).').waitFor();
 
+    await page.getByRole('button', { name: 'Préparer un envoi ciblé aux inscrit·es' }).click();
+    await page.waitForURL(/\/admin\/campaigns\/create$/);
+    await page.waitForFunction(() => [...document.querySelectorAll('input')].some((i) => i.value === 'Inscrit·es — Rencontre régionale Hauts-de-France'));
+
     // 5. the figures
+    await page.goto(`${suite.server.url}/admin/events/${event!._id}/show/suites`);
     await page.getByRole('tab', { name: 'Chiffres' }).click();
     await page.getByText('La rencontre régionale « Rencontre régionale Hauts-de-France » (Lille, 10 juin 2027) a rassemblé 1 participant·es, pour 1 inscrit·es.').waitFor();
     await page.getByRole('table', { name: 'Par région' }).getByText('Hauts-de-France').waitFor();

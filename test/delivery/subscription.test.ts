@@ -275,6 +275,35 @@ describe('subscriptions: double opt-in, preferences and unsubscription on the pu
       expect((await board.post('/api/subscriptions', { contact: String(contact._id), list: String(list!._id) })).status).to.equal(403);
     });
 
+    it('never subscribes staff-added contacts to a double opt-in list without a confirmation request or a recorded consent', async () => {
+      const { client } = await clientAs(server, 'staff');
+      const letter = await List.findOne({ code: 'lettre-mensuelle' });
+      const asked = await createContact({ email: 'demande-staff@exemple.fr', firstName: 'Lina' });
+      const known = await createContact({ email: 'consent-papier@exemple.fr' });
+      const body = (contact: { _id: unknown }, consent?: unknown) => ({ contact: String(contact._id), list: String(letter!._id), ...(consent ? { consent } : {}) });
+
+      const bare = await client.post('/api/subscriptions', body(asked));
+      expect(bare.status).to.equal(400);
+      expect(bare.body.error.field).to.equal('consent');
+      expect(bare.body.error.message).to.contain('double confirmation');
+      const noSource = await client.post('/api/subscriptions', body(known, { mode: 'existing' }));
+      expect(noSource.body.error.field).to.equal('consent.evidence');
+      expect(await Subscription.countDocuments({ contact: { $in: [asked._id, known._id] } })).to.equal(0);
+
+      const requested = await client.post('/api/subscriptions', body(asked, { mode: 'request' }));
+      expect(requested.status).to.equal(201);
+      expect(requested.body.status).to.equal('pending');
+      const [mail] = await smtp.waitFor(1, (m) => m.rcptTo.includes('demande-staff@exemple.fr'));
+      expect(mail.parsed!.subject).to.contain('Confirmez votre abonnement');
+      await new Client(server.url).get(linkIn(mail, '/abonnement/confirmer/'));
+      expect(await Subscription.findOne({ contact: asked._id, list: letter!._id }).lean()).to.include({ status: 'subscribed' });
+
+      const recorded = await client.post('/api/subscriptions', body(known, { mode: 'existing', evidence: 'Bulletin papier, rencontre du 12 mars', at: '2026-03-12' }));
+      expect(recorded.status).to.equal(201);
+      expect(recorded.body.status).to.equal('subscribed');
+      expect(recorded.body.consent).to.include({ source: 'staff', evidence: 'Bulletin papier, rencontre du 12 mars', at: '2026-03-12T12:00:00.000Z' });
+    });
+
     it("refuses to re-subscribe someone who unsubscribed themselves", async () => {
       const { client } = await clientAs(server, 'staff');
       const subscription = await Subscription.findOne({ unsubscribeSource: 'one-click' });

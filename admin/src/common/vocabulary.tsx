@@ -34,9 +34,10 @@ export function VocabularyArrayInput({ vocabulary, autocomplete = false, ...prop
 /** A code of the record shown with its label. */
 export function VocabularyField({ source, vocabulary }: { source: string; vocabulary: string; label?: string }) {
   const record = useRecordContext();
-  const { choices } = useVocabulary(vocabulary);
+  const { choices, isPending } = useVocabulary(vocabulary);
   const value = record?.[source];
-  if (value == null || value === '') return null;
+  // Nothing until the labels are there: a code must never flash on screen.
+  if (value == null || value === '' || isPending) return null;
   const text = Array.isArray(value) ? value.map((v) => labelOf(choices, v)).join(', ') : labelOf(choices, value);
   return <span>{text}</span>;
 }

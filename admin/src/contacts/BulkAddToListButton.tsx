@@ -1,27 +1,55 @@
 import PlaylistAddIcon from '@mui/icons-material/PlaylistAdd';
-import { Button as MuiButton, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, MenuItem, TextField } from '@mui/material';
+import {
+  Button as MuiButton,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  FormControlLabel,
+  MenuItem,
+  Radio,
+  RadioGroup,
+  TextField,
+} from '@mui/material';
 import { useState } from 'react';
 import { Button, useDataProvider, useGetList, useListContext, useNotify, useUnselectAll } from 'react-admin';
+import { formatNumber, today } from '../common/format';
 
-/** Subscribes every selected contact to a staff-managed list (already subscribed ones are left as they are). */
+type MailingList = { id: string; name: string; doubleOptIn?: boolean };
+type Consent = { mode: 'request' } | { mode: 'existing'; evidence: string; at: string };
+
+export const contactsCount = (n: number) => `${formatNumber(n)} ${n >= 2 ? 'contacts' : 'contact'}`;
+
+/**
+ * Adds every selected contact to a list. A double opt-in list asks how consent is obtained:
+ * the confirmation request e-mailed to each contact, or a consent already given, with its source.
+ */
 export function BulkAddToListButton() {
   const { selectedIds } = useListContext();
   const [open, setOpen] = useState(false);
-  const [list, setList] = useState('');
+  const [listId, setListId] = useState('');
+  const [mode, setMode] = useState<'request' | 'existing'>('request');
+  const [evidence, setEvidence] = useState('');
+  const [at, setAt] = useState(today());
   const [busy, setBusy] = useState(false);
   const dataProvider = useDataProvider();
   const notify = useNotify();
   const unselectAll = useUnselectAll('contacts');
-  const { data: lists } = useGetList('lists', { pagination: { page: 1, perPage: 100 }, sort: { field: 'order', order: 'ASC' }, filter: { active: true } }, { enabled: open });
+  const { data: lists } = useGetList<MailingList>('lists', { pagination: { page: 1, perPage: 100 }, sort: { field: 'order', order: 'ASC' }, filter: { active: true } }, { enabled: open });
+  const list = lists?.find((l) => l.id === listId);
+  const count = contactsCount(selectedIds.length);
+  const consent: Consent | undefined = list?.doubleOptIn ? (mode === 'request' ? { mode } : { mode, evidence: evidence.trim(), at }) : undefined;
+  const ready = !!list && !(consent?.mode === 'existing' && !consent.evidence);
 
   async function add() {
     setBusy(true);
-    let added = 0;
+    let done = 0;
     const failures: string[] = [];
     for (const contact of selectedIds) {
       try {
-        await dataProvider.create('subscriptions', { data: { contact, list, status: 'subscribed', source: 'staff' } });
-        added++;
+        await dataProvider.create('subscriptions', { data: { contact, list: listId, source: 'staff', ...(consent ? { consent } : {}) } });
+        done++;
       } catch (e) {
         failures.push((e as Error).message);
       }
@@ -29,32 +57,56 @@ export function BulkAddToListButton() {
     setBusy(false);
     setOpen(false);
     unselectAll();
-    notify(`${added} contact(s) ajouté(s) à la liste${failures.length ? ` ; ${failures.length} non ajouté(s) : ${failures[0]}` : '.'}`, {
-      type: failures.length ? 'warning' : 'success',
-    });
+    const what = consent?.mode === 'request' ? `Demande de confirmation envoyée à ${contactsCount(done)}` : `${contactsCount(done)} ${done >= 2 ? 'ajoutés' : 'ajouté'} à la liste`;
+    notify(`${what} « ${list!.name} »${failures.length ? ` ; ${formatNumber(failures.length)} en échec : ${failures[0]}` : '.'}`, { type: failures.length ? 'warning' : 'success' });
   }
 
   return (
     <>
-      <Button label="Ajouter à une liste" onClick={() => setOpen(true)}>
+      <Button label={`Ajouter ${count} à une liste`} onClick={() => setOpen(true)}>
         <PlaylistAddIcon />
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="bulk-list-title">
-        <DialogTitle id="bulk-list-title">Ajouter {selectedIds.length} contact(s) à une liste</DialogTitle>
+      <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="bulk-list-title" fullWidth maxWidth="sm">
+        <DialogTitle id="bulk-list-title">Ajouter {count} à une liste</DialogTitle>
         <DialogContent>
-          <DialogContentText>Pour les listes en double confirmation, préférez l'import avec preuve de consentement.</DialogContentText>
-          <TextField select label="Liste" value={list} onChange={(e) => setList(e.target.value)} sx={{ mt: 2, minWidth: 300 }}>
+          <TextField select label="Liste" value={listId} onChange={(e) => setListId(e.target.value)} sx={{ mt: 1, minWidth: 300 }}>
             {(lists ?? []).map((l) => (
               <MenuItem key={l.id} value={l.id}>
                 {l.name}
+                {l.doubleOptIn ? ' (double confirmation)' : ''}
               </MenuItem>
             ))}
           </TextField>
+          {list?.doubleOptIn && (
+            <>
+              <DialogContentText sx={{ mt: 2 }}>
+                « {list.name} » demande une double confirmation : personne n'y est abonné sans consentement prouvé. Choisissez comment il est obtenu.
+              </DialogContentText>
+              <RadioGroup value={mode} onChange={(e) => setMode(e.target.value as 'request' | 'existing')} aria-label="Consentement">
+                <FormControlLabel
+                  value="request"
+                  control={<Radio />}
+                  label="Envoyer la demande de confirmation : chaque contact reçoit un e-mail et n'est abonné qu'après avoir cliqué sur le lien."
+                />
+                <FormControlLabel
+                  value="existing"
+                  control={<Radio />}
+                  label="Enregistrer un consentement déjà recueilli (bulletin papier, inscription à une rencontre…) : les contacts sont abonnés tout de suite, avec cette preuve."
+                />
+              </RadioGroup>
+              {mode === 'existing' && (
+                <>
+                  <TextField label="Source du consentement" value={evidence} onChange={(e) => setEvidence(e.target.value)} required fullWidth sx={{ mt: 1 }} helperText="Par exemple : bulletin papier signé à la rencontre de Lyon" />
+                  <TextField label="Recueilli le" type="date" value={at} onChange={(e) => setAt(e.target.value)} sx={{ mt: 2 }} slotProps={{ inputLabel: { shrink: true } }} />
+                </>
+              )}
+            </>
+          )}
         </DialogContent>
         <DialogActions>
           <MuiButton onClick={() => setOpen(false)}>Annuler</MuiButton>
-          <MuiButton variant="contained" disabled={!list || busy} onClick={add}>
-            Ajouter
+          <MuiButton variant="contained" disabled={!ready || busy} onClick={add}>
+            {consent?.mode === 'request' ? `Envoyer la demande à ${count}` : `Ajouter ${count}`}
           </MuiButton>
         </DialogActions>
       </Dialog>

@@ -6,6 +6,7 @@ import { useWatch } from 'react-hook-form';
 import { ThemeArrayInput } from '../common/themes';
 import { TerritoryArrayInput } from '../common/territories';
 import type { Contact } from './contactModel';
+import { contactsCount } from './BulkAddToListButton';
 
 type Values = { operation: 'add' | 'remove'; field: 'themes' | 'territories'; themes?: string[]; territories?: string[] };
 
@@ -39,7 +40,7 @@ export function BulkTagButton() {
         const next = applyTags(contact[field] ?? [], picked, operation);
         await dataProvider.update('contacts', { id: contact.id, data: { [field]: next }, previousData: contact });
       }
-      notify(`${data.length} contact(s) mis à jour.`, { type: 'success' });
+      notify(`${contactsCount(data.length)} mis à jour.`, { type: 'success' });
       setOpen(false);
       unselectAll();
       refresh();
@@ -52,12 +53,12 @@ export function BulkTagButton() {
 
   return (
     <>
-      <Button label="Thèmes / territoires" onClick={() => setOpen(true)}>
+      <Button label={`Thèmes / territoires de ${contactsCount(selectedIds.length)}`} onClick={() => setOpen(true)}>
         <LocalOfferIcon />
       </Button>
       <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="bulk-tag-title" fullWidth maxWidth="sm">
         <Form onSubmit={submit} defaultValues={{ operation: 'add', field: 'themes' }}>
-          <DialogTitle id="bulk-tag-title">Modifier {selectedIds.length} contact(s)</DialogTitle>
+          <DialogTitle id="bulk-tag-title">Modifier {contactsCount(selectedIds.length)}</DialogTitle>
           <DialogContent>
             <RadioButtonGroupInput
               source="operation"

@@ -45,7 +45,10 @@ function ListActions() {
   );
 }
 
+/** Rendered only with a selection: hidden buttons would still be tab stops. */
 function BulkActions() {
+  const { selectedIds } = useListContext();
+  if (!selectedIds.length) return null;
   return (
     <>
       <BulkTagButton />

@@ -20,7 +20,7 @@ import { useThemeTree } from '../common/themes';
 import { VocabularyField } from '../common/vocabulary';
 import { ContactShowActions } from './ContactActions';
 import { RecordHistory } from './ContactHistory';
-import { contactName, SUBSCRIPTION_STATES, type Contact } from './contactModel';
+import { CONTACT_SOURCE_CHOICES, contactName, SUBSCRIPTION_STATES, type Contact } from './contactModel';
 import { ConsentField } from './ConsentField';
 import { PAYMENT_STATUS_CHOICES } from '../memberships/membershipModel';
 import { SOLICITATION_STATUS_CHOICES } from '../solicitations/solicitationModel';
@@ -73,7 +73,7 @@ export function ContactShow() {
           </ReferenceArrayField>
           <TextField source="notes" />
           <FunctionField source="unresolvedLabels" render={(c: Contact) => (c.unresolvedLabels?.length ? c.unresolvedLabels.join(' · ') : '—')} />
-          <TextField source="source" />
+          <SelectField source="source" choices={CONTACT_SOURCE_CHOICES} />
           <DateField source="createdAt" showTime locales="fr-FR" />
           <DateField source="updatedAt" showTime locales="fr-FR" />
         </TabbedShowLayout.Tab>

@@ -45,3 +45,15 @@ export const SUBSCRIPTION_STATES = [
 export function editableContact({ firstName, lastName, civility, email, emails, phones, function: fn, functionLabel, organisations, dispositifs, themes, territories, notes, unresolvedLabels }: Contact) {
   return { firstName, lastName, civility: civility || null, email, emails, phones, function: fn || null, functionLabel: functionLabel ?? '', organisations, dispositifs, themes, territories, notes, unresolvedLabels: unresolvedLabels ?? [] };
 }
+
+/** Where a contact came from, in words ("Origine : Saisie manuelle", never "staff"). */
+export const CONTACT_SOURCE_CHOICES = [
+  { id: 'staff', name: 'Saisie manuelle' },
+  { id: 'import', name: 'Import CSV' },
+  { id: 'sollicitation', name: 'Sollicitation' },
+  { id: 'abonnement', name: "Formulaire d'abonnement" },
+  { id: 'form', name: 'Formulaire public' },
+  { id: 'event', name: 'Inscription à une rencontre' },
+  { id: 'mailbox', name: 'Boîte de réception' },
+  { id: 'demo', name: 'Données de démonstration' },
+];

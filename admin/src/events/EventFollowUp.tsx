@@ -1,7 +1,7 @@
 import { Alert, Box, Button, Stack, Typography } from '@mui/material';
 import { useState, type ChangeEvent } from 'react';
 import { useNotify, useRecordContext, useRefresh } from 'react-admin';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { download } from '../common/download';
 import { callApi } from '../dataProvider';
 
@@ -19,6 +19,7 @@ export function EventFollowUp() {
   const record = useRecordContext();
   const notify = useNotify();
   const refresh = useRefresh();
+  const navigate = useNavigate();
   const [imported, setImported] = useState<AttendanceResult>();
   if (!record) return null;
   const run = async (action: () => Promise<string>) => {
@@ -44,6 +45,15 @@ export function EventFollowUp() {
       const created = await callApi<{ name: string; count: number }>(`/events/${record.id}/segment`, { body: { attended } });
       return `Segment « ${created.name} » créé (${created.count} contacts).`;
     });
+  /** A targeted mailing (campaigns) to the registrants: their segment, then the campaign form with it chosen. */
+  const mailing = async () => {
+    try {
+      const created = await callApi<{ id: string }>(`/events/${record.id}/segment`, { body: { attended: false } });
+      navigate('/campaigns/create', { state: { record: { segment: created.id } } });
+    } catch (error) {
+      notify((error as Error).message, { type: 'error' });
+    }
+  };
   return (
     <Stack spacing={2} sx={{ py: 1 }}>
       <Box>
@@ -76,6 +86,7 @@ export function EventFollowUp() {
           </Button>
           <Button variant="outlined" onClick={() => segment(false)}>Créer un segment des inscrit·es</Button>
           <Button variant="outlined" onClick={() => segment(true)}>Créer un segment des participant·es</Button>
+          <Button variant="outlined" onClick={mailing}>Préparer un envoi ciblé aux inscrit·es</Button>
           <Button variant="text" component={Link} to="/segments">Voir les segments</Button>
         </Stack>
       </Box>

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { AppBar, Layout as RaLayout, UserMenu, useGetIdentity } from 'react-admin';
 import { useA11yFixes } from './a11yFixes';
 import { Menu } from './Menu';
+import { ReadOnlyBanner } from './ReadOnlyBanner';
 import { useDocumentTitle } from './useDocumentTitle';
 
 /** The account button shows the user's name; its accessible name must contain that visible text. */
@@ -28,6 +29,7 @@ export function Layout({ children }: { children: ReactNode }) {
   return (
     <RaLayout appBar={MaillageAppBar} menu={Menu}>
       <GlobalStyles styles={TABLET} />
+      <ReadOnlyBanner />
       {children}
     </RaLayout>
   );

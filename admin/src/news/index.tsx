@@ -18,7 +18,7 @@ import {
 } from 'react-admin';
 import { ThemeArrayInput } from '../common/themes';
 import { NewsImportButton } from './NewsImportButton';
-import { NewsInputs } from './NewsInputs';
+import { NewsCreateToolbar, NewsInputs } from './NewsInputs';
 
 const filters = [
   <SearchInput key="q" source="q" alwaysOn />,
@@ -35,9 +35,10 @@ const firstOfMonth = () => {
   return new Date(Date.UTC(now.getFullYear(), now.getMonth(), 1)).toISOString().slice(0, 10);
 };
 
-const editable = ({ title, url, summary, publishedAt, category, themes, territories }: Record<string, unknown>) => ({
+const editable = ({ title, url, imageUrl, summary, publishedAt, category, themes, territories }: Record<string, unknown>) => ({
   title,
   url: url || null,
+  imageUrl: imageUrl || null,
   summary: summary ?? '',
   publishedAt: publishedAt ? String(publishedAt).slice(0, 10) : undefined,
   category,
@@ -77,7 +78,7 @@ function NewsList() {
 function NewsCreate() {
   return (
     <Create redirect="list" transform={editable}>
-      <SimpleForm>
+      <SimpleForm toolbar={<NewsCreateToolbar />}>
         <NewsInputs />
       </SimpleForm>
     </Create>

@@ -19,8 +19,14 @@ import {
   useNotify,
   useRecordContext,
   ListButton,
+  Show,
+  SimpleShowLayout,
+  TextField,
+  FunctionField,
 } from 'react-admin';
-import { useNavigate } from 'react-router-dom';
+import { Link } from '@mui/material';
+import { Link as RouterLink, useNavigate } from 'react-router-dom';
+import { formatNumber } from '../common/format';
 import { download } from '../common/download';
 import { callApi } from '../dataProvider';
 import { monthLabel, statusLabel, type Newsletter } from '../newsletters/newsletterModel';
@@ -98,9 +104,10 @@ function ExportSegmentButton() {
 }
 
 function SegmentList() {
+  const { canAccess: canEdit } = useCanAccess({ resource: 'segments', action: 'edit' });
   return (
     <List filters={[<SearchInput key="q" source="q" alwaysOn />]} sort={{ field: 'name', order: 'ASC' }} exporter={false}>
-      <DataTable rowClick="edit">
+      <DataTable rowClick={canEdit ? 'edit' : 'show'}>
         <DataTable.Col source="name" />
         <DataTable.Col source="description" disableSort />
         <DataTable.NumberCol source="count" disableSort>
@@ -145,4 +152,32 @@ function SegmentEdit() {
   );
 }
 
-export default { list: SegmentList, create: SegmentCreate, edit: SegmentEdit, icon: FilterAltIcon, recordRepresentation: 'name' };
+/** What a read-only board member sees: the segment, its live count and its contacts. */
+function SegmentShow() {
+  return (
+    <Show
+      actions={
+        <TopToolbar>
+          <ListButton />
+          <ExportSegmentButton />
+        </TopToolbar>
+      }
+    >
+      <SimpleShowLayout>
+        <TextField source="name" />
+        <TextField source="description" />
+        <FunctionField source="count" render={(s: { count?: number }) => (s.count === undefined ? '' : `${formatNumber(s.count)} ${s.count >= 2 ? 'contacts' : 'contact'}`)} />
+        <FunctionField
+          label="Contacts"
+          render={(s: { id: string }) => (
+            <Link component={RouterLink} to={`/contacts?filter=${encodeURIComponent(JSON.stringify({ segment: s.id }))}`}>
+              Voir les contacts du segment
+            </Link>
+          )}
+        />
+      </SimpleShowLayout>
+    </Show>
+  );
+}
+
+export default { list: SegmentList, create: SegmentCreate, edit: SegmentEdit, show: SegmentShow, icon: FilterAltIcon, recordRepresentation: 'name' };
