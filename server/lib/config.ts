@@ -43,6 +43,7 @@ const envSchema = z.object({
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   NEWS_FEED_URL: z.url().optional(),
   FETCH_ALLOW_HOSTS: z.string().default(''),
+  PUBLIC_MAIL_HOURLY_CAP: z.coerce.number().int().min(1).max(100000).default(200),
   NEWS_IMPORT_CRON: z.string().default('0 * * * *'),
   NEWSLETTER_COMPILE_CRON: z.string().default('0 8 1 * *'),
   BACKUP_DIR: z.string().optional(),
@@ -82,6 +83,8 @@ export type Config = Readonly<{
   chromiumPath: string;
   /** Hosts that server-side fetches (news feeds) may reach although their address is internal (loopback, private…). */
   fetchAllowHosts: readonly string[];
+  /** Confirmation and acknowledgement e-mails the public forms may send per hour, all addresses together. */
+  publicMailHourlyCap: number;
   /** The website's feed imported on a schedule, and when the monthly newsletter draft is compiled (Europe/Paris). */
   news: Readonly<{ feedUrl: string | undefined; importCron: string; newsletterCron: string }>;
   /** Daily archives written by the backup job (Europe/Paris); `cron: undefined` when BACKUP_CRON=off. */
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     organisation: Object.freeze({ name: e.ORG_NAME, address: e.ORG_ADDRESS, logoUrl: e.ORG_LOGO_URL }),
     chromiumPath: e.CHROMIUM_PATH,
     fetchAllowHosts: Object.freeze(e.FETCH_ALLOW_HOSTS.split(',').map((host) => host.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean)),
+    publicMailHourlyCap: e.PUBLIC_MAIL_HOURLY_CAP,
     news: Object.freeze({ feedUrl: e.NEWS_FEED_URL, importCron: e.NEWS_IMPORT_CRON, newsletterCron: e.NEWSLETTER_COMPILE_CRON }),
     backup: Object.freeze({
       dir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),

@@ -21,6 +21,7 @@ import { Newsletter, type NewsletterRecord, type NewsletterStatus } from './news
 import type { NewsletterFilter, NewsletterUpdateInput } from './newsletter.schemas.js';
 import { monthBounds, monthLabel, monthSlug, previousMonth } from './month.js';
 import { ARCHIVE_STAMP, bumpStamp } from '../lib/stamped-cache.js';
+import { notifyStaff } from '../delivery/staff-notice.js';
 
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
 
@@ -417,16 +418,3 @@ export async function runMonthlyNewsletter(ctx: Ctx, now = new Date(), month = p
   }
 }
 
-/** One e-mail to every active staff member and administrator. */
-async function notifyStaff(ctx: Ctx, notice: { title: string; paragraphs: string[]; action?: { url: string; label: string } }) {
-  const staff = await User.find({ role: { $in: ['admin', 'staff'] }, active: true }, { email: 1 }).lean();
-  if (!staff.length) return;
-  const email = await renderEmail('staff-notice', notice, ctx.config);
-  for (const user of staff) {
-    try {
-      await sendTransactional(ctx, { to: user.email, ...email });
-    } catch (error) {
-      ctx.logger.error({ err: error }, 'staff notice not sent');
-    }
-  }
-}

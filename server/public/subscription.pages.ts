@@ -1,6 +1,7 @@
-import express, { Router, type ErrorRequestHandler, type Request } from 'express';
+import express, { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { toAppError } from '../lib/errors.js';
+import { publicPageErrors } from './page-errors.js';
 import { rateLimit } from '../lib/rate-limit.js';
 import { publicLists } from '../lists/list.service.js';
 import { preferencesUrl, readPreferencesToken, readUnsubscribeToken } from '../subscriptions/subscription.links.js';
@@ -14,7 +15,6 @@ import { assertCodes, vocabularyOf } from '../vocabularies/vocabulary.service.js
 import {
   checkInboxPage,
   confirmedPage,
-  errorPage,
   invalidLinkPage,
   leftPage,
   preferencesPage,
@@ -107,13 +107,7 @@ export function subscriptionPages(ctx: AppContext): Router {
     res.type('html').send(unsubscribedPage(config, done.listName, preferencesUrl(config, String(done.subscription.contact))));
   });
 
-  const pageErrors: ErrorRequestHandler = (error, _req, res, next) => {
-    const appError = toAppError(error);
-    if (!appError || res.headersSent) return next(error);
-    if (appError.status === 429) return res.status(429).type('html').send(errorPage(config, 'Trop de tentatives', appError.message));
-    res.status(appError.status).type('html').send(errorPage(config, 'Erreur', appError.message));
-  };
-  pages.use(['/abonnement', '/preferences', '/desabonnement'], pageErrors);
+  pages.use(['/abonnement', '/preferences', '/desabonnement'], publicPageErrors(config, ctx.logger));
   return pages;
 
   async function formView(values?: Record<string, unknown>, error?: SubscribeFormView['error']): Promise<SubscribeFormView> {

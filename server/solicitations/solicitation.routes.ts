@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { publicPageErrors } from '../public/page-errors.js';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
@@ -126,6 +127,7 @@ export function publicSolicitationRoutes(ctx: AppContext): Router {
     }
     res.type('html').send(solicitationThanks(ctx.config));
   });
+  router.use(publicPageErrors(ctx.config, ctx.logger)); // 429 and 500 as French pages, like /abonnement
   return router;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
 import { MESSAGE_MAX, SOLICITATION_STATUSES } from './solicitation.model.js';
+import { personName } from '../public/public-mail.js';
 
 const code = z.string('doit être un code').regex(/^[a-z0-9-]+$/, 'code invalide').max(60, 'code trop long');
 const id = z.string('doit être un identifiant').pipe(objectId);
@@ -75,8 +76,8 @@ export const publicSolicitationBody = z.object({
     .min(1, 'Le champ « Adresse e-mail » est obligatoire.')
     .max(320, 'Le champ « Adresse e-mail » est trop long.')
     .pipe(z.email('Le champ « Adresse e-mail » doit être une adresse valide.')),
-  firstName: formText('Prénom', 100).optional(),
-  lastName: formText('Nom', 100).optional(),
+  firstName: personName('Prénom').optional(),
+  lastName: personName('Nom').optional(),
   organisationName: formText('Structure', 200).optional(),
   requesterType: formText('Vous êtes', 60).optional(),
   type: formText('Objet de la demande', 60).min(1, 'Le champ « Objet de la demande » est obligatoire.'),

@@ -20,6 +20,7 @@ import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { Solicitation, SOLICITATION_STATUS_LABELS, SOLICITATION_STATUSES, type SolicitationRecord } from './solicitation.model.js';
 import type { PublicSolicitationInput, SolicitationCreateInput, SolicitationFilter, SolicitationUpdateInput } from './solicitation.schemas.js';
+import { isPlainName, mayMailFromPublicForm } from '../public/public-mail.js';
 
 type Refs = Pick<SolicitationCreateInput, 'channel' | 'requesterType' | 'type' | 'themes' | 'territory' | 'assignee' | 'requester'>;
 
@@ -250,15 +251,16 @@ export async function receivePublicSolicitation(ctx: Pick<AppContext, 'config' |
 }
 
 /** The acknowledgment never repeats the message: the form must not relay free text to any address. */
-async function acknowledge(ctx: Pick<AppContext, 'config'>, input: PublicSolicitationInput, receivedAt: Date): Promise<void> {
+async function acknowledge(ctx: Pick<AppContext, 'config' | 'logger'>, input: PublicSolicitationInput, receivedAt: Date): Promise<void> {
   const contact = await findContactByEmail(input.email);
   const to = contact?.email ?? input.email.trim().toLowerCase();
   if (await isSuppressed(to)) return;
+  if (!(await mayMailFromPublicForm(ctx, 'sollicitation', to))) return;
   const type = await Vocabulary.findOne({ kind: 'solicitationTypes', code: input.type }).lean();
   const email = await renderEmail(
     'solicitation-acknowledgement',
     {
-      greetingName: contact ? contactName(contact) : input.email,
+      greetingName: contact && isPlainName(contactName(contact)) ? contactName(contact) : input.email,
       receivedAt,
       typeLabel: type?.label ?? input.type,
     },

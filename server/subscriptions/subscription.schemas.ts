@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
+import { personName } from '../public/public-mail.js';
 import { SUBSCRIPTION_SOURCES, SUBSCRIPTION_STATUSES } from './subscription.model.js';
 
 const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);
@@ -9,8 +10,8 @@ const many = <T extends z.ZodType>(item: T) => z.preprocess((v) => (v === undefi
 /** The public subscription form (application/x-www-form-urlencoded). `website` is the honeypot. */
 export const subscribeForm = z.strictObject({
   email: z.string().trim().max(320).pipe(z.email('adresse e-mail invalide')),
-  firstName: text(100).optional(),
-  lastName: text(100).optional(),
+  firstName: personName('Prénom').optional(),
+  lastName: personName('Nom').optional(),
   organisation: text(200).optional(),
   function: z.union([z.literal(''), z.string().regex(/^[a-z0-9-]+$/, 'fonction inconnue').max(60)]).optional(),
   territory: text(120).optional(),

@@ -17,6 +17,7 @@ import type { Actor } from '../users/user.service.js';
 import { confirmUrl, preferencesUrl, readConfirmToken, type SubscriptionRequest } from './subscription.links.js';
 import { Subscription, type SubscriptionStatus } from './subscription.model.js';
 import type { SubscribeForm, SubscriptionCreateInput, SubscriptionFilter } from './subscription.schemas.js';
+import { mayMailFromPublicForm } from '../public/public-mail.js';
 
 /** Contacts created or filled by the public subscription form, as their history says. */
 const BY_FORM = { via: 'subscription-form' };
@@ -40,11 +41,13 @@ export async function requestSubscription(ctx: Ctx, form: SubscribeForm, ip: str
     contact ? (await Subscription.find({ contact: contact._id, status: 'subscribed' }, { list: 1 }).lean()).map((s) => String(s.list)) : [],
   );
   const missing = lists.filter((l) => !subscribed.has(String(l._id)));
+  const to = normalizeEmail(form.email);
+  if (!(await mayMailFromPublicForm(ctx, 'abonnement', to))) return;
   const mail = missing.length
     ? confirmationEmail(ctx, { ...requestOf(form), lists: missing.map((l) => String(l._id)), ip, at: Date.now() }, missing.map((l) => l.name))
     : knownEmail(ctx, String(contact!._id), form.firstName ?? contact!.firstName ?? '', lists.map((l) => l.name));
   void mail
-    .then((content) => sendTransactional(ctx, { to: normalizeEmail(form.email), ...content }))
+    .then((content) => sendTransactional(ctx, { to, ...content }))
     .catch((error: unknown) => ctx.logger.error({ err: error }, 'subscription e-mail not sent'));
 }
 
