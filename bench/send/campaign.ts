@@ -15,8 +15,7 @@ import mongoose, { Types } from 'mongoose';
 import { loadReferenceData } from '../../fixtures/index.js';
 import { approveCampaign, createCampaign, startCampaignSending } from '../../server/campaigns/campaign.service.js';
 import { Campaign } from '../../server/campaigns/campaign.model.js';
-import { contactIndex } from '../../server/contacts/contact.index.js';
-import { Contact } from '../../server/contacts/contact.model.js';
+import { countContacts, insertContacts, newContactDefaults } from '../../server/contacts/contact.store.js';
 import { evaluateAudience } from '../../server/delivery/audience.js';
 import { runMailingInChildProcess } from '../../server/delivery/isolated-sender.js';
 import { mailingProgress } from '../../server/delivery/mailing.service.js';
@@ -63,6 +62,7 @@ for (let start = 0; start < total; start += 2000) {
     const nord = i % every === 0;
     const lastName = `Nom${i}`;
     return {
+      ...newContactDefaults(),
       _id: new Types.ObjectId(),
       email: `contact-${i}@reseau.example.org`,
       firstName: `Prénom${i}`,
@@ -71,9 +71,11 @@ for (let start = 0; start < total; start += 2000) {
       territoryScope: nord ? ['commune-59350', 'departement-59', 'region-32'] : ['commune-75056', 'departement-75', 'region-11'],
       sortName: `nom${i} prenom${i}`,
       searchTokens: [`nom${i}`, `prenom${i}`],
+      createdAt: new Date(),
+      updatedAt: new Date(),
     };
   });
-  await Contact.insertMany(chunk, { ordered: false });
+  await insertContacts(chunk, { via: 'bench' });
   const readers = chunk.filter((_, k) => (start + k) % 50 === 1);
   await Subscription.insertMany(
     readers.map((c) => ({ contact: c._id, list: letter._id, status: 'subscribed', source: 'staff', consent: { at: new Date(), source: 'staff', confirmedAt: new Date() } })),
@@ -83,7 +85,7 @@ for (let start = 0; start < total; start += 2000) {
 console.log(`setup: ${total} contacts in ${seconds(t).toFixed(1)} s`);
 
 t = Date.now();
-await contactIndex();
+await countContacts({}); // loads the contact index, as any app process has it
 const indexLoadSeconds = seconds(t);
 const segment = await createSegment({ name: 'Nord', filter: { territories: ['departement-59'] } });
 const network = (await List.findOne({ code: 'informations-reseau' }).lean())!;

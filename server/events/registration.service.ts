@@ -146,7 +146,7 @@ async function recordRegistration(event: EventRecord, contact: { id: Types.Objec
  */
 async function seatNewcomer(ctx: Ctx, event: EventRecord, id: Types.ObjectId): Promise<void> {
   if (!event.capacity) return;
-  if (await claimSeat(event, id)) await confirmSeated(ctx, id);
+  if (await claimSeat(event, id, { mayHoldOne: false })) await confirmSeated(ctx, id);
 }
 
 /** Gives free seats to the waiting list in the order of arrival: after a cancellation, or a larger capacity. */
@@ -164,20 +164,30 @@ export async function placeWaiting(ctx: Ctx, event: Pick<EventRecord, '_id' | 'c
   }
 }
 
-/** A seat for this registration: the one it holds, or a free seat number claimed by inserting it. */
-async function claimSeat(event: Pick<EventRecord, '_id' | 'capacity'>, registration: Types.ObjectId): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (await EventSeat.exists({ registration })) return true;
+/**
+ * A seat for this registration: the one it holds, or a free seat number claimed by inserting
+ * it. The taken seats are read once, then free numbers are tried in random order (concurrent
+ * claims rarely pick the same one); they are read again only when all of them were taken meanwhile.
+ */
+async function claimSeat(event: Pick<EventRecord, '_id' | 'capacity'>, registration: Types.ObjectId, options: { mayHoldOne?: boolean } = {}): Promise<boolean> {
+  if (options.mayHoldOne !== false && (await EventSeat.exists({ registration }))) return true;
+  for (let round = 0; round < 5; round++) {
     const taken = new Set((await EventSeat.find({ event: event._id }, { _id: 1 }).lean()).map((s) => s._id));
     const free: string[] = [];
     for (let n = 1; n <= event.capacity!; n++) if (!taken.has(`${event._id}:${n}`)) free.push(`${event._id}:${n}`);
     if (!free.length) return false;
-    const seat = free[Math.floor(Math.random() * free.length)]; // concurrent claims rarely pick the same number
-    try {
-      await retryBusy(() => EventSeat.create({ _id: seat, event: event._id, registration }));
-      return true;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+    for (let i = free.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [free[i], free[j]] = [free[j], free[i]];
+    }
+    for (const seat of free) {
+      try {
+        await retryBusy(() => EventSeat.create({ _id: seat, event: event._id, registration }));
+        return true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        if (await EventSeat.exists({ registration })) return true; // a promotion seated it meanwhile
+      }
     }
   }
   return false;
