@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notifyStaff } from '../delivery/staff-notice.js';
-import { hit } from '../lib/rate-limit.js';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { isDuplicateKey } from '../lib/db.js';
+import { isLimited, RateCounter } from '../lib/rate-limit.js';
 import { sha256 } from '../lib/tokens.js';
 
 /**
  * Public forms must not turn the app into a mail cannon: what they e-mail goes to the address
  * typed in the form, which may be anyone's. So a name shown in such a mail is letters and
  * common punctuation only (no link), one acknowledgement per address and form in 24 hours,
- * and at most `PUBLIC_MAIL_HOURLY_CAP` of them an hour for the whole site — reaching it alerts
- * staff. Counts are shared by every app process (server/lib/rate-limit.ts's hit store).
+ * and at most `PUBLIC_MAIL_HOURLY_CAP` of them an hour per app process — reaching it alerts
+ * staff once an hour.
  */
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;
 const LOOKS_LIKE_A_DOMAIN = /[\p{L}\d]\.[\p{L}]{2,}/u;
@@ -25,20 +27,27 @@ export const personName = (label: string) =>
     .refine((value) => value === '' || isPlainName(value), `Le champ « ${label} » ne peut contenir que des lettres, des espaces, des apostrophes, des points et des tirets.`);
 
 const DAY_MS = 24 * 3600_000;
-const HOUR_MS = 3600_000;
+/** Per process: a crowd must cost no database count (FerretDB/SQLite cannot index one). */
+const sitewideLimiters = new Map<number, RateLimiterMemory>();
 
 /** True when this acknowledgement may leave; false (and said in the log) when the address or the site had its share. */
 export async function mayMailFromPublicForm(ctx: Pick<AppContext, 'config' | 'logger'>, form: 'abonnement' | 'sollicitation', to: string): Promise<boolean> {
-  const perAddress = await hit(`public-mail:${form}:${sha256(to.trim().toLowerCase())}`, DAY_MS);
-  if (perAddress.count > 1) {
-    ctx.logger.info({ form }, 'public form e-mail skipped: this address already got one in the last 24 hours');
+  const now = new Date();
+  // One claim per address, form and day: an insert with a unique _id (purged with the rate-limit hits).
+  if (!(await claimForADay(`public-mail:${form}:${sha256(to.trim().toLowerCase())}:${now.toISOString().slice(0, 10)}`, now))) {
+    ctx.logger.info({ form }, 'public form e-mail skipped: this address already got one today');
     return false;
   }
   const cap = ctx.config.publicMailHourlyCap;
-  const sitewide = await hit('public-mail:all', HOUR_MS);
-  if (sitewide.count <= cap) return true;
+  if (!sitewideLimiters.has(cap)) sitewideLimiters.set(cap, new RateLimiterMemory({ keyPrefix: 'public-mail', points: cap, duration: 3600 }));
+  try {
+    await sitewideLimiters.get(cap)!.consume('all');
+    return true;
+  } catch (rejection) {
+    if (!isLimited(rejection)) throw rejection;
+  }
   ctx.logger.warn({ form, cap }, 'public form e-mail skipped: hourly cap reached');
-  if (sitewide.count === cap + 1) {
+  if (await claimForADay(`public-mail-alert:${now.toISOString().slice(0, 13)}`, now)) {
     await notifyStaff(ctx, {
       title: 'Formulaires publics : plafond d’e-mails atteint',
       paragraphs: [
@@ -49,4 +58,14 @@ export async function mayMailFromPublicForm(ctx: Pick<AppContext, 'config' | 'lo
     });
   }
   return false;
+}
+
+async function claimForADay(id: string, now: Date): Promise<boolean> {
+  try {
+    await RateCounter.create({ _id: id, resetAt: new Date(now.getTime() + DAY_MS) });
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
 }
