@@ -51,6 +51,10 @@ describe('the admin in a browser: contacts', () => {
     await screenshot(page, 'contacts');
     const violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).to.deep.equal([]);
+    // Each row opens from the keyboard through its name, a real link.
+    await page.getByRole('link', { name: 'Léa Lyonnaise' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/admin\/contacts\/[a-f0-9]{24}\/show$/);
     await page.close();
   });
 

@@ -14,7 +14,10 @@ import {
   useCanAccess,
   useListContext,
 } from 'react-admin';
+import { Link } from '@mui/material';
+import { Link as RouterLink } from 'react-router-dom';
 import { download } from '../common/download';
+import { ThemeChips } from './ContactShow';
 import { VocabularyField } from '../common/vocabulary';
 import { BulkAddToListButton } from './BulkAddToListButton';
 import { BulkTagButton } from './BulkTagButton';
@@ -63,7 +66,16 @@ export function ContactList() {
   return (
     <List filters={contactFilters} actions={<ListActions />} sort={{ field: 'sortName', order: 'ASC' }} perPage={25}>
       <DataTable rowClick="show" bulkActionButtons={canEdit ? <BulkActions /> : false}>
-        <DataTable.Col source="lastName" label="Nom" render={(c: Contact) => contactName(c)} />
+        <DataTable.Col
+          source="lastName"
+          label="Nom"
+          render={(c: Contact) => (
+            // A real link: each row is reachable and opened with the keyboard.
+            <Link component={RouterLink} to={`/contacts/${c.id}/show`} onClick={(e) => e.stopPropagation()}>
+              {contactName(c)}
+            </Link>
+          )}
+        />
         <DataTable.Col source="email" />
         <DataTable.Col source="function" disableSort>
           <VocabularyField source="function" vocabulary="functions" />
@@ -74,6 +86,9 @@ export function ContactList() {
               <ChipField source="name" size="small" />
             </SingleFieldList>
           </ReferenceArrayField>
+        </DataTable.Col>
+        <DataTable.Col source="themes" disableSort>
+          <ThemeChips />
         </DataTable.Col>
         <DataTable.Col source="territories" disableSort>
           <ReferenceArrayField source="territories" reference="territories">

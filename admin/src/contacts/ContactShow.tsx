@@ -30,7 +30,7 @@ function ContactTitle() {
   return <span>{record ? contactName(record) : ''}</span>;
 }
 
-function ThemeChips() {
+export function ThemeChips() {
   const record = useRecordContext<Contact>();
   const { nodes } = useThemeTree();
   if (!record?.themes?.length) return null;
