@@ -59,7 +59,7 @@ async function inPool<T>(items: readonly T[], task: (item: T, index: number) => 
   }));
 }
 
-const expand = (counts: Record<string, number>) => Object.entries(counts).flatMap(([code, n]) => Array<string>(n).fill(code));
+export const expand = (counts: Record<string, number>) => Object.entries(counts).flatMap(([code, n]) => Array<string>(n).fill(code));
 const at = (year: number, index: number, total: number) => {
   // Spread over the year; the first one of each year falls 30 minutes after midnight in Paris
   // (still the previous year in UTC), so the Paris year boundary is exercised.
@@ -67,7 +67,7 @@ const at = (year: number, index: number, total: number) => {
   return new Date(Date.UTC(year, 0, 2) + Math.floor((index / total) * 360) * 86_400_000);
 };
 
-async function insertRaw(collection: string, docs: Array<Record<string, unknown>>) {
+export async function insertRaw(collection: string, docs: Array<Record<string, unknown>>) {
   if (!docs.length) return;
   const { insertedIds } = await mongoose.connection.db!.collection(collection).insertMany(docs);
   // Contacts written outside contact.service.ts must be announced to the contacts' index.
@@ -163,20 +163,23 @@ async function seedContacts() {
   await insertRaw('contacts', docs);
 }
 
+/** A subscription as stored, joined through the public form (and left, when `left` is given). */
+export const subscriptionDoc = (list: Types.ObjectId, joined: Date, left?: Date) => ({
+  contact: new Types.ObjectId(),
+  list,
+  status: left ? 'unsubscribed' : 'subscribed',
+  source: 'form',
+  consent: { at: joined, source: 'form', wording: 'Oui', confirmedAt: joined },
+  ...(left ? { unsubscribedAt: left } : {}),
+  createdAt: joined,
+  updatedAt: left ?? joined,
+});
+
 /** Newsletter list: 500 subscribers at the end of 2016, 420 joined and 20 left in 2017 → 900. Network list: 1,000 → 1,250. */
 async function seedSubscriptions() {
   const newsletter = await List.findOne({ code: 'lettre-mensuelle' }).lean();
   const network = await List.findOne({ code: 'informations-reseau' }).lean();
-  const sub = (list: Types.ObjectId, joined: Date, left?: Date) => ({
-    contact: new Types.ObjectId(),
-    list,
-    status: left ? 'unsubscribed' : 'subscribed',
-    source: 'form',
-    consent: { at: joined, source: 'form', wording: 'Oui', confirmedAt: joined },
-    ...(left ? { unsubscribedAt: left } : {}),
-    createdAt: joined,
-    updatedAt: left ?? joined,
-  });
+  const sub = subscriptionDoc;
   const docs = [
     ...Array.from({ length: 500 }, (_, i) => sub(newsletter!._id, new Date(`2016-0${1 + (i % 9)}-05T10:00:00Z`), i < 20 ? new Date(`2017-0${1 + (i % 9)}-20T10:00:00Z`) : undefined)),
     ...Array.from({ length: 420 }, (_, i) => sub(newsletter!._id, new Date(`2017-0${1 + (i % 9)}-12T10:00:00Z`))),

@@ -1,4 +1,3 @@
-import mongoose, { Types } from 'mongoose';
 import { noteContactsChanged } from '../../server/contacts/contact.index.js';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { List } from '../../server/lists/list.model.js';
@@ -7,6 +6,7 @@ import { Organisation } from '../../server/organisations/organisation.model.js';
 import { createSolicitation } from '../../server/solicitations/solicitation.service.js';
 import type { Actor } from '../../server/users/user.service.js';
 import { Vocabulary } from '../../server/vocabularies/vocabulary.model.js';
+import { expand, insertRaw, subscriptionDoc } from './report-2017.data.js';
 
 /**
  * Data shaped like the 2025 activity report (/work/shared/seeds 002_*.txt) in the base's first
@@ -26,12 +26,8 @@ export const SOLICITATIONS_2025 = {
 const LEGAL_MEMBERS = { commune: 6, epci: 2, 'association-locale': 5, 'association-nationale': 2, 'promotion-sante': 2 };
 const NATURAL_MEMBERS = 11;
 
-const expand = (counts: Record<string, number>) => Object.entries(counts).flatMap(([code, n]) => Array<string>(n).fill(code));
 const dayOf2025 = (index: number, total: number) => new Date(Date.UTC(2025, 0, 3) + Math.floor((index / total) * 355) * 86_400_000);
 
-async function insertRaw(collection: string, docs: Array<Record<string, unknown>>) {
-  await mongoose.connection.db!.collection(collection).insertMany(docs);
-}
 
 async function seedMembers(): Promise<string[]> {
   await createFeeSchedule({ year: 2025, fees: [{ category: 'collectivite-20000-100000', amount: 300 }, { category: 'association', amount: 100 }, { category: 'personne-physique', amount: 30 }] });
@@ -78,20 +74,7 @@ async function seedLetterAndNews() {
   const month = (i: number) => String(1 + (i % 12)).padStart(2, '0');
   await insertRaw(
     'subscriptions',
-    Array.from({ length: 400 }, (_, i) => {
-      const joined = new Date(`2025-${month(i)}-05T10:00:00Z`);
-      const left = i < 12 ? new Date(`2025-${month(i)}-25T10:00:00Z`) : undefined;
-      return {
-        contact: new Types.ObjectId(),
-        list: newsletter!._id,
-        status: left ? 'unsubscribed' : 'subscribed',
-        source: 'form',
-        consent: { at: joined, source: 'form', wording: 'Oui', confirmedAt: joined },
-        ...(left ? { unsubscribedAt: left } : {}),
-        createdAt: joined,
-        updatedAt: left ?? joined,
-      };
-    }),
+    Array.from({ length: 400 }, (_, i) => subscriptionDoc(newsletter!._id, new Date(`2025-${month(i)}-05T10:00:00Z`), i < 12 ? new Date(`2025-${month(i)}-25T10:00:00Z`) : undefined)),
   );
   await insertRaw(
     'newsletters',
