@@ -3,7 +3,6 @@ import { badRequest } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import { memberOf, memberStateFrom, type MemberState, type MembershipFacts } from '../memberships/member-state.js';
 import { segmentFilter } from '../segments/segment.filter.js';
-import { registeredContactIds } from '../events/event.contacts.js';
 import { assertTerritories } from '../territories/territory.service.js';
 import { assertThemes, themeDescendants } from '../themes/theme.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
@@ -73,6 +72,17 @@ function objectIds(ids: readonly string[]): Types.ObjectId[] {
 }
 
 const collection = (name: string) => mongoose.connection.db!.collection(name);
+
+/**
+ * The contacts registered to these events (not cancelled, not erased), or only those marked
+ * present: the `events` criterion, and an event's audience (events/registration.service.ts).
+ */
+export async function registeredContactIds(events: readonly string[], options: { attended?: boolean } = {}): Promise<Types.ObjectId[]> {
+  const where: Where = { event: { $in: objectIds(events) }, status: { $ne: 'cancelled' }, erasedAt: { $exists: false } };
+  if (options.attended) where.attendance = 'present';
+  const rows = await collection('event_registrations').find(where, { projection: { contact: 1 } }).toArray();
+  return [...new Map(rows.map((r) => [String(r.contact), r.contact as Types.ObjectId])).values()];
+}
 
 /** Contacts with a subscription in one of these states to one of these lists. */
 async function subscribedTo(lists: string[], statuses: string[], field: string): Promise<Where> {

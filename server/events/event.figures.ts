@@ -1,7 +1,7 @@
 import { listContacts } from '../contacts/contact.service.js';
 import { parisInstant, parisYearRange } from '../lib/paris-time.js';
 import { LOCAL_AUTHORITY_TYPES } from '../organisations/organisation.model.js';
-import { fractionWords } from '../reports/report.format.js';
+import { fractionWords } from '../lib/french.js';
 import { getTerritory, territoryScope } from '../territories/territory.service.js';
 import { Vocabulary, type VocabularyKind } from '../vocabularies/vocabulary.model.js';
 import { Event, EVENT_KIND_LABELS, EventEvaluation, Registration, type EventRecord, type RegistrationRecord } from './event.model.js';

@@ -9,7 +9,7 @@ import type { ListQuery } from '../lib/rest.js';
 import { requestSubscription } from '../subscriptions/subscription.service.js';
 import { resolveTerritoryLabel } from '../territories/territory.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
-import { registeredContactIds } from './event.contacts.js';
+import { registeredContactIds } from '../contacts/contact.filter.js';
 import { sendStatusMail } from './event.mail.js';
 import { Event, EventSeat, Registration, REGISTRATION_STATUS_LABELS, type EventRecord, type RegistrationRecord } from './event.model.js';
 import type { RegistrationFilter, RegistrationForm } from './event.schemas.js';

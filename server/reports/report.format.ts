@@ -1,4 +1,5 @@
 import { csvLine, UTF8_BOM } from '../lib/csv-export.js';
+import { fractionWords, frenchList } from '../lib/french.js';
 import type { ActivityReport, Share } from './report.service.js';
 
 /**
@@ -14,30 +15,7 @@ const signed = (value: number) => (value > 0 ? `+${number(value)}` : value < 0 ?
 const points = (current: number, previous: number) => Math.round(current) - Math.round(previous);
 /** French agreement: singular below 2 ("1,5 jour", "0 contact"), plural from 2. */
 const plural = (count: number, one: string, many: string) => `${number(count)} ${count >= 2 ? many : one}`;
-
-/** "près d'un tiers", "la moitié"... when a share is close to a simple fraction. */
-const FRACTIONS: Array<[number, string, string]> = [
-  [1 / 2, 'la moitié', 'près de la moitié'],
-  [1 / 3, 'un tiers', "près d'un tiers"],
-  [1 / 4, 'un quart', "près d'un quart"],
-  [2 / 3, 'deux tiers', 'près des deux tiers'],
-  [3 / 4, 'trois quarts', 'près des trois quarts'],
-];
-export function fractionWords(share: number): string | undefined {
-  const ratio = share / 100;
-  for (const [fraction, exact, near] of FRACTIONS) {
-    if (Math.abs(ratio - fraction) <= 0.005) return exact;
-    if (ratio < fraction && fraction - ratio <= 0.03) return near;
-  }
-  return undefined;
-}
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-/** "A", "A et B", "A, B et C": one "et", before the last item only. */
-export function frenchList(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} et ${items.at(-1)}`;
-}
 
 /** A share moved enough to be told: 5 points or more (printed figures), and it existed the year before. */
 const NOTABLE_POINTS = 5;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
 import { MESSAGE_MAX, SOLICITATION_STATUSES } from './solicitation.model.js';
-import { personName } from '../public/public-mail.js';
+import { personName } from '../delivery/public-mail.js';
 
 const code = z.string('doit être un code').regex(/^[a-z0-9-]+$/, 'code invalide').max(60, 'code trop long');
 const id = z.string('doit être un identifiant').pipe(objectId);

@@ -20,7 +20,7 @@ import { Vocabulary } from '../vocabularies/vocabulary.model.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { Solicitation, SOLICITATION_STATUS_LABELS, SOLICITATION_STATUSES, type SolicitationRecord } from './solicitation.model.js';
 import type { PublicSolicitationInput, SolicitationCreateInput, SolicitationFilter, SolicitationUpdateInput } from './solicitation.schemas.js';
-import { isPlainName, mayMailFromPublicForm } from '../public/public-mail.js';
+import { isPlainName, mayMailFromPublicForm } from '../delivery/public-mail.js';
 
 type Refs = Pick<SolicitationCreateInput, 'channel' | 'requesterType' | 'type' | 'themes' | 'territory' | 'assignee' | 'requester'>;
 

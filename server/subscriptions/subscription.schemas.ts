@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
-import { personName } from '../public/public-mail.js';
+import { personName } from '../delivery/public-mail.js';
 import { SUBSCRIPTION_SOURCES, SUBSCRIPTION_STATUSES } from './subscription.model.js';
 
 const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);

@@ -17,7 +17,7 @@ import type { Actor } from '../users/user.service.js';
 import { confirmUrl, preferencesUrl, readConfirmToken, type SubscriptionRequest } from './subscription.links.js';
 import { Subscription, type SubscriptionStatus } from './subscription.model.js';
 import type { SubscribeForm, SubscriptionCreateInput, SubscriptionFilter } from './subscription.schemas.js';
-import { mayMailFromPublicForm } from '../public/public-mail.js';
+import { mayMailFromPublicForm } from '../delivery/public-mail.js';
 
 /** Contacts created or filled by the public subscription form, as their history says. */
 const BY_FORM = { via: 'subscription-form' };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { notifyStaff } from '../delivery/staff-notice.js';
+import { notifyStaff } from './staff-notice.js';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { isDuplicateKey } from '../lib/db.js';
 import { isLimited, RateCounter } from '../lib/rate-limit.js';
