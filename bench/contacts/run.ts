@@ -10,6 +10,7 @@
  *   npx tsx bench/contacts/run.ts [--contacts 100000] [--runs 50] [--seconds 30] [--connections 20]
  *   (MONGODB_URI=... to use an existing server instead of a fresh FerretDB)
  */
+import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -142,31 +143,17 @@ async function generate(): Promise<void> {
   }
 }
 
-/** `CONNECTIONS` clients asking for `url` back to back for `SECONDS`: throughput and latency percentiles. */
+/** autocannon: `CONNECTIONS` connections asking for `url` back to back for `SECONDS`: throughput and latency percentiles. */
 async function load(url: string, cookie: string) {
-  const times: number[] = [];
-  let errors = 0;
-  let total = '?';
-  const until = performance.now() + SECONDS * 1000;
-  const client = async () => {
-    while (performance.now() < until) {
-      const t = performance.now();
-      try {
-        const response = await fetch(url, { headers: { cookie } });
-        await response.arrayBuffer();
-        if (!response.ok) errors++;
-        total = response.headers.get('content-range')?.split('/')[1] ?? total;
-      } catch {
-        errors++;
-      }
-      times.push(performance.now() - t);
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, client));
-  const elapsed = (performance.now() - began) / 1000;
-  times.sort((a, b) => a - b);
-  return { rps: times.length / elapsed, p50: percentile(times, 50), p99: percentile(times, 99), errors, total };
+  const target = new URL(url);
+  const result = await autocannon({
+    url: target.origin,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{ method: 'GET', path: target.pathname + target.search, headers: { cookie } }],
+  });
+  const total = (await fetch(url, { headers: { cookie } })).headers.get('content-range')?.split('/')[1] ?? '?';
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts, total };
 }
 
 async function waitForHealth(url: string): Promise<void> {
@@ -240,7 +227,8 @@ async function main() {
     const port = await findFreePort();
     const url = `http://127.0.0.1:${port}`;
     const start = () =>
-      spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+      // CPU_PROF_DIR=dir: a V8 CPU profile of each app process, written when it stops
+      spawn(process.execPath, [...(process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : []), '--import', 'tsx', path.join(root, 'server/main.ts')], {
         cwd: root,
         env: {
           ...process.env,
@@ -273,7 +261,10 @@ async function main() {
       return (performance.now() - t) / 1000;
     };
     const coldStartFullRead = await coldStart(); // nothing stored yet: reads every contact, stores the copy
-    await new Promise((resolve) => setTimeout(resolve, 5000)); // the copy is written in the background
+    // the copy is written in the background: wait for it (at most two minutes)
+    for (let i = 0; i < 600 && !(await mongoose.connection.db!.collection('contact_index_snapshots').findOne({ _id: 'manifest' as never })); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     server!.kill('SIGTERM');
     await new Promise((resolve) => server!.once('exit', resolve));
     const meter = new ProcessMeter({ bench: process.pid, database: childPid(ferretdb?.process.pid) });

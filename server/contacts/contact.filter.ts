@@ -1,12 +1,13 @@
 import mongoose, { Types } from 'mongoose';
 import { badRequest } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
-import { memberOf, memberStateFrom, type MemberState, type MembershipFacts } from '../memberships/member-state.js';
+import { memberOf, memberStateFrom, type MemberState } from '../memberships/member-state.js';
 import { segmentFilter } from '../segments/segment.filter.js';
 import { assertTerritories } from '../territories/territory.service.js';
 import { assertThemes, themeDescendants } from '../themes/theme.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import type { ContactFilter } from './contact.schemas.js';
+import { membershipFacts, subscriberIds, type MembershipFact } from './contact.store.js';
 
 type Where = Record<string, unknown>;
 
@@ -58,8 +59,7 @@ export async function contactQuery(filter: ContactFilter, field = 'filter', dept
     and.push(await contactQuery(saved, at('segment'), depth + 1));
   }
   if (filter.events?.length) {
-    const known = await collection('events').countDocuments({ _id: { $in: objectIds(filter.events) } });
-    if (known !== new Set(filter.events).size) throw badRequest(`Rencontre inconnue pour le champ « ${at('events')} ».`, at('events'));
+    await assertKnown('events', filter.events, 'Rencontre inconnue', at('events'));
     and.push({ _id: { $in: await registeredContactIds(filter.events, { attended: filter.eventAttendance === 'present' }) } });
   }
   if (filter.id?.length) and.push({ _id: { $in: objectIds(filter.id) } });
@@ -84,45 +84,46 @@ export async function registeredContactIds(events: readonly string[], options: {
   return [...new Map(rows.map((r) => [String(r.contact), r.contact as Types.ObjectId])).values()];
 }
 
-/** Contacts with a subscription in one of these states to one of these lists. */
+/** Rejects ids that name no document of `name` (looked up by `_id`). */
+async function assertKnown(name: string, ids: readonly string[], message: string, field: string): Promise<void> {
+  const wanted = [...new Set(ids)];
+  const found = await collection(name).find({ _id: { $in: objectIds(wanted) } }, { projection: { _id: 1 } }).toArray();
+  if (found.length !== wanted.length) throw badRequest(`${message} pour le champ « ${field} ».`, field);
+}
+
+/** Contacts with a subscription in one of these states to one of these lists (from the store's memory). */
 async function subscribedTo(lists: string[], statuses: string[], field: string): Promise<Where> {
-  const known = await collection('lists').countDocuments({ _id: { $in: objectIds(lists) } });
-  if (known !== new Set(lists).size) throw badRequest(`Liste inconnue pour le champ « ${field} ».`, field);
-  const rows = await collection('subscriptions')
-    .find({ list: { $in: objectIds(lists) }, status: { $in: statuses } }, { projection: { contact: 1 } })
-    .toArray();
-  return { _id: { $in: rows.map((r) => r.contact) } };
+  await assertKnown('lists', lists, 'Liste inconnue', field);
+  return { _id: { $in: await subscriberIds(lists, statuses) } };
 }
 
 /**
  * Contacts by membership state this year (rule in memberships/member-state.ts): a contact
  * counts through its own membership, as the representative of a member, or through one of
- * its organisations. Non-members are the complement of the other states.
+ * its organisations. Non-members are the complement of the other states. The memberships'
+ * facts come from the store's memory.
  */
 async function inMembershipStates(states: MemberState[]): Promise<Where> {
-  const rows = await collection('memberships')
-    .find({}, { projection: { contact: 1, organisation: 1, representative: 1, year: 1, paymentStatus: 1, paidAt: 1 } })
-    .toArray();
-  const byMember = new Map<string, { facts: MembershipFacts[]; contacts: Set<string>; organisation?: Types.ObjectId }>();
-  for (const row of rows) {
-    const key = memberOf(row as { organisation?: unknown; contact?: unknown });
-    const member = byMember.get(key) ?? { facts: [] as MembershipFacts[], contacts: new Set<string>(), organisation: row.organisation as Types.ObjectId | undefined };
-    member.facts.push(row as unknown as MembershipFacts);
-    if (row.contact) member.contacts.add(String(row.contact));
-    if (row.representative) member.contacts.add(String(row.representative));
+  const byMember = new Map<string, { facts: MembershipFact[]; contacts: Set<string>; organisation?: string }>();
+  for (const row of await membershipFacts()) {
+    const key = memberOf(row);
+    const member = byMember.get(key) ?? { facts: [] as MembershipFact[], contacts: new Set<string>(), organisation: row.organisation };
+    member.facts.push(row);
+    if (row.contact) member.contacts.add(row.contact);
+    if (row.representative) member.contacts.add(row.representative);
     byMember.set(key, member);
   }
   const now = new Date();
   const wanted = new Set(states);
   const complement = wanted.has('non-membre');
-  const contacts: Types.ObjectId[] = [];
-  const organisations: Types.ObjectId[] = [];
+  const contacts: string[] = [];
+  const organisations: string[] = [];
   for (const member of byMember.values()) {
     const state = memberStateFrom(member.facts, now);
     if (state === 'non-membre' || wanted.has(state) === complement) continue;
-    contacts.push(...objectIds([...member.contacts]));
+    contacts.push(...member.contacts);
     if (member.organisation) organisations.push(member.organisation);
   }
-  const among = { $or: [{ _id: { $in: contacts } }, { organisations: { $in: organisations } }] };
+  const among = { $or: [{ _id: { $in: objectIds(contacts) } }, { organisations: { $in: objectIds(organisations) } }] };
   return complement ? { $nor: [among] } : among;
 }

@@ -1,28 +1,32 @@
-import { Binary, BSON } from 'mongodb';
+import { Binary } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { isDuplicateKey } from '../lib/db.js';
 import { Contact } from './contact.model.js';
 
 /**
- * An in-memory index of the contacts' filter and sort fields, kept by every process that
- * lists or counts contacts.
+ * An in-memory index of what filtering and sorting contacts need, kept by every process that
+ * lists or counts contacts: each contact's filter and sort fields (not its document: a page's
+ * documents are read by `_id`), and the subscription and membership facts of the `lists` and
+ * `membership` criteria, so that no list or count scans `subscriptions` or `memberships`.
  *
- * Why: FerretDB 1.x over SQLite pushes nothing down but a lone `_id` equality; any other
- * filter decodes every document (about 20 s for 100,000 contacts on this machine), and its
- * indexes only enforce uniqueness. So filters and sorts run here, on the Mongo filter built
- * by `contactQuery` (one rule, two evaluators), and a page is read back by `_id`.
+ * Why: FerretDB 1.x over SQLite pushes nothing down but `_id` lookups; any other filter
+ * decodes every document (about 20 s for 100,000 contacts on this machine), and its indexes
+ * only enforce uniqueness. So filters and sorts run here, on the Mongo filter built by
+ * `contactQuery`, and a page is read back by `_id`.
  *
- * Private to the contact store (contact.store.ts), which calls `noteContactsChanged` with
- * every write. Coherence between processes: every contact write appends a numbered entry to
- * `contact_index_log` (`noteContactsChanged`); before answering, a process reads the entries
- * after the last one it applied (point lookups by `_id`) and re-reads those contacts. A
- * missing or different `epoch` (emptied database), or a gap in the log, triggers a full reload.
+ * Private to the contact store (contact.store.ts), which notes every write of contacts,
+ * subscriptions and memberships (`noteChanged`). Coherence between processes: each write
+ * appends a numbered entry to `contact_index_log` naming what changed; before answering, a
+ * process reads, in one lookup by `_id`, the log's state and the entries after the last one it
+ * applied, and re-reads what they name by `_id`. A missing or different `epoch` (emptied
+ * database), or a gap in the log, is the only cause of a full reload.
  */
 type Entry = {
   id: string;
   sortName: string;
   email: string;
+  emails: readonly string[];
   firstName: string;
   lastName: string;
   createdAt: number;
@@ -35,13 +39,28 @@ type Entry = {
   organisations: string[];
   function: string | null;
   dispositifs: string[];
-  /** The stored document as the API returns it (without `searchText`): a list page needs no database read. */
-  doc: Record<string, unknown>;
 };
 
-const PROJECTION = { searchText: 0, __v: 0 };
+/** What the index reads of a contact. */
+const INDEXED = {
+  sortName: 1,
+  email: 1,
+  emails: 1,
+  firstName: 1,
+  lastName: 1,
+  createdAt: 1,
+  updatedAt: 1,
+  erasedAt: 1,
+  searchTokens: 1,
+  themes: 1,
+  territoryScope: 1,
+  organisationTypes: 1,
+  organisations: 1,
+  function: 1,
+  dispositifs: 1,
+} as const;
 
-// Many contacts share the same territory, theme and code strings: keep one copy of each.
+// Many contacts share the same territory, theme, code and word strings: keep one copy of each.
 const interned = new Map<string, string>();
 const intern = (value: unknown) => {
   const s = String(value);
@@ -49,35 +68,54 @@ const intern = (value: unknown) => {
   if (kept === undefined) interned.set(s, (kept = s));
   return kept;
 };
+const interns = (values: unknown) => ((values as unknown[] | undefined) ?? []).map(intern);
+const time = (value: unknown) => (value ? new Date(value as Date).getTime() : 0);
 
 function toEntry(doc: Record<string, any>): Entry {
-  const { _id, searchTokens, ...rest } = doc;
-  const entry: Omit<Entry, 'doc'> = {
+  return {
     id: String(doc._id),
     sortName: doc.sortName ?? '',
     email: doc.email ?? '',
+    emails: doc.emails?.length ? doc.emails : [],
     firstName: doc.firstName ?? '',
     lastName: doc.lastName ?? '',
-    createdAt: doc.createdAt ? new Date(doc.createdAt).getTime() : 0,
-    updatedAt: doc.updatedAt ? new Date(doc.updatedAt).getTime() : 0,
-    erasedAt: doc.erasedAt ?? null,
-    searchTokens: doc.searchTokens ?? [],
-    themes: (doc.themes ?? []).map(intern),
-    territoryScope: (doc.territoryScope ?? []).map(intern),
-    organisationTypes: (doc.organisationTypes ?? []).map(intern),
-    organisations: (doc.organisations ?? []).map(intern),
+    createdAt: time(doc.createdAt),
+    updatedAt: time(doc.updatedAt),
+    erasedAt: doc.erasedAt ? new Date(doc.erasedAt) : null,
+    searchTokens: interns(doc.searchTokens),
+    themes: interns(doc.themes),
+    territoryScope: interns(doc.territoryScope),
+    organisationTypes: interns(doc.organisationTypes),
+    organisations: interns(doc.organisations),
     function: doc.function ? intern(doc.function) : null,
-    dispositifs: (doc.dispositifs ?? []).map(intern),
+    dispositifs: interns(doc.dispositifs),
   };
-  // the API document shares the interned arrays (100,000 contacts: hundreds of MiB otherwise)
-  const shared = { themes: entry.themes, territoryScope: entry.territoryScope, organisationTypes: entry.organisationTypes, organisations: entry.organisations, dispositifs: entry.dispositifs };
-  return { ...entry, doc: { ...rest, id: entry.id, ...shared } };
 }
+
+/** A subscription as the `lists` criterion needs it. */
+type SubscriptionFact = { contact: string; list: string; status: string };
+/** A membership as the `membership` criterion needs it (member-state.ts). */
+export type MembershipFact = { contact?: string; organisation?: string; representative?: string; year: number; paymentStatus: string; paidAt: Date | null };
+
+const SUBSCRIPTION_FIELDS = { contact: 1, list: 1, status: 1 } as const;
+const MEMBERSHIP_FIELDS = { contact: 1, organisation: 1, representative: 1, year: 1, paymentStatus: 1, paidAt: 1 } as const;
+
+const toSubscription = (doc: Record<string, any>): SubscriptionFact => ({ contact: intern(doc.contact), list: intern(doc.list), status: intern(doc.status) });
+const optional = (value: unknown) => (value ? String(value) : undefined);
+const toMembership = (doc: Record<string, any>): MembershipFact => ({
+  contact: optional(doc.contact),
+  organisation: optional(doc.organisation),
+  representative: optional(doc.representative),
+  year: Number(doc.year),
+  paymentStatus: String(doc.paymentStatus),
+  paidAt: doc.paidAt ? new Date(doc.paidAt) : null,
+});
 
 type Index = {
   epoch: string;
   revision: number;
-  loadedAt: number;
+  /** Contacts re-read since the stored copy was last written. */
+  sinceSnapshot: number;
   entries: Map<string, Entry>;
   /** Every address of every contact (primary and others) → contact id. */
   byEmail: Map<string, string>;
@@ -86,7 +124,27 @@ type Index = {
   /** The distinct search tokens, sorted, for prefix lookups (rebuilt after a change). */
   tokens?: string[];
   sorted: Map<string, Entry[]>;
+  subscriptions: Map<string, SubscriptionFact>;
+  /** `list status` → the contacts with a subscription to that list in that state. */
+  subscribers: Map<string, Set<string>>;
+  memberships: Map<string, MembershipFact>;
+  /** Derived id lists (a list's subscribers), dropped when the facts change. */
+  derived: Map<string, Types.ObjectId[]>;
 };
+
+const emptyIndex = (epoch: string, revision: number): Index => ({
+  epoch,
+  revision,
+  sinceSnapshot: 0,
+  entries: new Map(),
+  byEmail: new Map(),
+  postings: new Map(),
+  sorted: new Map(),
+  subscriptions: new Map(),
+  subscribers: new Map(),
+  memberships: new Map(),
+  derived: new Map(),
+});
 
 const POSTED = ['themes', 'territoryScope', 'organisationTypes', 'organisations', 'function', 'dispositifs', 'searchTokens'] as const;
 const valuesOf = (entry: Entry, field: (typeof POSTED)[number]): readonly string[] =>
@@ -109,9 +167,9 @@ function post(postings: Index['postings'], entry: Entry, add: boolean): void {
   }
 }
 
-const addressesOf = (entry: Entry) => [entry.email, ...((entry.doc.emails as string[] | undefined) ?? [])];
+const addressesOf = (entry: Entry) => [entry.email, ...entry.emails];
 
-function setEntry(current: Pick<Index, 'entries' | 'byEmail' | 'postings'>, id: string, entry: Entry | undefined): void {
+function setEntry(current: Index, id: string, entry: Entry | undefined): void {
   const previous = current.entries.get(id);
   if (previous) for (const address of addressesOf(previous)) if (current.byEmail.get(address) === id) current.byEmail.delete(address);
   if (previous) post(current.postings, previous, false);
@@ -123,33 +181,67 @@ function setEntry(current: Pick<Index, 'entries' | 'byEmail' | 'postings'>, id: 
   current.entries.set(id, entry);
   for (const address of addressesOf(entry)) current.byEmail.set(address, id);
 }
+
+const subscriberKey = (list: string, status: string) => `${list} ${status}`;
+
+function setSubscription(current: Index, id: string, fact: SubscriptionFact | undefined): void {
+  const previous = current.subscriptions.get(id);
+  if (previous) current.subscribers.get(subscriberKey(previous.list, previous.status))?.delete(previous.contact);
+  if (!fact) {
+    current.subscriptions.delete(id);
+    return;
+  }
+  current.subscriptions.set(id, fact);
+  const key = subscriberKey(fact.list, fact.status);
+  let holders = current.subscribers.get(key);
+  if (!holders) current.subscribers.set(key, (holders = new Set()));
+  holders.add(fact.contact);
+}
+
+function setMembership(current: Index, id: string, fact: MembershipFact | undefined): void {
+  if (fact) current.memberships.set(id, fact);
+  else current.memberships.delete(id);
+}
+
 let index: Index | undefined;
 let syncing: Promise<Index> | undefined;
 
+// ---- the log ------------------------------------------------------------------------------
 
-const state = () => mongoose.connection.db!.collection<{ _id: string; epoch: string; hint: number }>('contact_index_state');
-const log = () => mongoose.connection.db!.collection<{ _id: string; ids: string[]; at: Date }>('contact_index_log');
+/** An entry names what one write changed; `ids` are contacts. */
+type LogEntry = { _id: string; ids?: string[]; subscriptions?: string[]; memberships?: string[]; at: Date };
+type LogState = { _id: 'state'; epoch: string; hint: number };
+const log = () => mongoose.connection.db!.collection<LogEntry | LogState>('contact_index_log');
+const raw = (name: string) => mongoose.connection.db!.collection(name);
 
-async function readState(): Promise<{ epoch: string; hint: number }> {
-  const found = await state().findOne({ _id: 'state' });
+async function readState(): Promise<LogState> {
+  const found = (await log().findOne({ _id: 'state' })) as LogState | null;
   if (found) return found;
   try {
-    await state().insertOne({ _id: 'state', epoch: randomUUID(), hint: 0 });
+    await log().insertOne({ _id: 'state', epoch: randomUUID(), hint: 0 });
   } catch {
     /* another process created it first */
   }
-  return (await state().findOne({ _id: 'state' }))!;
+  return (await log().findOne({ _id: 'state' })) as LogState;
 }
 
-/** Tells every process that these contacts changed (created, updated, deleted): the contact store calls it with each write. */
-export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | string>): Promise<void> {
-  if (!ids.length) return;
+type Id = Types.ObjectId | string;
+export type Changes = { contacts?: readonly Id[]; subscriptions?: readonly Id[]; memberships?: readonly Id[] };
+
+/** Tells every process that these contacts, subscriptions or memberships changed (created, updated, deleted). */
+export async function noteChanged(changes: Changes): Promise<void> {
+  const named = {
+    ...(changes.contacts?.length ? { ids: changes.contacts.map(String) } : {}),
+    ...(changes.subscriptions?.length ? { subscriptions: changes.subscriptions.map(String) } : {}),
+    ...(changes.memberships?.length ? { memberships: changes.memberships.map(String) } : {}),
+  };
+  if (!Object.keys(named).length) return;
   const { epoch, hint } = await readState();
   // The entry's unique _id is the claim: on a clash another writer took that number, try the next.
   for (let revision = hint + 1; ; revision++) {
     try {
-      await log().insertOne({ _id: `${epoch}:${revision}`, ids: ids.map(String), at: new Date() });
-      await state().updateOne({ _id: 'state' }, { $max: { hint: revision } });
+      await log().insertOne({ _id: `${epoch}:${revision}`, ...named, at: new Date() });
+      await log().updateOne({ _id: 'state' }, { $max: { hint: revision } });
       return;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -157,97 +249,162 @@ export async function noteContactsChanged(ids: ReadonlyArray<Types.ObjectId | st
   }
 }
 
-/** An index of these stored contacts, at the log revision they were read from. */
-async function buildIndex(epoch: string, revision: number, docs: Iterable<Record<string, any>> | AsyncIterable<Record<string, any>>): Promise<Index> {
-  const loaded = { entries: new Map<string, Entry>(), byEmail: new Map<string, string>(), postings: new Map() };
-  for await (const doc of docs) setEntry(loaded, String(doc._id), toEntry(doc));
-  return { epoch, revision, loadedAt: Date.now(), ...loaded, sorted: new Map() };
+export const noteContactsChanged = (ids: readonly Id[]) => noteChanged({ contacts: ids });
+
+/** Log entries read per lookup. */
+const LOOKAHEAD = 16;
+const revisions = (epoch: string, from: number, count: number) => Array.from({ length: count }, (_, k) => `${epoch}:${from + k}`);
+
+type Pending = { contacts: Set<string>; subscriptions: Set<string>; memberships: Set<string>; revision: number };
+
+/** Adds the consecutive entries after `pending.revision` among `found`; whether all `wanted` were there. */
+function collect(pending: Pending, epoch: string, found: Map<string, LogEntry>): boolean {
+  for (;;) {
+    const entry = found.get(`${epoch}:${pending.revision + 1}`);
+    if (!entry) return false;
+    for (const id of entry.ids ?? []) pending.contacts.add(id);
+    for (const id of entry.subscriptions ?? []) pending.subscriptions.add(id);
+    for (const id of entry.memberships ?? []) pending.memberships.add(id);
+    pending.revision++;
+  }
 }
 
-async function fullLoad(epoch: string, hint: number): Promise<Index> {
-  return buildIndex(epoch, hint, Contact.find({}, PROJECTION).lean().cursor({ batchSize: 2000 }));
+/**
+ * What was noted after `revision`, and the log's state, read together (one lookup by `_id`
+ * when nothing changed, the case of almost every request).
+ */
+async function changesAfter(epoch: string, revision: number): Promise<{ pending: Pending; state: LogState | undefined }> {
+  const pending: Pending = { contacts: new Set(), subscriptions: new Set(), memberships: new Set(), revision };
+  let state: LogState | undefined;
+  for (let first = true; ; first = false) {
+    const wanted = revisions(epoch, pending.revision + 1, LOOKAHEAD);
+    const rows = await log().find({ _id: { $in: first ? ['state', ...wanted] : wanted } }).toArray();
+    if (first) state = rows.find((row): row is LogState => row._id === 'state');
+    const found = new Map(rows.filter((row) => row._id !== 'state').map((row) => [row._id, row as LogEntry]));
+    const before = pending.revision;
+    collect(pending, epoch, found);
+    if (pending.revision - before < LOOKAHEAD) return { pending, state };
+  }
 }
 
 /** Past this many changed contacts, reading them all is faster than looking each one up. */
 const CATCH_UP_LIMIT = 20_000;
-/** Changed contacts are re-read by `_id` in groups this size (FerretDB answers `_id: {$in}` from its index). */
+/** Changed documents are re-read by `_id` in groups this size (FerretDB answers `_id: {$in}` from its index). */
 const CATCH_UP_CHUNK = 1000;
+/** After this many contacts re-read, the stored copy is written again (a new process catches up less). */
+const SNAPSHOT_AFTER = 5000;
 
-/** The contacts noted as changed after `revision`, and the last revision read. */
-async function changesAfter(epoch: string, revision: number): Promise<{ changed: Set<string>; revision: number }> {
-  const changed = new Set<string>();
-  for (;;) {
-    const entry = await log().findOne({ _id: `${epoch}:${revision + 1}` });
-    if (!entry) return { changed, revision };
-    for (const id of entry.ids) changed.add(id);
-    revision++;
+async function reread(collection: string, projection: object, ids: readonly string[], set: (id: string, doc: Record<string, any> | undefined) => void): Promise<void> {
+  for (let i = 0; i < ids.length; i += CATCH_UP_CHUNK) {
+    const chunk = ids.slice(i, i + CATCH_UP_CHUNK);
+    const rows = await raw(collection)
+      .find({ _id: { $in: chunk.map((id) => (Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : id)) } } as never, { projection })
+      .toArray();
+    const docs = new Map(rows.map((doc) => [String(doc._id), doc]));
+    for (const id of chunk) set(id, docs.get(id));
   }
 }
 
-async function catchUp(current: Index): Promise<Index> {
-  const { changed, revision } = await changesAfter(current.epoch, current.revision);
-  current.revision = revision;
-  if (!changed.size) return current;
-  if (changed.size > CATCH_UP_LIMIT) return fullLoadAndStore(current.epoch, current.revision);
-  const ids = [...changed];
-  for (let i = 0; i < ids.length; i += CATCH_UP_CHUNK) {
-    const chunk = ids.slice(i, i + CATCH_UP_CHUNK);
-    const docs = new Map((await Contact.find({ _id: { $in: chunk } }, PROJECTION).lean()).map((doc) => [String(doc._id), doc]));
-    for (const id of chunk) {
-      const doc = docs.get(id);
-      setEntry(current, id, doc ? toEntry(doc) : undefined);
-    }
+async function apply(current: Index, pending: Pending): Promise<void> {
+  await reread(Contact.collection.collectionName, INDEXED, [...pending.contacts], (id, doc) => setEntry(current, id, doc && toEntry(doc)));
+  await reread('subscriptions', SUBSCRIPTION_FIELDS, [...pending.subscriptions], (id, doc) => setSubscription(current, id, doc && toSubscription(doc)));
+  await reread('memberships', MEMBERSHIP_FIELDS, [...pending.memberships], (id, doc) => setMembership(current, id, doc && toMembership(doc)));
+  current.revision = pending.revision;
+  if (pending.contacts.size) {
+    current.sorted.clear();
+    current.tokens = undefined;
+    current.sinceSnapshot += pending.contacts.size;
   }
-  current.sorted.clear();
-  current.tokens = undefined;
-  return current;
+  if (pending.subscriptions.size) current.derived.clear();
+}
+
+/** Reads every contact, subscription and membership. */
+async function fullLoad(epoch: string, hint: number): Promise<Index> {
+  const loaded = emptyIndex(epoch, hint);
+  for await (const doc of Contact.collection.find({}, { projection: INDEXED, batchSize: 2000 })) setEntry(loaded, String(doc._id), toEntry(doc));
+  for await (const doc of raw('subscriptions').find({}, { projection: SUBSCRIPTION_FIELDS, batchSize: 5000 })) setSubscription(loaded, String(doc._id), toSubscription(doc));
+  for await (const doc of raw('memberships').find({}, { projection: MEMBERSHIP_FIELDS })) setMembership(loaded, String(doc._id), toMembership(doc));
+  return loaded;
 }
 
 // ---- the stored copy -------------------------------------------------------------------
 
 /**
- * A copy of the index kept in the database, in chunks of a few thousand contacts, so that a
- * new process (the report CLI, a restarted app) reads a few large documents instead of
- * decoding every contact (FerretDB/SQLite decodes about 5,000 a second). Written after each
- * full load, with the revision that load started from; whoever loads it catches up from
- * there through the log, which re-reads the contacts changed since.
+ * A copy of the index kept in the database, as JSON in a few large documents, so that a new
+ * process (the report CLI, a restarted app) reads a few megabytes instead of decoding every
+ * contact (FerretDB/SQLite decodes about 5,000 a second). Written after a full load and after
+ * every SNAPSHOT_AFTER contacts re-read, with the revision it is current at; whoever loads it
+ * catches up from there through the log.
  */
 type Manifest = { _id: 'manifest'; epoch: string; revision: number; key: string; chunks: number };
 export const CONTACT_INDEX_SNAPSHOTS = 'contact_index_snapshots';
-const snapshots = () => mongoose.connection.db!.collection<Manifest | { _id: string; docs: Binary }>(CONTACT_INDEX_SNAPSHOTS);
-const SNAPSHOT_CHUNK = 2000;
+const snapshots = () => mongoose.connection.db!.collection<Manifest | { _id: string; data: Binary }>(CONTACT_INDEX_SNAPSHOTS);
+/** Bytes per stored document (FerretDB's limit is 16 MiB, with the encoding's overhead). */
+const SNAPSHOT_CHUNK = 4 * 1024 * 1024;
 
-const storedDoc = (entry: Entry) => {
-  const { id, ...doc } = entry.doc;
-  return { ...doc, _id: id, searchTokens: entry.searchTokens };
-};
+const FIELD_ORDER = Object.keys(INDEXED) as Array<keyof typeof INDEXED>;
+const storedEntry = (e: Entry) => [e.id, ...FIELD_ORDER.map((field) => (field === 'erasedAt' ? (e.erasedAt?.getTime() ?? null) : e[field]))];
+const fromStored = (row: unknown[]): Entry => toEntry({ _id: row[0], ...Object.fromEntries(FIELD_ORDER.map((field, k) => [field, row[k + 1]])) });
 
-async function saveSnapshot(loaded: Index): Promise<void> {
-  const { epoch, revision } = loaded;
-  const docs = [...loaded.entries.values()].map(storedDoc);
-  const key = randomUUID();
-  const ids: string[] = [];
-  for (let i = 0; i < docs.length; i += SNAPSHOT_CHUNK) {
-    ids.push(`${key}:${ids.length}`);
-    await snapshots().insertOne({ _id: ids.at(-1)!, docs: new Binary(BSON.serialize({ docs: docs.slice(i, i + SNAPSHOT_CHUNK) })) });
+function serialise(current: Index): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      contacts: [...current.entries.values()].map(storedEntry),
+      subscriptions: [...current.subscriptions].map(([id, s]) => [id, s.contact, s.list, s.status]),
+      memberships: [...current.memberships].map(([id, m]) => ({ ...m, _id: id })),
+    }),
+  );
+}
+
+function deserialise(epoch: string, revision: number, data: Buffer): Index {
+  const stored = JSON.parse(data.toString()) as { contacts: unknown[][]; subscriptions: string[][]; memberships: Record<string, unknown>[] };
+  const loaded = emptyIndex(epoch, revision);
+  for (const row of stored.contacts) setEntry(loaded, String(row[0]), fromStored(row));
+  for (const [id, contact, list, status] of stored.subscriptions) setSubscription(loaded, id, toSubscription({ contact, list, status }));
+  for (const m of stored.memberships) setMembership(loaded, String(m._id), toMembership(m));
+  return loaded;
+}
+
+let saving = false;
+
+async function saveSnapshot(current: Index): Promise<void> {
+  if (saving) return;
+  saving = true;
+  try {
+    const { epoch, revision } = current;
+    const data = serialise(current);
+    current.sinceSnapshot = 0;
+    const key = randomUUID();
+    const ids: string[] = [];
+    for (let at = 0; at < data.length; at += SNAPSHOT_CHUNK) {
+      ids.push(`${key}:${ids.length}`);
+      await snapshots().insertOne({ _id: ids.at(-1)!, data: new Binary(data.subarray(at, at + SNAPSHOT_CHUNK)) });
+    }
+    await snapshots().replaceOne({ _id: 'manifest' }, { epoch, revision, key, chunks: ids.length }, { upsert: true });
+    await snapshots().deleteMany({ _id: { $nin: ['manifest', ...ids] } });
+  } finally {
+    saving = false;
   }
-  await snapshots().replaceOne({ _id: 'manifest' }, { epoch, revision, key, chunks: ids.length }, { upsert: true });
-  await snapshots().deleteMany({ _id: { $nin: ['manifest', ...ids] } });
 }
 
 async function loadSnapshot(epoch: string): Promise<Index | undefined> {
   const manifest = (await snapshots().findOne({ _id: 'manifest' })) as Manifest | null;
   if (manifest?.epoch !== epoch) return undefined;
-  const chunks = await Promise.all(Array.from({ length: manifest.chunks }, (_, k) => snapshots().findOne({ _id: `${manifest.key}:${k}` })));
-  if (chunks.some((chunk) => !chunk)) return undefined; // replaced meanwhile: read the contacts instead
-  const docs = (chunks as { docs: Binary }[]).flatMap((chunk) => BSON.deserialize(chunk.docs.buffer).docs as Record<string, unknown>[]);
-  return buildIndex(epoch, manifest.revision, docs);
+  const ids = Array.from({ length: manifest.chunks }, (_, k) => `${manifest.key}:${k}`);
+  const chunks = new Map((await snapshots().find({ _id: { $in: ids } }).toArray()).map((chunk) => [chunk._id, chunk as { data: Binary }]));
+  if (chunks.size !== ids.length) return undefined; // replaced meanwhile: read the collections instead
+  return deserialise(epoch, manifest.revision, Buffer.concat(ids.map((id) => Buffer.from(chunks.get(id)!.data.buffer))));
 }
 
-/** Reads every contact, then stores the result for the next process (in the background). */
+/** Stores a copy for the next process, in the background (a missing copy only costs it a full read). */
+function storeInBackground(current: Index): void {
+  saveSnapshot(current).catch(() => undefined);
+}
+
 async function fullLoadAndStore(epoch: string, hint: number): Promise<Index> {
+  loads.count++;
   const loaded = await fullLoad(epoch, hint);
-  saveSnapshot(loaded).catch(() => undefined); // a missing copy only costs the next process a full read
+  storeInBackground(loaded);
   return loaded;
 }
 
@@ -256,16 +413,44 @@ export function forgetContactIndex(): void {
   index = undefined;
 }
 
-async function sync(): Promise<Index> {
+/** How many times this process read the whole index (the stored copy or every document): tests check catch-ups read neither. */
+export const loads = { count: 0 };
+
+async function load(): Promise<Index> {
+  loads.count++;
   const { epoch, hint } = await readState();
-  if (!index || index.epoch !== epoch) index = (await loadSnapshot(epoch)) ?? (await fullLoadAndStore(epoch, hint));
+  return (await loadSnapshot(epoch)) ?? (await fullLoadAndStore(epoch, hint));
+}
+
+async function sync(): Promise<Index> {
+  index ??= await load();
   const current = index;
-  let caughtUp = await catchUp(current);
-  // The log says it went further than the entries found: some are missing (a gap), so what
-  // changed in between is unknown. Only then is everything read again.
-  if (caughtUp.revision < hint) caughtUp = await fullLoadAndStore(epoch, hint);
-  if (caughtUp !== current) index = caughtUp; // reloaded: a gap, or past CATCH_UP_LIMIT changes
-  return caughtUp;
+  const { pending, state } = await changesAfter(current.epoch, current.revision);
+  if (state?.epoch !== current.epoch) {
+    // an emptied database (or its state not created yet)
+    const fresh = await catchUpFully(await load());
+    index = fresh;
+    return fresh;
+  }
+  if (pending.contacts.size > CATCH_UP_LIMIT) return (index = await fullLoadAndStore(state.epoch, state.hint));
+  await apply(current, pending);
+  if (current.revision < state.hint) {
+    // The log says it went further than the entries found: look once more (an entry written
+    // between the two reads), then it is a gap, and what changed in between is unknown.
+    const again = await changesAfter(current.epoch, current.revision);
+    await apply(current, again.pending);
+    if (current.revision < state.hint) return (index = await fullLoadAndStore(state.epoch, state.hint));
+  }
+  if (current.sinceSnapshot > SNAPSHOT_AFTER) storeInBackground(current);
+  return current;
+}
+
+/** A freshly loaded index brought up to the log's end. */
+async function catchUpFully(fresh: Index): Promise<Index> {
+  const { pending } = await changesAfter(fresh.epoch, fresh.revision);
+  if (pending.contacts.size > CATCH_UP_LIMIT) return fullLoadAndStore(fresh.epoch, pending.revision);
+  await apply(fresh, pending);
+  return fresh;
 }
 
 /** The up-to-date index (one sync at a time; concurrent callers share it). */
@@ -274,7 +459,7 @@ export async function contactIndex(): Promise<Index> {
   return syncing;
 }
 
-/** Loads the index ahead of the first request (the first full load takes seconds at 100,000 contacts). */
+/** Loads the index ahead of the first request (a full load takes seconds at 100,000 contacts). */
 export function warmContactIndex(): void {
   contactIndex().catch(() => undefined);
 }
@@ -302,6 +487,14 @@ function anyValue(read: (entry: Entry) => unknown, test: (value: unknown) => boo
   };
 }
 
+// A list's subscribers come as the same array until they change: its set of strings is made once.
+const stringSets = new WeakMap<readonly unknown[], Set<string>>();
+function stringSet(values: readonly unknown[]): Set<string> {
+  let set = stringSets.get(values);
+  if (!set) stringSets.set(values, (set = new Set(values.map(String))));
+  return set;
+}
+
 function compileCondition(field: string, condition: unknown): Test {
   const read = reader(field);
   if (condition === null) return (entry) => read(entry) === null || read(entry) === undefined;
@@ -312,7 +505,7 @@ function compileCondition(field: string, condition: unknown): Test {
   const tests = Object.entries(condition as Record<string, unknown>).map(([op, arg]): Test => {
     switch (op) {
       case '$in': {
-        const wanted = new Set((arg as unknown[]).map(String));
+        const wanted = stringSet(arg as unknown[]);
         return anyValue(read, (v) => wanted.has(v as string));
       }
       case '$regex': {
@@ -375,8 +568,8 @@ function sortedBy(current: Index, field: string): Entry[] {
   return sorted;
 }
 
-/** Posting sets whose union is the pool (not copied until chosen: most criteria are not). */
-type Pool = { sets: Set<Entry>[]; size: number };
+/** Sets whose union is the pool (not copied until chosen: most criteria are not). */
+type Pool = { sets: Iterable<Entry>[]; size: number };
 const pool = (sets: Array<Set<Entry> | undefined>): Pool => {
   const present = sets.filter((set): set is Set<Entry> => Boolean(set));
   return { sets: present, size: present.reduce((sum, set) => sum + set.size, 0) };
@@ -386,6 +579,16 @@ function materialise({ sets }: Pool): Iterable<Entry> {
   const all = new Set<Entry>();
   for (const set of sets) for (const entry of set) all.add(entry);
   return all;
+}
+/** The contacts of an `_id: {$in}` criterion (a list's subscribers, an event's registrants...). */
+function byIds(current: Index, ids: readonly unknown[]): Pool {
+  const entries = function* () {
+    for (const id of stringSet(ids)) {
+      const entry = current.entries.get(id);
+      if (entry) yield entry;
+    }
+  };
+  return { sets: [{ [Symbol.iterator]: entries }], size: ids.length };
 }
 
 /** The distinct tokens starting with `prefix` (binary search in the sorted token list). */
@@ -414,6 +617,11 @@ function candidates(current: Index, where: Where): Iterable<Entry> | undefined {
   let best: Pool | undefined;
   for (const part of parts) {
     const keys = Object.keys(part);
+    const ids = keys.length === 1 && keys[0] === '_id' && (part._id as { $in?: unknown })?.$in;
+    if (Array.isArray(ids)) {
+      if (!best || ids.length < best.size) best = byIds(current, ids);
+      continue;
+    }
     if (keys.length !== 1 || !(POSTED as readonly string[]).includes(keys[0])) continue;
     const field = keys[0];
     const condition = part[field] as Record<string, unknown>;
@@ -435,7 +643,7 @@ function candidates(current: Index, where: Where): Iterable<Entry> | undefined {
 export async function queryContactIndex(
   where: Where,
   options: { sort: { field: string; order: 1 | -1 }; skip: number; limit: number },
-): Promise<{ ids: string[]; docs: Record<string, unknown>[]; total: number }> {
+): Promise<{ ids: string[]; total: number }> {
   const current = await contactIndex();
   if (!SORT_FIELDS.includes(options.sort.field as (typeof SORT_FIELDS)[number])) throw new Error(`contact index: cannot sort on ${options.sort.field}`);
   const matches = compileWhere(where);
@@ -444,7 +652,7 @@ export async function queryContactIndex(
     const found = [...pooled].filter(matches).sort(compareBy(options.sort.field));
     if (options.sort.order === -1) found.reverse();
     const page = found.slice(options.skip, options.skip + options.limit);
-    return { ids: page.map((e) => e.id), docs: page.map((e) => e.doc), total: found.length };
+    return { ids: page.map((e) => e.id), total: found.length };
   }
   const sorted = sortedBy(current, options.sort.field);
   const page: Entry[] = [];
@@ -456,7 +664,7 @@ export async function queryContactIndex(
     if (total >= options.skip && page.length < options.limit) page.push(sorted[i]);
     total++;
   }
-  return { ids: page.map((e) => e.id), docs: page.map((e) => e.doc), total };
+  return { ids: page.map((e) => e.id), total };
 }
 
 export async function countContactIndex(where: Where): Promise<number> {
@@ -474,27 +682,16 @@ export async function contactIdByEmail(address: string): Promise<string | undefi
 
 /**
  * A view of the base for a long batch job (an import): every address → contact id as of now
- * (a copy the job may extend), and the stored document of any contact nobody has changed
- * since, read from memory. A contact noted as changed since (by anyone, the job included)
- * has no document here: the job reads it from the database.
+ * (a copy the job may extend). The index keeps no contact documents: `unchanged` has none to
+ * give, and the job reads the contacts it needs by `_id` (answered from the database's index).
  */
 export async function contactsView() {
   const start = await contactIndex();
-  const { epoch } = start;
-  let revision = start.revision;
-  const changed = new Set<string>();
   return {
     byEmail: new Map(start.byEmail),
-    /** Reads the log written since the last look. */
-    async refresh(): Promise<void> {
-      const since = await changesAfter(epoch, revision);
-      for (const id of since.changed) changed.add(id);
-      revision = since.revision;
-    },
-    /** The document of a contact unchanged since the view was taken (as the API returns it). */
-    unchanged(id: string): Record<string, unknown> | undefined {
-      if (changed.has(id)) return undefined;
-      return (index?.epoch === epoch ? index : start).entries.get(id)?.doc;
+    async refresh(): Promise<void> {},
+    unchanged(_id: string): Record<string, unknown> | undefined {
+      return undefined;
     },
   };
 }
@@ -524,4 +721,22 @@ export async function mailingFieldsWhere(where: Where): Promise<MailingFields[]>
   const found: MailingFields[] = [];
   for (const entry of candidates(current, where) ?? current.entries.values()) if (matches(entry)) found.push(entry);
   return found;
+}
+
+/** The contacts with a subscription in one of these states to one of these lists (the same array while nothing changes). */
+export async function subscriberIds(lists: readonly string[], statuses: readonly string[]): Promise<Types.ObjectId[]> {
+  const current = await contactIndex();
+  const key = JSON.stringify([[...lists].sort(), [...statuses].sort()]);
+  let ids = current.derived.get(key);
+  if (!ids) {
+    const found = new Set<string>();
+    for (const list of lists) for (const status of statuses) for (const contact of current.subscribers.get(subscriberKey(list, status)) ?? []) found.add(contact);
+    current.derived.set(key, (ids = [...found].map((id) => new Types.ObjectId(id))));
+  }
+  return ids;
+}
+
+/** Every membership's facts (a few hundred: the `membership` criterion evaluates them per query). */
+export async function membershipFacts(): Promise<MembershipFact[]> {
+  return [...(await contactIndex()).memberships.values()];
 }

@@ -26,6 +26,7 @@ import {
   HISTORY_FIELDS,
   insertContact,
   mergeInto,
+  noteFactsChanged,
   removeTheme,
   saveContact,
   type Change,
@@ -282,6 +283,8 @@ async function repoint(planned: readonly Repoint[]): Promise<void> {
     if (clashes) await collection(reference.collection).deleteOne({ _id: row._id });
     else await collection(reference.collection).updateOne({ _id: row._id }, { $set: set });
   }
+  const rows = (name: string) => planned.filter((p) => p.reference.collection === name).map((p) => p.row._id);
+  await noteFactsChanged({ subscriptions: rows('subscriptions'), memberships: rows('memberships') });
 }
 
 const union = <T>(a: readonly T[] | null | undefined, b: readonly T[] | null | undefined, key: (v: T) => string = String) => {
@@ -420,9 +423,11 @@ export async function eraseContact(id: string, actor?: Actor) {
   contact.set(await deriveContactFields(contact.toObject()));
   contact.set({ searchText: undefined, searchTokens: [], sortName: '' });
   await saveContact(contact, {}, { actor, via: 'erasure' }, 'erase');
+  const left = await collection('subscriptions').find({ contact: contact._id, status: { $in: ['pending', 'subscribed'] } }, { projection: { _id: 1 } }).toArray();
   await collection('subscriptions').updateMany(
-    { contact: contact._id, status: { $in: ['pending', 'subscribed'] } },
+    { _id: { $in: left.map((s) => s._id) } },
     { $set: { status: 'unsubscribed', unsubscribedAt: new Date(), unsubscribeSource: 'staff' } },
   );
+  await noteFactsChanged({ subscriptions: left.map((s) => s._id) });
   return contact;
 }

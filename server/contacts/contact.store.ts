@@ -1,5 +1,5 @@
 import type { Db, Filter, UpdateFilter } from 'mongodb';
-import { Types } from 'mongoose';
+import { Types, type Model, type Query, type Schema } from 'mongoose';
 import { diffFields, forgetHistoryValues, moveHistory, recordHistories, type HistoryInput } from '../history/history.service.js';
 import type { HistoryAction } from '../history/history.model.js';
 import type { Actor } from '../users/user.service.js';
@@ -11,8 +11,11 @@ import {
   contactsView,
   countContactIndex,
   mailingFieldsWhere,
+  membershipFacts,
+  noteChanged,
   noteContactsChanged,
   queryContactIndex,
+  subscriberIds,
   warmContactIndex,
 } from './contact.index.js';
 import { Contact, type ContactRecord } from './contact.model.js';
@@ -27,8 +30,8 @@ import { Contact, type ContactRecord } from './contact.model.js';
  * implementation detail of this file. README "Contacts" says how it would query MongoDB instead.
  */
 
-export { contactNames, contactsView, mailingFieldsWhere, warmContactIndex };
-export type { ContactsView, MailingFields } from './contact.index.js';
+export { contactNames, contactsView, mailingFieldsWhere, membershipFacts, subscriberIds, warmContactIndex };
+export type { ContactsView, MailingFields, MembershipFact } from './contact.index.js';
 export { CONTACT_INDEX_SNAPSHOTS } from './contact.index.js';
 
 /** The fields whose changes a contact's history records. */
@@ -99,10 +102,15 @@ export async function contactExists(id: Id | null | undefined): Promise<boolean>
   return (await contactIndex()).entries.has(String(id));
 }
 
-/** One page of the contacts matching a Mongo filter built by `contactQuery`, and their total. */
+/** What a list page shows of a contact: its stored document, `_id` as `id`, without its derived words. */
+const PAGE_PROJECTION = { searchText: 0, searchTokens: 0, __v: 0 } as const;
+
+/** One page of the contacts matching a Mongo filter built by `contactQuery`, and their total (documents read by `_id`). */
 export async function contactPage(where: Where, options: { sort: { field: string; order: 1 | -1 }; skip: number; limit: number }) {
-  const { docs, total } = await queryContactIndex(where, options);
-  return { items: docs, total };
+  const { ids, total } = await queryContactIndex(where, options);
+  const items: Record<string, unknown>[] = [];
+  for await (const { _id, ...doc } of readContactsInOrder(ids, PAGE_PROJECTION)) items.push({ ...doc, id: String(_id) });
+  return { items, total };
 }
 
 export async function countContacts(where: Where): Promise<number> {
@@ -270,4 +278,49 @@ export async function migrateContacts(db: Db, filter: Filter<Doc>, update: Updat
   await contacts.updateMany({ _id: { $in: ids } }, update);
   const fields = Object.keys(update.$set ?? {});
   await recorded(ids, ids.map((id) => ({ record: id, action: 'update' as const, changes: fields.map((field) => ({ field, before: null, after: (update.$set as Record<string, unknown>)[field] })) })), change);
+}
+
+// ---------- what the filter needs of subscriptions and memberships ----------
+
+/**
+ * Keeps the index's subscription and membership facts current: a Mongoose plugin for the
+ * `Subscription` and `Membership` schemas (each model's one place), noting every document or
+ * query write in the index log. Raw driver writes escape it: they call `noteChanged`
+ * themselves (test/architecture/contact-store.test.ts lists where).
+ */
+export function feedsContactIndex(kind: 'subscriptions' | 'memberships') {
+  const note = (ids: readonly Id[]) => noteChanged({ [kind]: ids });
+  const queryWrites = ['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'replaceOne'];
+  return (schema: Schema) => {
+    schema.post('save', async function () {
+      await note([this._id as Id]);
+    });
+    schema.post('insertMany', async function (docs: unknown) {
+      await note((docs as Array<{ _id: Id }>).map((doc) => doc._id));
+    });
+    schema.post('deleteOne', { document: true, query: false }, async function () {
+      await note([this._id as Id]);
+    });
+    // A query names its documents by a filter: their ids are read before the write (the
+    // write reads them too), and an upserted one is taken from the result.
+    schema.pre(queryWrites as 'updateOne'[], { document: false, query: true }, async function (this: Query<unknown, unknown>) {
+      (this as unknown as { noted: Id[] }).noted = await idsMatching(this.model, this.getFilter());
+    });
+    schema.post(queryWrites as 'updateOne'[], { document: false, query: true }, async function (this: Query<unknown, unknown>, result: unknown) {
+      const upserted = (result as { upsertedId?: Id; _id?: Id } | null)?.upsertedId ?? (result as { _id?: Id } | null)?._id;
+      await note([...((this as unknown as { noted?: Id[] }).noted ?? []), ...(upserted ? [upserted] : [])]);
+    });
+  };
+}
+
+async function idsMatching(model: Model<any>, filter: Record<string, unknown>): Promise<Id[]> {
+  const id = filter._id as { $in?: unknown } | undefined;
+  if (typeof id === 'string' || id instanceof Types.ObjectId) return [id]; // noting one more than written is harmless
+  if (Array.isArray(id?.$in)) return id.$in as Id[];
+  return (await model.find(filter, { _id: 1 }).lean()).map((doc) => doc._id as Id);
+}
+
+/** For raw driver writes of subscriptions or memberships (a merge's re-pointing, an erasure). */
+export async function noteFactsChanged(changes: { subscriptions?: readonly Id[]; memberships?: readonly Id[] }): Promise<void> {
+  await noteChanged(changes);
 }

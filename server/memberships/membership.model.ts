@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { feedsContactIndex } from '../contacts/contact.store.js';
 
 /**
  * A membership (adhésion): one member — an organisation (personne morale) or a contact
@@ -47,6 +48,8 @@ const membershipSchema = new Schema(
   },
   { timestamps: true },
 );
+// the contact filter's `membership` criterion reads these from the contact store's memory: every write is noted
+membershipSchema.plugin(feedsContactIndex('memberships'));
 membershipSchema.index({ memberKey: 1, year: 1 }, { unique: true });
 membershipSchema.index({ year: 1, certificateNumber: 1 });
 

@@ -82,7 +82,7 @@ async function contactFigures(year: number) {
     if (alive(contact, previousEnd)) previousTotal++;
     if (!alive(contact, end)) continue;
     total++;
-    if (contact.themes.length && (contact.doc.territories as unknown[] | undefined)?.length) qualified++;
+    if (contact.themes.length && contact.territoryScope.length) qualified++; // the scope holds the tagged territories
     const types = contact.organisationTypes.length ? contact.organisationTypes : [UNSET];
     for (const type of types) byType.set(type, (byType.get(type) ?? 0) + 1);
   }

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { feedsContactIndex } from '../contacts/contact.store.js';
 
 /**
  * A contact's subscription to a list, with the consent proof the CNIL asks for: when, how
@@ -44,6 +45,8 @@ const subscriptionSchema = new Schema(
   },
   { timestamps: true },
 );
+// the contact filter's `lists` criterion reads these from the contact store's memory: every write is noted
+subscriptionSchema.plugin(feedsContactIndex('subscriptions'));
 subscriptionSchema.index({ contact: 1, list: 1 }, { unique: true });
 subscriptionSchema.index({ list: 1, status: 1 });
 

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import mongoose, { Types } from 'mongoose';
 import { Contact } from '../../server/contacts/contact.model.js';
+import { Membership } from '../../server/memberships/membership.model.js';
 import { segmentContactQuery } from '../../server/segments/segment.service.js';
+import { Subscription } from '../../server/subscriptions/subscription.model.js';
 import { clientAs, Client, listPath, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { ids, postContact, postOrganisation, themeIds } from './fixtures.js';
 
@@ -46,9 +48,11 @@ describe('segments and exports', () => {
     await postContact(staff, { firstName: 'Paul', lastName: 'Nord', email: 'paul.nord@lille.fr', territories: ['commune-59350'], themes: [themes['sante-mentale']] });
     listId = new Types.ObjectId();
     await raw('lists').insertOne({ _id: listId, code: 'lettre-test', name: 'Lettre test' });
-    await raw('subscriptions').insertMany([
-      { contact: new Types.ObjectId(zoe.id), list: listId, status: 'subscribed' },
-      { contact: new Types.ObjectId(remi.id), list: listId, status: 'unsubscribed' },
+    // through the model: its writes reach the contact store's memory (a raw write would not)
+    const consent = { at: new Date(), source: 'staff' };
+    await Subscription.insertMany([
+      { contact: new Types.ObjectId(zoe.id), list: listId, status: 'subscribed', source: 'staff', consent },
+      { contact: new Types.ObjectId(remi.id), list: listId, status: 'unsubscribed', source: 'staff', consent },
     ]);
   });
   after(() => server.close());
@@ -85,7 +89,7 @@ describe('segments and exports', () => {
   it('filters by membership state, directly or through an organisation', async () => {
     const year = new Date().getFullYear();
     const zoeOrg = (await Contact.findById(zoe.id).lean())!.organisations[0];
-    await raw('memberships').insertMany([
+    await Membership.insertMany([
       { organisation: zoeOrg, memberKey: `organisation:${zoeOrg}`, year, category: 'x', fee: 50, paymentStatus: 'paid', paidAt: new Date(Date.now() - 1000) },
       { contact: new Types.ObjectId(remi.id), memberKey: `contact:${remi.id}`, year, category: 'x', fee: 20, paymentStatus: 'due' },
     ]);
