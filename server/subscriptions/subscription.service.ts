@@ -12,7 +12,7 @@ import { publicLists } from '../lists/list.service.js';
 import { isSuppressed, liftSuppression, suppress } from '../suppressions/suppression.service.js';
 import { renderEmail } from '../templates/render.js';
 import { resolveTerritoryLabel } from '../territories/territory.service.js';
-import { Theme } from '../themes/theme.model.js';
+import { rootThemes } from '../themes/theme.service.js';
 import type { Actor } from '../users/user.service.js';
 import { confirmUrl, preferencesUrl, readConfirmToken, type SubscriptionRequest } from './subscription.links.js';
 import { Subscription, type SubscriptionStatus } from './subscription.model.js';
@@ -169,7 +169,7 @@ export async function preferencesOf(contactId: string) {
   const lists = await List.find({ active: true, $or: [{ public: true }, { _id: { $in: subscriptions.map((s) => s.list) } }] })
     .sort({ order: 1 })
     .lean();
-  const themes = await Theme.find({ parent: null }).sort({ order: 1 }).lean();
+  const themes = await rootThemes();
   const chosen = new Set(contact.themes.map(String));
   return {
     contact,
