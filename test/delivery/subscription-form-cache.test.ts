@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { closeMailers } from '../../server/delivery/mailer.js';
+import { drainBackground } from '../../server/lib/background.js';
 import { Stamp } from '../../server/lib/stamped-cache.js';
 import { List, LISTS_STAMP } from '../../server/lists/list.model.js';
 import { publicLists } from '../../server/lists/list.service.js';
@@ -111,6 +112,15 @@ describe('the subscription form follows what staff change in lists, functions an
     expect(await subscribeForm(server)).not.to.contain('Lettre d’un autre processus'); // still the page from memory
     await Stamp.updateOne({ _id: LISTS_STAMP }, { $set: { version: 'bumped-by-another-process' } }, { upsert: true });
     await eventually(async () => (await subscribeForm(server)).includes('Lettre d’un autre processus'));
+  });
+
+  it('answers the form before the e-mail leaves, and stopping the app waits for that e-mail', async () => {
+    const reply = await newVisitor(server).post('/abonnement', form({ email: 'en-route@exemple.fr', lists: 'lettre-mensuelle' }));
+    expect(reply.status).to.equal(200);
+    await drainBackground(); // what stopping the app does once its HTTP server is closed
+    const sent = smtp.mails.filter((m) => m.rcptTo.includes('en-route@exemple.fr'));
+    expect(sent).to.have.length(1); // already accepted by the SMTP server, no waiting
+    expect(sent[0].parsed!.subject).to.contain('Confirmez votre abonnement');
   });
 
   it('hands out frozen rows, so that no caller can spoil what the next one reads', async () => {
