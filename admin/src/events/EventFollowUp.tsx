@@ -60,7 +60,10 @@ export function EventFollowUp() {
         <Typography variant="h6" component="h2">Le jour J</Typography>
         <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
           <Button variant="contained" component={Link} to={`/rencontres/${record.id}/emargement`}>Ouvrir l'émargement (téléphone)</Button>
+          <Button variant="outlined" onClick={() => download(`/events/${record.id}/attendance.pdf`)}>Liste d'émargement (PDF)</Button>
           <Button variant="outlined" onClick={() => download(`/events/${record.id}/attendance.csv`)}>Liste d'émargement (CSV)</Button>
+          <Button variant="outlined" onClick={() => download(`/events/${record.id}/badges.pdf`)}>Badges (PDF)</Button>
+          <Button variant="outlined" onClick={() => download(`/events/${record.id}/registrations.csv`)}>Inscriptions et réponses (CSV)</Button>
           <Button variant="outlined" component="label">
             Importer les présences de la visio (CSV)
             <input hidden type="file" accept=".csv,text/csv" onChange={importFile} aria-label="Fichier des présences de la visio (CSV)" />
