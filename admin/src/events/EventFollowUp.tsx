@@ -40,11 +40,16 @@ export function EventFollowUp() {
       return `Présences importées : ${result.present} présent·es, ${result.absent} absent·es.`;
     });
   };
-  const segment = (attended: boolean) =>
-    run(async () => {
-      const created = await callApi<{ name: string; count: number }>(`/events/${record.id}/segment`, { body: { attended } });
-      return `Segment « ${created.name} » créé (${created.count} contacts).`;
-    });
+  /** The segment (a live rule over the event's registrations), then its page, where "Créer un envoi ciblé" is. */
+  const segment = async (attended: boolean) => {
+    try {
+      const created = await callApi<{ id: string; name: string; count: number }>(`/events/${record.id}/segment`, { body: { attended } });
+      notify(`Segment « ${created.name} » créé (${created.count} contacts).`, { type: 'success' });
+      navigate(`/segments/${created.id}`);
+    } catch (error) {
+      notify((error as Error).message, { type: 'error' });
+    }
+  };
   /** A targeted mailing (campaigns) to the registrants: their segment, then the campaign form with it chosen. */
   const mailing = async () => {
     try {
