@@ -120,7 +120,7 @@ type Index = {
   /** Every address of every contact (primary and others) → contact id. */
   byEmail: Map<string, string>;
   /** field → value → the contacts holding it: a filter starts from its most selective criterion. */
-  postings: Map<string, Map<string, Set<Entry>>>;
+  postings: Map<string, Map<string, Entry[]>>;
   /** The distinct search tokens, sorted, for prefix lookups (rebuilt after a change). */
   tokens?: string[];
   sorted: Map<string, Entry[]>;
@@ -150,18 +150,21 @@ const POSTED = ['themes', 'territoryScope', 'organisationTypes', 'organisations'
 const valuesOf = (entry: Entry, field: (typeof POSTED)[number]): readonly string[] =>
   field === 'function' ? (entry.function ? [entry.function] : []) : entry[field];
 
+// Arrays, not sets: a third of the memory, and most words are held by one contact. Removal
+// scans the array, but only on a change, and each value is posted once per contact.
 function post(postings: Index['postings'], entry: Entry, add: boolean): void {
   for (const field of POSTED) {
     let byValue = postings.get(field);
     if (!byValue) postings.set(field, (byValue = new Map()));
     for (const value of valuesOf(entry, field)) {
-      let holders = byValue.get(value);
+      const holders = byValue.get(value);
       if (add) {
-        if (!holders) byValue.set(value, (holders = new Set()));
-        holders.add(entry);
+        if (!holders) byValue.set(value, [entry]);
+        else if (holders.at(-1) !== entry) holders.push(entry); // a value twice in one contact
       } else if (holders) {
-        holders.delete(entry);
-        if (!holders.size) byValue.delete(value);
+        const at = holders.indexOf(entry);
+        if (at >= 0) holders.splice(at, 1);
+        if (!holders.length) byValue.delete(value);
       }
     }
   }
@@ -169,17 +172,23 @@ function post(postings: Index['postings'], entry: Entry, add: boolean): void {
 
 const addressesOf = (entry: Entry) => [entry.email, ...entry.emails];
 
-function setEntry(current: Index, id: string, entry: Entry | undefined): void {
+/** `posting: false` leaves the postings to a rebuild (`repost`), for many changes at once. */
+function setEntry(current: Index, id: string, entry: Entry | undefined, posting = true): void {
   const previous = current.entries.get(id);
   if (previous) for (const address of addressesOf(previous)) if (current.byEmail.get(address) === id) current.byEmail.delete(address);
-  if (previous) post(current.postings, previous, false);
-  if (entry) post(current.postings, entry, true);
+  if (previous && posting) post(current.postings, previous, false);
+  if (entry && posting) post(current.postings, entry, true);
   if (!entry) {
     current.entries.delete(id);
     return;
   }
   current.entries.set(id, entry);
   for (const address of addressesOf(entry)) current.byEmail.set(address, id);
+}
+
+function repost(current: Index): void {
+  current.postings = new Map();
+  for (const entry of current.entries.values()) post(current.postings, entry, true);
 }
 
 const subscriberKey = (list: string, status: string) => `${list} ${status}`;
@@ -204,7 +213,6 @@ function setMembership(current: Index, id: string, fact: MembershipFact | undefi
 }
 
 let index: Index | undefined;
-let syncing: Promise<Index> | undefined;
 
 // ---- the log ------------------------------------------------------------------------------
 
@@ -242,6 +250,7 @@ export async function noteChanged(changes: Changes): Promise<void> {
     try {
       await log().insertOne({ _id: `${epoch}:${revision}`, ...named, at: new Date() });
       await log().updateOne({ _id: 'state' }, { $max: { hint: revision } });
+      notedAt = performance.now();
       return;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -305,8 +314,16 @@ async function reread(collection: string, projection: object, ids: readonly stri
   }
 }
 
+/** Past this many changed contacts, the postings are rebuilt rather than edited one by one. */
+const REPOST_AFTER = 500;
+
 async function apply(current: Index, pending: Pending): Promise<void> {
-  await reread(Contact.collection.collectionName, INDEXED, [...pending.contacts], (id, doc) => setEntry(current, id, doc && toEntry(doc)));
+  const posting = pending.contacts.size <= REPOST_AFTER;
+  try {
+    await reread(Contact.collection.collectionName, INDEXED, [...pending.contacts], (id, doc) => setEntry(current, id, doc && toEntry(doc), posting));
+  } finally {
+    if (!posting) repost(current);
+  }
   await reread('subscriptions', SUBSCRIPTION_FIELDS, [...pending.subscriptions], (id, doc) => setSubscription(current, id, doc && toSubscription(doc)));
   await reread('memberships', MEMBERSHIP_FIELDS, [...pending.memberships], (id, doc) => setMembership(current, id, doc && toMembership(doc)));
   current.revision = pending.revision;
@@ -339,30 +356,26 @@ async function fullLoad(epoch: string, hint: number): Promise<Index> {
 type Manifest = { _id: 'manifest'; epoch: string; revision: number; key: string; chunks: number };
 export const CONTACT_INDEX_SNAPSHOTS = 'contact_index_snapshots';
 const snapshots = () => mongoose.connection.db!.collection<Manifest | { _id: string; data: Binary }>(CONTACT_INDEX_SNAPSHOTS);
-/** Bytes per stored document (FerretDB's limit is 16 MiB, with the encoding's overhead). */
-const SNAPSHOT_CHUNK = 4 * 1024 * 1024;
+/** Contacts (or subscriptions) per stored document: each is parsed on its own, so a load never holds the whole copy twice. */
+const SNAPSHOT_CHUNK = 5000;
 
 const FIELD_ORDER = Object.keys(INDEXED) as Array<keyof typeof INDEXED>;
 const storedEntry = (e: Entry) => [e.id, ...FIELD_ORDER.map((field) => (field === 'erasedAt' ? (e.erasedAt?.getTime() ?? null) : e[field]))];
 const fromStored = (row: unknown[]): Entry => toEntry({ _id: row[0], ...Object.fromEntries(FIELD_ORDER.map((field, k) => [field, row[k + 1]])) });
 
-function serialise(current: Index): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      contacts: [...current.entries.values()].map(storedEntry),
-      subscriptions: [...current.subscriptions].map(([id, s]) => [id, s.contact, s.list, s.status]),
-      memberships: [...current.memberships].map(([id, m]) => ({ ...m, _id: id })),
-    }),
-  );
+type Chunk = { contacts?: unknown[][]; subscriptions?: string[][]; memberships?: Record<string, unknown>[] };
+
+function* chunksOf(current: Index): Generator<Chunk> {
+  const slices = <T>(values: T[]) => Array.from({ length: Math.ceil(values.length / SNAPSHOT_CHUNK) }, (_, k) => values.slice(k * SNAPSHOT_CHUNK, (k + 1) * SNAPSHOT_CHUNK));
+  for (const contacts of slices([...current.entries.values()])) yield { contacts: contacts.map(storedEntry) };
+  for (const subscriptions of slices([...current.subscriptions])) yield { subscriptions: subscriptions.map(([id, s]) => [id, s.contact, s.list, s.status]) };
+  yield { memberships: [...current.memberships].map(([id, m]) => ({ ...m, _id: id })) };
 }
 
-function deserialise(epoch: string, revision: number, data: Buffer): Index {
-  const stored = JSON.parse(data.toString()) as { contacts: unknown[][]; subscriptions: string[][]; memberships: Record<string, unknown>[] };
-  const loaded = emptyIndex(epoch, revision);
-  for (const row of stored.contacts) setEntry(loaded, String(row[0]), fromStored(row));
-  for (const [id, contact, list, status] of stored.subscriptions) setSubscription(loaded, id, toSubscription({ contact, list, status }));
-  for (const m of stored.memberships) setMembership(loaded, String(m._id), toMembership(m));
-  return loaded;
+function loadChunk(loaded: Index, chunk: Chunk): void {
+  for (const row of chunk.contacts ?? []) setEntry(loaded, String(row[0]), fromStored(row), false);
+  for (const [id, contact, list, status] of chunk.subscriptions ?? []) setSubscription(loaded, id, toSubscription({ contact, list, status }));
+  for (const m of chunk.memberships ?? []) setMembership(loaded, String(m._id), toMembership(m));
 }
 
 let saving = false;
@@ -372,13 +385,12 @@ async function saveSnapshot(current: Index): Promise<void> {
   saving = true;
   try {
     const { epoch, revision } = current;
-    const data = serialise(current);
     current.sinceSnapshot = 0;
     const key = randomUUID();
     const ids: string[] = [];
-    for (let at = 0; at < data.length; at += SNAPSHOT_CHUNK) {
+    for (const chunk of chunksOf(current)) {
       ids.push(`${key}:${ids.length}`);
-      await snapshots().insertOne({ _id: ids.at(-1)!, data: new Binary(data.subarray(at, at + SNAPSHOT_CHUNK)) });
+      await snapshots().insertOne({ _id: ids.at(-1)!, data: new Binary(Buffer.from(JSON.stringify(chunk))) });
     }
     await snapshots().replaceOne({ _id: 'manifest' }, { epoch, revision, key, chunks: ids.length }, { upsert: true });
     await snapshots().deleteMany({ _id: { $nin: ['manifest', ...ids] } });
@@ -390,10 +402,16 @@ async function saveSnapshot(current: Index): Promise<void> {
 async function loadSnapshot(epoch: string): Promise<Index | undefined> {
   const manifest = (await snapshots().findOne({ _id: 'manifest' })) as Manifest | null;
   if (manifest?.epoch !== epoch) return undefined;
+  const loaded = emptyIndex(epoch, manifest.revision);
   const ids = Array.from({ length: manifest.chunks }, (_, k) => `${manifest.key}:${k}`);
-  const chunks = new Map((await snapshots().find({ _id: { $in: ids } }).toArray()).map((chunk) => [chunk._id, chunk as { data: Binary }]));
-  if (chunks.size !== ids.length) return undefined; // replaced meanwhile: read the collections instead
-  return deserialise(epoch, manifest.revision, Buffer.concat(ids.map((id) => Buffer.from(chunks.get(id)!.data.buffer))));
+  // a few at a time: the next ones arrive while these are parsed
+  for (let k = 0; k < ids.length; k += 4) {
+    const found = await snapshots().find({ _id: { $in: ids.slice(k, k + 4) } }).toArray();
+    if (found.length !== ids.slice(k, k + 4).length) return undefined; // replaced meanwhile: read the collections instead
+    for (const chunk of found as Array<{ data: Binary }>) loadChunk(loaded, JSON.parse(Buffer.from(chunk.data.buffer).toString()) as Chunk);
+  }
+  repost(loaded);
+  return loaded;
 }
 
 /** Stores a copy for the next process, in the background (a missing copy only costs it a full read). */
@@ -411,6 +429,7 @@ async function fullLoadAndStore(epoch: string, hint: number): Promise<Index> {
 /** Forgets the loaded index, as a restarted process would (tests). */
 export function forgetContactIndex(): void {
   index = undefined;
+  last = undefined;
 }
 
 /** How many times this process read the whole index (the stored copy or every document): tests check catch-ups read neither. */
@@ -453,10 +472,27 @@ async function catchUpFully(fresh: Index): Promise<Index> {
   return fresh;
 }
 
+/**
+ * A sync that began this recently serves as this one, unless this process wrote since it
+ * began: a request sees every write of its own process, and those of other processes noted
+ * up to FRESH_MS before it (under load, most requests then make no lookup of their own).
+ */
+const FRESH_MS = 25;
+type Sync = { startedAt: number; done: boolean; promise: Promise<Index> };
+let last: Sync | undefined;
+/** When this process last finished noting a write. */
+let notedAt = 0;
+
 /** The up-to-date index (one sync at a time; concurrent callers share it). */
 export async function contactIndex(): Promise<Index> {
-  syncing ??= sync().finally(() => (syncing = undefined));
-  return syncing;
+  const now = performance.now();
+  if (last && last.startedAt > notedAt && (!last.done || now - last.startedAt < FRESH_MS)) return last.promise;
+  // after the running one, if any (it may have begun before this process's last write)
+  const running = last && !last.done ? last.promise.catch(() => undefined) : undefined;
+  const next: Sync = { startedAt: now, done: false, promise: undefined as never };
+  next.promise = (running ? running.then(sync) : sync()).finally(() => (next.done = true));
+  last = next;
+  return next.promise;
 }
 
 /** Loads the index ahead of the first request (a full load takes seconds at 100,000 contacts). */
@@ -495,7 +531,26 @@ function stringSet(values: readonly unknown[]): Set<string> {
   return set;
 }
 
+/** The shapes contactQuery emits most, as direct tests (the hot loop of every list and count). */
+function fastCondition(field: string, condition: unknown): Test | undefined {
+  if (condition === null && field === 'erasedAt') return (entry) => entry.erasedAt === null;
+  const ops = condition && typeof condition === 'object' && !(condition instanceof Types.ObjectId) ? Object.keys(condition) : [];
+  if (ops.length !== 1 || ops[0] !== '$in') return undefined;
+  const wanted = stringSet((condition as { $in: unknown[] }).$in);
+  if (field === '_id') return (entry) => wanted.has(entry.id);
+  if (field === 'function') return (entry) => entry.function !== null && wanted.has(entry.function);
+  if (!(POSTED as readonly string[]).includes(field)) return undefined;
+  const key = field as Exclude<(typeof POSTED)[number], 'function'>;
+  return (entry) => {
+    const values = entry[key];
+    for (let i = 0; i < values.length; i++) if (wanted.has(values[i])) return true;
+    return false;
+  };
+}
+
 function compileCondition(field: string, condition: unknown): Test {
+  const fast = fastCondition(field, condition);
+  if (fast) return fast;
   const read = reader(field);
   if (condition === null) return (entry) => read(entry) === null || read(entry) === undefined;
   if (condition instanceof Types.ObjectId || typeof condition !== 'object') {
@@ -532,7 +587,10 @@ export function compileWhere(where: Where): Test {
     switch (key) {
       case '$and': {
         const all = (condition as Where[]).map(compileWhere);
-        return (entry) => all.every((t) => t(entry));
+        return (entry) => {
+          for (let i = 0; i < all.length; i++) if (!all[i](entry)) return false;
+          return true;
+        };
       }
       case '$or': {
         const any = (condition as Where[]).map(compileWhere);
@@ -552,9 +610,10 @@ export function compileWhere(where: Where): Test {
 const SORT_FIELDS = ['sortName', 'email', 'firstName', 'lastName', 'createdAt', 'updatedAt', '_id'] as const;
 
 function compareBy(field: string): (a: Entry, b: Entry) => number {
-  const key = (e: Entry) => (field === '_id' ? e.id : (e[field as keyof Entry] as string | number));
+  const key = field === '_id' ? 'id' : (field as keyof Entry);
   return (a, b) => {
-    const [x, y] = [key(a), key(b)];
+    const x = a[key] as string | number;
+    const y = b[key] as string | number;
     return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   };
 }
@@ -570,9 +629,9 @@ function sortedBy(current: Index, field: string): Entry[] {
 
 /** Sets whose union is the pool (not copied until chosen: most criteria are not). */
 type Pool = { sets: Iterable<Entry>[]; size: number };
-const pool = (sets: Array<Set<Entry> | undefined>): Pool => {
-  const present = sets.filter((set): set is Set<Entry> => Boolean(set));
-  return { sets: present, size: present.reduce((sum, set) => sum + set.size, 0) };
+const pool = (sets: Array<Entry[] | undefined>): Pool => {
+  const present = sets.filter((set): set is Entry[] => Boolean(set));
+  return { sets: present, size: present.reduce((sum, set) => sum + set.length, 0) };
 };
 function materialise({ sets }: Pool): Iterable<Entry> {
   if (sets.length === 1) return sets[0];
@@ -649,9 +708,14 @@ export async function queryContactIndex(
   const matches = compileWhere(where);
   const pooled = candidates(current, where);
   if (pooled) {
-    const found = [...pooled].filter(matches).sort(compareBy(options.sort.field));
+    const found: Entry[] = [];
+    for (const entry of pooled) if (matches(entry)) found.push(entry);
+    const wanted = options.skip + options.limit;
+    // Many matches for a short page: walk the sorted list to the page instead of sorting them all.
+    if (found.length > 2000 && wanted < found.length / 8) return { ids: pageOf(sortedBy(current, options.sort.field), new Set(found), options), total: found.length };
+    found.sort(compareBy(options.sort.field));
     if (options.sort.order === -1) found.reverse();
-    const page = found.slice(options.skip, options.skip + options.limit);
+    const page = found.slice(options.skip, wanted);
     return { ids: page.map((e) => e.id), total: found.length };
   }
   const sorted = sortedBy(current, options.sort.field);
@@ -665,6 +729,18 @@ export async function queryContactIndex(
     total++;
   }
   return { ids: page.map((e) => e.id), total };
+}
+
+/** The ids of one page of `sorted` among `found`. */
+function pageOf(sorted: Entry[], found: Set<Entry>, options: { sort: { order: 1 | -1 }; skip: number; limit: number }): string[] {
+  const page: string[] = [];
+  let seen = 0;
+  const step = options.sort.order;
+  for (let i = step === 1 ? 0 : sorted.length - 1; i >= 0 && i < sorted.length && page.length < options.limit; i += step) {
+    if (!found.has(sorted[i])) continue;
+    if (seen++ >= options.skip) page.push(sorted[i].id);
+  }
+  return page;
 }
 
 export async function countContactIndex(where: Where): Promise<number> {
