@@ -10,6 +10,7 @@ import {
   List,
   ReferenceArrayField,
   SelectAllButton,
+  SimpleList,
   TopToolbar,
   useCanAccess,
   useListContext,
@@ -20,6 +21,7 @@ import { Link as RouterLink } from 'react-router-dom';
 import { download } from '../common/download';
 import { CompactChips, ReferenceChips } from '../common/CompactChips';
 import { useThemeTree } from '../common/themes';
+import { usePhone } from '../common/usePhone';
 import { VocabularyField } from '../common/vocabulary';
 import { BulkAddToListButton, contactsCount } from './BulkAddToListButton';
 import { RestoredFiltersNotice, useOpenedWithoutFilters } from '../common/RestoredFilters';
@@ -34,7 +36,7 @@ function ExportCsvButton() {
   const { canAccess } = useCanAccess({ resource: 'contacts', action: 'export' });
   if (!canAccess) return null;
   return (
-    <Button label="Exporter (CSV)" disabled={!total} onClick={() => download('/contacts/export.csv', { filter: filterValues })}>
+    <Button label="Exporter (CSV)" aria-label="Exporter (CSV)" disabled={!total} onClick={() => download('/contacts/export.csv', { filter: filterValues })}>
       <DownloadIcon />
     </Button>
   );
@@ -80,48 +82,53 @@ function BulkToolbar() {
 export function ContactList() {
   const { canAccess: canEdit } = useCanAccess({ resource: 'contacts', action: 'edit' });
   const openedWithoutFilters = useOpenedWithoutFilters();
+  const phone = usePhone();
   return (
     <List filters={contactFilters} actions={<ListActions />} sort={{ field: 'sortName', order: 'ASC' }} perPage={25}>
       <RestoredFiltersNotice openedWithoutFilters={openedWithoutFilters} />
-      <DataTable
-        rowClick="show"
-        bulkActionButtons={canEdit ? <></> : false}
-        bulkActionsToolbar={canEdit ? <BulkToolbar /> : false}
-      >
-        <DataTable.Col
-          source="lastName"
-          label="Nom"
-          render={(c: Contact) => (
-            // A real link: each row is reachable and opened with the keyboard.
-            <Link component={RouterLink} to={`/contacts/${c.id}/show`} onClick={(e) => e.stopPropagation()} sx={{ display: 'inline-block', minWidth: 110 }}>
-              {contactName(c)}
-            </Link>
-          )}
-        />
-        <DataTable.Col
-          source="email"
-          render={(c: Contact) => <Box sx={{ minWidth: 170, maxWidth: 260, overflowWrap: 'anywhere' }}>{c.email}</Box>}
-        />
-        <DataTable.Col source="function" disableSort cellSx={() => ({ maxWidth: 160 })}>
-          <VocabularyField source="function" vocabulary="functions" />
-        </DataTable.Col>
-        <DataTable.Col source="organisations" disableSort>
-          <ReferenceArrayField source="organisations" reference="organisations">
-            <ReferenceChips<{ name: string }> text={(o) => o.name} max={1} />
-          </ReferenceArrayField>
-        </DataTable.Col>
-        <DataTable.Col source="themes" disableSort>
-          <ThemeCell />
-        </DataTable.Col>
-        <DataTable.Col source="territories" disableSort>
-          <ReferenceArrayField source="territories" reference="territories">
-            <ReferenceChips<{ label: string }> text={(t) => t.label} />
-          </ReferenceArrayField>
-        </DataTable.Col>
-        <DataTable.Col source="updatedAt">
-          <DateField source="updatedAt" locales="fr-FR" />
-        </DataTable.Col>
-      </DataTable>
+      {phone ? (
+        <SimpleList<Contact> primaryText={contactName} secondaryText={(c) => c.email} rowClick="show" />
+      ) : (
+        <DataTable
+          rowClick="show"
+          bulkActionButtons={canEdit ? <></> : false}
+          bulkActionsToolbar={canEdit ? <BulkToolbar /> : false}
+        >
+          <DataTable.Col
+            source="lastName"
+            label="Nom"
+            render={(c: Contact) => (
+              // A real link: each row is reachable and opened with the keyboard.
+              <Link component={RouterLink} to={`/contacts/${c.id}/show`} onClick={(e) => e.stopPropagation()} sx={{ display: 'inline-block', minWidth: 110 }}>
+                {contactName(c)}
+              </Link>
+            )}
+          />
+          <DataTable.Col
+            source="email"
+            render={(c: Contact) => <Box sx={{ minWidth: 170, maxWidth: 260, overflowWrap: 'anywhere' }}>{c.email}</Box>}
+          />
+          <DataTable.Col source="function" disableSort cellSx={() => ({ maxWidth: 160 })}>
+            <VocabularyField source="function" vocabulary="functions" />
+          </DataTable.Col>
+          <DataTable.Col source="organisations" disableSort>
+            <ReferenceArrayField source="organisations" reference="organisations">
+              <ReferenceChips<{ name: string }> text={(o) => o.name} max={1} />
+            </ReferenceArrayField>
+          </DataTable.Col>
+          <DataTable.Col source="themes" disableSort>
+            <ThemeCell />
+          </DataTable.Col>
+          <DataTable.Col source="territories" disableSort>
+            <ReferenceArrayField source="territories" reference="territories">
+              <ReferenceChips<{ label: string }> text={(t) => t.label} />
+            </ReferenceArrayField>
+          </DataTable.Col>
+          <DataTable.Col source="updatedAt">
+            <DateField source="updatedAt" locales="fr-FR" />
+          </DataTable.Col>
+        </DataTable>
+      )}
     </List>
   );
 }
