@@ -16,7 +16,7 @@ import {
   startMailing,
   uncertainDeliveries,
 } from '../delivery/mailing.service.js';
-import { personalize } from '../delivery/personalize.js';
+import { personalize, type MailContent } from '../delivery/personalize.js';
 import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
 import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
@@ -30,7 +30,7 @@ import { Segment } from '../segments/segment.model.js';
 import type { Actor } from '../users/user.service.js';
 import { Campaign, type CampaignRecord, type CampaignStatus } from './campaign.model.js';
 import { footerReason, renderCampaign } from './campaign.render.js';
-import type { CampaignFilter, CampaignInput } from './campaign.schemas.js';
+import type { CampaignFilter, CampaignInput, CampaignPreviewInput } from './campaign.schemas.js';
 import { ARCHIVE_STAMP, bumpStamp } from '../lib/stamped-cache.js';
 
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
@@ -138,16 +138,28 @@ async function emailContent(config: Config, campaign: CampaignRecord) {
 /** What a preview shows: the e-mail with sample personal values. */
 export async function previewCampaign(config: Config, id: string) {
   const campaign = await getCampaignRecord(id);
-  return personalize(await emailContent(config, campaign), {
+  return withSampleValues(config, await emailContent(config, campaign), campaign.slug ? campaignArchiveUrl(config, campaign.slug) : undefined);
+}
+
+/** The editor's live preview: the text being written, through the same rendering, not saved. */
+export async function previewDraft(config: Config, input: CampaignPreviewInput) {
+  const list = input.list ? await resolveList(input.list).catch(() => undefined) : undefined;
+  const basis = input.basis ?? (list ? basisOf(list) : 'consent');
+  const reason = footerReason(config, basis, list?.name ?? 'la liste choisie');
+  const content = await renderCampaign(config, { subject: input.subject?.trim() || '(sans objet)', preheader: input.preheader, body: input.body }, { kind: 'email', reason, browserLink: false });
+  return withSampleValues(config, content);
+}
+
+const withSampleValues = (config: Config, content: MailContent, browserUrl?: string) =>
+  personalize(content, {
     firstName: 'Camille',
     lastName: 'Exemple',
     organisation: 'Ville de Saint-Denis',
     email: 'camille.exemple@example.org',
     unsubscribeUrl: `${config.publicUrl}/desabonnement/apercu`,
     preferencesUrl: `${config.publicUrl}/preferences/apercu`,
-    browserUrl: campaign.slug ? campaignArchiveUrl(config, campaign.slug) : `${config.publicUrl}/lettres`,
+    browserUrl: browserUrl ?? `${config.publicUrl}/lettres`,
   });
-}
 
 /** Sends the campaign as it stands to a few addresses, `[Essai]` in the subject; a known address gets its own names. */
 export async function sendTestCampaign(ctx: Ctx, id: string, emails: string[], actor?: Actor) {
