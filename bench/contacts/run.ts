@@ -144,8 +144,9 @@ async function generate(): Promise<void> {
 }
 
 /** autocannon: `CONNECTIONS` connections asking for `url` back to back for `SECONDS`: throughput and latency percentiles. */
-async function load(url: string, cookie: string) {
+async function load(url: string, cookie: string, processes: Record<string, number | undefined>) {
   const target = new URL(url);
+  const phase = new ProcessMeter(processes); // CPU from now: the figure that carries over to a machine of one's own
   const result = await autocannon({
     url: target.origin,
     connections: CONNECTIONS,
@@ -153,7 +154,9 @@ async function load(url: string, cookie: string) {
     requests: [{ method: 'GET', path: target.pathname + target.search, headers: { cookie } }],
   });
   const total = (await fetch(url, { headers: { cookie } })).headers.get('content-range')?.split('/')[1] ?? '?';
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts, total };
+  const cpu = phase.stop().fields().cpu_seconds_total;
+  const cpuPerRequest = (cpu * 1000) / Math.max(1, result.requests.total);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts, total, cpuPerRequest };
 }
 
 async function waitForHealth(url: string): Promise<void> {
@@ -275,9 +278,10 @@ async function main() {
     const page = (f: unknown) => `${url}/api/contacts?filter=${filter(f)}&sort=${filter(['sortName', 'ASC'])}&range=[0,24]`;
     const byTerritoryAndTheme = page({ territories: ['departement-69'], themes: [themes.get('sante-mentale')] });
     const byList = page({ lists: [listId], territories: ['region-84'] });
+    const measured = { app: server!.pid, database: childPid(ferretdb?.process.pid) };
     const loads = {
-      territory_theme: await load(byTerritoryAndTheme, cookie),
-      list: await load(byList, cookie),
+      territory_theme: await load(byTerritoryAndTheme, cookie, measured),
+      list: await load(byList, cookie, measured),
     };
     const sequential = [
       await measure('segment count', `${url}/api/segments/${segment._id}/count`, cookie, (body) => `${(body as { count: number }).count} contacts`),
@@ -287,9 +291,9 @@ async function main() {
     const figures = meter.stop().fields({ peakOf: ['app'] });
 
     console.log(`\n${CONTACTS} contacts. Under load (${CONNECTIONS} connections, ${SECONDS} s each), first page by name:`);
-    console.log('| filter | requests/s | p50 (ms) | p99 (ms) | errors | matching |');
-    console.log('|---|---|---|---|---|---|');
-    for (const [name, l] of Object.entries(loads)) console.log(`| ${name} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.errors} | ${l.total} |`);
+    console.log('| filter | requests/s | p50 (ms) | p99 (ms) | errors | matching | CPU ms / request (app + database) |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const [name, l] of Object.entries(loads)) console.log(`| ${name} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.errors} | ${l.total} | ${l.cpuPerRequest.toFixed(2)} |`);
     console.log(`\nAlone, ${RUNS} runs each (after 3 warm-up runs):`);
     console.log('| query | median (ms) | p95 (ms) | result |');
     console.log('|---|---|---|---|');
@@ -304,6 +308,7 @@ async function main() {
           [`${name}_p50_ms`, round1(l.p50)],
           [`${name}_p99_ms`, round1(l.p99)],
           [`${name}_errors`, l.errors],
+          [`${name}_cpu_ms_per_request`, Math.round(l.cpuPerRequest * 100) / 100],
         ]),
       ),
       segment_count_p95_ms: round1(segmentCount.p95),
