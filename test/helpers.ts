@@ -63,7 +63,7 @@ export async function startTestServer(options: { env?: Record<string, string>; j
   };
 }
 
-export type Reply<T = any> = { status: number; body: T; headers: Headers; text: string };
+export type Reply<T = any> = { status: number; body: T; headers: Headers; text: string; bytes: Buffer };
 
 /** A tiny HTTP client that keeps the session cookie, like a browser would. */
 export class Client {
@@ -89,10 +89,11 @@ export class Client {
     const response = await fetch(this.baseUrl + path, init);
     const setCookie = response.headers.get('set-cookie');
     if (setCookie?.startsWith(`${SESSION_COOKIE}=`)) this.cookie = setCookie.split(';')[0];
-    const text = await response.text();
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes); // as response.text(): UTF-8, BOM dropped
     let parsed: unknown = text;
     if (response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
-    return { status: response.status, body: parsed as T, headers: response.headers, text };
+    return { status: response.status, body: parsed as T, headers: response.headers, text, bytes };
   }
   get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('GET', path, undefined, headers);
   post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => this.request<T>('POST', path, body, headers);

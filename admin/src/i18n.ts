@@ -126,6 +126,7 @@ export const maillageMessages = {
         'questions.required': 'Obligatoire',
         evaluationQuestions: "Questions d'évaluation",
         'evaluationQuestions.label': 'Question',
+        'evaluationQuestions.kind': 'Type de réponse',
         q: 'Recherche',
       },
     },

@@ -3,9 +3,8 @@ import { retryBusy } from '../lib/busy.js';
 import { badRequest } from '../lib/errors.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
 import iconv from 'iconv-lite';
-import { csvLine, detectDelimiter, parseCsvText } from '../imports/csv.js';
-import { getTerritory } from '../territories/territory.service.js';
-import { Registration, REGISTRATION_STATUS_LABELS } from './event.model.js';
+import { detectDelimiter, parseCsvText } from '../imports/csv.js';
+import { Registration } from './event.model.js';
 import { getEventRecord } from './event.service.js';
 
 /** Column names of visio tools' attendance exports (Zoom, Teams, Webex, Jitsi, Livestorm), folded. */
@@ -57,17 +56,4 @@ export async function importAttendance(eventId: string, file: Buffer): Promise<A
   if (absentees.length) await retryBusy(() => Registration.updateMany({ _id: { $in: absentees } }, { $set: { attendance: 'absent' } }));
   const unmatched = [...names].filter(([email]) => !byEmail.has(email)).map(([email, { line, name }]) => ({ line, email, name }));
   return { present, absent: absentees.length, lines: rows.length, unmatched };
-}
-
-/** The attendance list for the day (CSV, `;`, UTF-8 BOM): confirmed registrants by name, with a column to sign. */
-export async function attendanceListCsv(eventId: string): Promise<{ filename: string; csv: string }> {
-  const event = await getEventRecord(eventId);
-  const rows = await Registration.find({ event: event._id, status: 'confirmed' }).sort({ lastName: 1, firstName: 1 }).lean();
-  const lines = [csvLine(['Nom', 'Prénom', 'Structure', 'Territoire', 'Inscription', 'Présence', 'Signature'])];
-  for (const r of rows) {
-    const territory = r.territory ? (getTerritory(r.territory)?.label ?? r.territoryLabel) : r.territoryLabel;
-    const presence = r.attendance === 'present' ? 'présent·e' : r.attendance === 'absent' ? 'absent·e' : '';
-    lines.push(csvLine([r.lastName, r.firstName, r.organisationName, territory, REGISTRATION_STATUS_LABELS[r.status as 'confirmed'], presence, '']));
-  }
-  return { filename: `emargement-${event.slug}.csv`, csv: `\uFEFF${lines.join('')}` };
 }

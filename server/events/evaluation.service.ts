@@ -49,30 +49,37 @@ export async function evaluationOf(config: Ctx['config'], token: string): Promis
   return { event: event as EventRecord, registration: registrationId! };
 }
 
-/** Ratings `r_<key>` (1 to 5, each optional) and a comment. */
-export function readRatings(event: Pick<EventRecord, 'evaluationQuestions'>, body: Record<string, unknown>) {
-  const ratings: Array<{ key: string; value: number }> = [];
+export type EvaluationAnswers = { ratings: Array<{ key: string; value: number }>; yesNo: Array<{ key: string; value: boolean }> };
+
+/** The form's answers, each optional: ratings `r_<key>` (1 to 5) and yes/no `r_<key>` (`oui`, `non`). */
+export function readEvaluation(event: Pick<EventRecord, 'evaluationQuestions'>, body: Record<string, unknown>): EvaluationAnswers {
+  const answers: EvaluationAnswers = { ratings: [], yesNo: [] };
   for (const question of event.evaluationQuestions) {
     const raw = body[`r_${question.key}`];
     if (raw === undefined || raw === '') continue;
+    if (question.kind === 'yesno') {
+      if (raw !== 'oui' && raw !== 'non') throw badRequest(`« ${question.label} » : répondez oui ou non.`, `r_${question.key}`);
+      answers.yesNo.push({ key: question.key, value: raw === 'oui' });
+      continue;
+    }
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 1 || value > 5) throw badRequest(`« ${question.label} » : choisissez une note de 1 à 5.`, `r_${question.key}`);
-    ratings.push({ key: question.key, value });
+    answers.ratings.push({ key: question.key, value });
   }
-  return ratings;
+  return answers;
 }
 
 /**
  * Records an answer once per link: the claim (keyed by the registration, unique) is inserted
  * first, then the answers, which carry no link to the person.
  */
-export async function submitEvaluation(event: EventRecord, registration: string, ratings: Array<{ key: string; value: number }>, comment: string): Promise<boolean> {
+export async function submitEvaluation(event: EventRecord, registration: string, answers: Partial<EvaluationAnswers>, comment: string): Promise<boolean> {
   try {
     await retryBusy(() => EvaluationClaim.create({ _id: registration, at: new Date() }));
   } catch (error) {
     if (isDuplicateKey(error)) return false;
     throw error;
   }
-  await retryBusy(() => EventEvaluation.create({ event: event._id, ratings, comment: comment.trim() }));
+  await retryBusy(() => EventEvaluation.create({ event: event._id, ratings: answers.ratings ?? [], yesNo: answers.yesNo ?? [], comment: comment.trim() }));
   return true;
 }

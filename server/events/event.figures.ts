@@ -55,14 +55,38 @@ async function vocabulary(kind: VocabularyKind): Promise<Map<string, string>> {
   return new Map((await Vocabulary.find({ kind }, { code: 1, label: 1 }).lean()).map((v) => [v.code, v.label]));
 }
 
+/** Per evaluation question: "x % de 4 ou 5 sur 5" for a rating, "x % de oui" for a yes/no. */
 async function evaluationFigures(event: EventRecord) {
   const answers = await EventEvaluation.find({ event: event._id }).lean();
   const questions = event.evaluationQuestions.map((q) => {
+    if (q.kind === 'yesno') {
+      const values = answers.flatMap((a) => (a.yesNo ?? []).filter((r) => r.key === q.key).map((r) => Boolean(r.value)));
+      const yes = values.filter(Boolean).length;
+      return { key: q.key, label: q.label, kind: 'yesno' as const, answers: values.length, yesCount: yes, yesShare: percent(yes, values.length) };
+    }
     const ratings = answers.flatMap((a) => a.ratings.filter((r) => r.key === q.key).map((r) => r.value ?? 0));
     const high = ratings.filter((value) => value >= 4).length;
-    return { key: q.key, label: q.label, answers: ratings.length, highCount: high, highShare: percent(high, ratings.length) };
+    return { key: q.key, label: q.label, kind: 'rating' as const, answers: ratings.length, highCount: high, highShare: percent(high, ratings.length) };
   });
   return { answers: answers.length, questions, comments: answers.map((a) => a.comment).filter((c): c is string => Boolean(c && c.trim())) };
+}
+
+/**
+ * The registration questions that have a fixed set of answers (choice, yes/no): how many
+ * of the registrants (not cancelled) who answered gave each answer.
+ */
+function questionFigures(event: EventRecord, active: RegistrationRecord[]) {
+  return event.questions
+    .filter((q) => q.kind === 'choice' || q.kind === 'yesno')
+    .map((q) => {
+      const values = active.flatMap((r) => r.answers.filter((a) => a.key === q.key).map((a) => a.value ?? ''));
+      const options = q.kind === 'yesno' ? [{ value: 'oui', label: 'Oui' }, { value: 'non', label: 'Non' }] : q.choices.map((c) => ({ value: c, label: c }));
+      const counted = options.map((o) => {
+        const count = values.filter((v) => v === o.value).length;
+        return { ...o, count, share: percent(count, values.length) };
+      });
+      return { key: q.key, label: q.label, kind: q.kind as 'choice' | 'yesno', answers: values.length, options: counted };
+    });
 }
 
 export async function eventFigures(eventId: string) {
@@ -109,6 +133,7 @@ async function countFigures(event: EventRecord) {
     qpv,
     qpvShare: percent(qpv, basis.length),
     newContacts: active.filter((r) => r.newContact).length,
+    questions: questionFigures(event, active),
     evaluation: await evaluationFigures(event),
   };
   return figures;
@@ -158,10 +183,21 @@ export function eventSentences(f: CountedFigures): string[] {
   if (regions.length === 1) sentences.push(`${regions[0].label} est la région la plus représentée.`);
   if (regions.length > 1) sentences.push(`Les régions les plus représentées sont ${regions[0].label}, puis ${listWords(regions.slice(1).map((r) => r.label))}.`);
   if (f.newContacts) sentences.push(`${f.newContacts > 1 ? `${number(f.newContacts)} nouveaux contacts sont entrés` : 'Un nouveau contact est entré'} dans la base à cette occasion.`);
-  const rated = f.evaluation.questions.filter((q) => q.answers);
-  if (rated.length) {
-    const parts = rated.map((q, i) => `${number(q.highShare)} %${i === 0 ? ' de 4 ou 5 sur 5' : ''} pour « ${q.label} »`);
-    sentences.push(`Le questionnaire d'évaluation (${number(f.evaluation.answers)} réponses) donne ${listWords(parts)}.`);
-  }
+  const evaluation = evaluationSentence(f.evaluation);
+  if (evaluation) sentences.push(evaluation);
   return sentences;
+}
+
+/** "… donne 87,3 % de 4 ou 5 sur 5 pour « L'organisation », 95,8 % pour « Les interventions » et 100 % de oui à « … »." */
+function evaluationSentence(evaluation: CountedFigures['evaluation']): string | undefined {
+  const answered = evaluation.questions.filter((q) => q.answers);
+  if (!answered.length) return undefined;
+  let firstRating = true;
+  const parts = answered.map((q) => {
+    if (q.kind === 'yesno') return `${number(q.yesShare)} % de oui à « ${q.label} »`;
+    const part = `${number(q.highShare)} %${firstRating ? ' de 4 ou 5 sur 5' : ''} pour « ${q.label} »`;
+    firstRating = false;
+    return part;
+  });
+  return `Le questionnaire d'évaluation (${number(evaluation.answers)} réponses) donne ${listWords(parts)}.`;
 }

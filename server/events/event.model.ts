@@ -15,6 +15,8 @@ export const EVENT_KIND_LABELS: Record<(typeof EVENT_KINDS)[number], string> = {
   'reunion-statutaire': 'Réunion statutaire',
 };
 export const QUESTION_KINDS = ['text', 'choice', 'yesno'] as const;
+/** Evaluation questions: a 1–5 rating, or a yes/no ("J'ai mieux compris le sujet"). */
+export const EVALUATION_KINDS = ['rating', 'yesno'] as const;
 
 const questionSchema = new Schema(
   {
@@ -27,8 +29,11 @@ const questionSchema = new Schema(
   { _id: false },
 );
 
-/** A 1–5 rating question of the evaluation questionnaire. */
-const ratingQuestionSchema = new Schema({ key: { type: String, required: true }, label: { type: String, required: true } }, { _id: false });
+/** A question of the evaluation questionnaire: rated 1–5, or answered yes or no. */
+const evaluationQuestionSchema = new Schema(
+  { key: { type: String, required: true }, label: { type: String, required: true }, kind: { type: String, enum: EVALUATION_KINDS, default: 'rating' } },
+  { _id: false },
+);
 
 const eventSchema = new Schema(
   {
@@ -56,7 +61,7 @@ const eventSchema = new Schema(
     /** By invitation: the public page asks for this code (carried by the invitation link). */
     invitationCode: { type: String },
     questions: { type: [questionSchema], default: [] },
-    evaluationQuestions: { type: [ratingQuestionSchema], default: [] },
+    evaluationQuestions: { type: [evaluationQuestionSchema], default: [] },
     evaluationSentAt: { type: Date },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
     updatedBy: { type: Schema.Types.ObjectId, ref: 'User' },
@@ -135,6 +140,7 @@ const evaluationSchema = new Schema(
   {
     event: { type: Schema.Types.ObjectId, ref: 'Event', required: true },
     ratings: { type: [new Schema({ key: String, value: Number }, { _id: false })], default: [] },
+    yesNo: { type: [new Schema({ key: String, value: Boolean }, { _id: false })], default: [] },
     comment: { type: String, default: '' },
   },
   { versionKey: false },

@@ -16,7 +16,7 @@ import {
   registrationReceivedPage,
   type RegistrationFormView,
 } from './event.views.js';
-import { evaluationOf, readRatings, submitEvaluation } from './evaluation.service.js';
+import { evaluationOf, readEvaluation, submitEvaluation } from './evaluation.service.js';
 import { cancelRegistration, registerForEvent } from './registration.service.js';
 
 const MINUTE = 60_000;
@@ -59,14 +59,16 @@ export function eventPages(ctx: AppContext): Router {
     const found = await evaluationOf(config, String(req.params.token));
     if ('problem' in found) return usedOrInvalid(res, found.problem);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    let ratings;
+    let answers;
     try {
-      ratings = readRatings(found.event, body);
+      answers = readEvaluation(found.event, body);
     } catch (error) {
-      return res.status(400).type('html').send(evaluationPage(config, { event: found.event, values: body, error: toAppError(error)?.message }));
+      const appError = toAppError(error);
+      if (appError?.status !== 400) throw error;
+      return res.status(400).type('html').send(evaluationPage(config, { event: found.event, values: body, error: { field: appError.field, message: appError.message } }));
     }
     const comment = evaluationForm.safeParse(body).data?.comment ?? '';
-    if (!(await submitEvaluation(found.event, found.registration, ratings, comment))) return usedOrInvalid(res, 'used');
+    if (!(await submitEvaluation(found.event, found.registration, answers, comment))) return usedOrInvalid(res, 'used');
     res.type('html').send(messagePage(config, 'Merci pour votre avis', 'Vos réponses sont enregistrées, de façon anonyme. Merci !'));
   });
 
@@ -133,7 +135,7 @@ export function eventPages(ctx: AppContext): Router {
 
   async function formView(event: EventRecord, values?: Record<string, unknown>, error?: RegistrationFormView['error']): Promise<RegistrationFormView> {
     const [organisationTypes, functions, dispositifs] = await Promise.all(['organisationTypes', 'functions', 'dispositifs'].map((kind) => vocabularyOf(kind as never)));
-    const options = (entries: Array<{ code: string; label: string; active: boolean }>) => entries.filter((e) => e.active).map((e) => ({ value: e.code, label: e.label }));
+    const options = (entries: ReadonlyArray<{ code: string; label: string; active: boolean }>) => entries.filter((e) => e.active).map((e) => ({ value: e.code, label: e.label }));
     const state = registrationState(event);
     const full = Boolean(event.capacity) && (await EventSeat.countDocuments({ event: event._id })) >= event.capacity!;
     return { event, organisationTypes: options(organisationTypes), functions: options(functions), dispositifs: options(dispositifs), full, closedReason: state.reason, values, error };

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { createSegment } from '../segments/segment.service.js';
 import { badRequest } from '../lib/errors.js';
-import { attendanceListCsv, importAttendance } from './attendance.service.js';
+import { importAttendance } from './attendance.service.js';
+import { attendanceListCsv, attendanceListPdf, badgesPdf, registrationsCsv, type EventDocument } from './event.documents.js';
 import { eventFigures } from './event.figures.js';
 import type { AppContext } from '../context.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
@@ -42,10 +43,12 @@ export function eventRoutes(ctx: AppContext): Router {
     const { file } = parseBody(attendanceBody, req.body);
     res.json(await importAttendance(idParam(req), Buffer.from(file, 'base64')));
   });
-  router.get('/:id/attendance.csv', allow(READ), async (req, res) => {
-    const { filename, csv } = await attendanceListCsv(idParam(req));
-    res.type('text/csv; charset=utf-8').attachment(filename).send(csv);
-  });
+  const sendDocument = (res: import('express').Response, type: string, { filename, body }: EventDocument) => res.type(type).attachment(filename).send(body);
+  const CSV = 'text/csv; charset=utf-8';
+  router.get('/:id/attendance.csv', allow(READ), async (req, res) => sendDocument(res, CSV, await attendanceListCsv(idParam(req))));
+  router.get('/:id/attendance.pdf', allow(READ), async (req, res) => sendDocument(res, 'application/pdf', await attendanceListPdf(idParam(req), ctx.config)));
+  router.get('/:id/badges.pdf', allow(READ), async (req, res) => sendDocument(res, 'application/pdf', await badgesPdf(idParam(req), ctx.config)));
+  router.get('/:id/registrations.csv', allow(READ), async (req, res) => sendDocument(res, CSV, await registrationsCsv(idParam(req))));
   router.post('/:id/segment', allow(WRITE), async (req, res) => {
     const id = idParam(req);
     const { attended } = parseBody(segmentBody, req.body);

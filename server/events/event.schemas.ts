@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { territoryId } from '../territories/territory.schemas.js';
 import { objectId } from '../lib/rest.js';
-import { EVENT_KINDS, QUESTION_KINDS, REGISTRATION_STATUSES } from './event.model.js';
+import { EVALUATION_KINDS, EVENT_KINDS, QUESTION_KINDS, REGISTRATION_STATUSES } from './event.model.js';
 
 const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);
 const code = z.string().regex(/^[a-z0-9-]+$/, 'code invalide').max(60);
@@ -16,7 +16,11 @@ const question = z.strictObject({
   choices: z.array(text(200).min(1)).max(30).default([]),
   required: z.boolean().default(false),
 });
-const ratingQuestion = z.strictObject({ key: code.optional(), label: text(300).min(1, 'intitulé obligatoire') });
+const evaluationQuestion = z.strictObject({
+  key: code.optional(),
+  label: text(300).min(1, 'intitulé obligatoire'),
+  kind: z.enum(EVALUATION_KINDS, "type de question d'évaluation inconnu (rating ou yesno)").default('rating'),
+});
 
 const eventFields = {
   title: text(200).min(1, 'titre obligatoire'),
@@ -36,7 +40,7 @@ const eventFields = {
   territory: territoryId.nullable().optional(),
   access: z.enum(['public', 'invitation'], 'accès inconnu (public ou invitation)').optional(),
   questions: z.array(question).max(20).optional(),
-  evaluationQuestions: z.array(ratingQuestion).max(20).optional(),
+  evaluationQuestions: z.array(evaluationQuestion).max(20).optional(),
 };
 const readOnly = Object.fromEntries(
   ['id', '_id', 'startsAt', 'endsAt', 'invitationCode', 'evaluationSentAt', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'counts', 'kindLabel', 'publicUrl', 'invitationUrl'].map(

@@ -108,19 +108,22 @@ export function cancelledPage(config: Config, event: EventRecord): string {
   return renderPage({ title: 'Inscription annulée', body: html`<p role="status">Votre inscription à « ${event.title} » est annulée. Merci de nous avoir prévenus.</p>`, config });
 }
 
-export type EvaluationView = { event: EventRecord; error?: string; values?: Record<string, unknown> };
+export type EvaluationView = { event: EventRecord; error?: { field?: string; message: string }; values?: Record<string, unknown> };
+
+function evaluationQuestion(view: EvaluationView, q: EventRecord['evaluationQuestions'][number]) {
+  const name = `r_${q.key}`;
+  const options = q.kind === 'yesno' ? [{ value: 'oui', label: 'Oui' }, { value: 'non', label: 'Non' }] : [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: String(n) }));
+  return html`<fieldset${invalid(view, name)}><legend>${q.label}${q.kind === 'yesno' ? '' : ' (de 1 à 5)'}</legend>
+${options.map((o) => raw(html`<label><input type="radio" name="${name}" value="${o.value}"${raw(text(view.values, name) === o.value ? ' checked' : '')}> ${o.label}</label>`))}
+</fieldset>`;
+}
 
 export function evaluationPage(config: Config, view: EvaluationView): string {
   const { event } = view;
-  const scale = [1, 2, 3, 4, 5];
-  const body = html`<p>Merci d'avoir participé à « ${event.title} ». Notez chaque point de 1 (pas du tout satisfait·e) à 5 (très satisfait·e). Vos réponses sont anonymes et ce lien ne sert qu'une fois.</p>
-${view.error ? raw(html`<p class="error" id="erreur" role="alert">${view.error}</p>`) : ''}
+  const body = html`<p>Merci d'avoir participé à « ${event.title} ». Notez chaque point de 1 (pas du tout satisfait·e) à 5 (très satisfait·e) ou répondez par oui ou non. Vos réponses sont anonymes et ce lien ne sert qu'une fois.</p>
+${view.error ? raw(html`<p class="error" id="erreur" role="alert">${view.error.message}</p>`) : ''}
 <form method="post">
-${event.evaluationQuestions.map((q) =>
-  raw(html`<fieldset><legend>${q.label}</legend>
-${scale.map((n) => raw(html`<label><input type="radio" name="r_${q.key}" value="${n}"${raw(text(view.values, `r_${q.key}`) === String(n) ? ' checked' : '')}> ${n}</label>`))}
-</fieldset>`),
-)}
+${event.evaluationQuestions.map((q) => raw(evaluationQuestion(view, q)))}
 <label for="comment">Vos commentaires</label>
 <textarea id="comment" name="comment" rows="5" maxlength="5000">${text(view.values, 'comment')}</textarea>
 <button type="submit">Envoyer mes réponses</button>

@@ -308,7 +308,12 @@ export function reportToCsv(report: ActivityReport): string {
     add('rencontres', 'territoire avec QPV', e.qpv, { code: e.event.id, label, share: e.qpvShare });
     add('rencontres', 'nouveaux contacts', e.newContacts, { code: e.event.id, label });
     e.byRegion.forEach((r) => add('rencontres', 'par région', r.count, { code: e.event.id, label: `${label} — ${r.label}`, share: r.share }));
-    e.evaluation.questions.forEach((q) => add('rencontres', 'évaluation : part de 4 ou 5 sur 5', q.answers, { code: e.event.id, label: `${label} — ${q.label}`, share: q.highShare }));
+    e.questions.forEach((q) => q.options.forEach((o) => add('rencontres', "question d'inscription", o.count, { code: e.event.id, label: `${label} — ${q.label} — ${o.label}`, share: o.share })));
+    e.evaluation.questions.forEach((q) =>
+      q.kind === 'yesno'
+        ? add('rencontres', 'évaluation : part de oui', q.answers, { code: e.event.id, label: `${label} — ${q.label}`, share: q.yesShare })
+        : add('rencontres', 'évaluation : part de 4 ou 5 sur 5', q.answers, { code: e.event.id, label: `${label} — ${q.label}`, share: q.highShare }),
+    );
   }
   return UTF8_BOM + rows.map((row) => csvLine(row)).join('');
 }

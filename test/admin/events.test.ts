@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { Campaign } from '../../server/campaigns/campaign.model.js';
 import { Outbox } from '../../server/delivery/outbox.model.js';
+import { Segment } from '../../server/segments/segment.model.js';
 import { Event, Registration } from '../../server/events/event.model.js';
 import { describeViolations, missingTranslations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
 
@@ -69,14 +71,33 @@ describe('the admin in a browser: an event from its creation to its figures', ()
     await page.getByRole('button', { name: "Envoyer le questionnaire d'évaluation" }).click();
     await page.getByText("Questionnaire d'évaluation envoyé à 1 personne(s).").waitFor();
     expect(await Outbox.countDocuments({ to: 'samia.bouzid@exemple.fr', subject: 'Votre avis sur « Rencontre régionale Hauts-de-France »' })).to.equal(1);
+
+    // 5. the proceedings: a segment of the participants, then a targeted mailing to it
     await page.getByRole('button', { name: 'Créer un segment des participant·es' }).click();
     await page.getByText('Segment « Participant·es — Rencontre régionale Hauts-de-France » créé (1 contacts).').waitFor();
+    await page.waitForURL(/\/admin\/segments\/[a-f0-9]{24}$/);
+    await page.getByText('1 contact(s) correspondent').waitFor();
+    const segment = (await Segment.findOne({ name: 'Participant·es — Rencontre régionale Hauts-de-France' }).lean())!;
+    expect(segment.filter).to.deep.include({ events: [String(event!._id)], eventAttendance: 'present' });
+    await page.getByRole('button', { name: 'Créer un envoi ciblé' }).click();
+    await page.waitForURL(/\/admin\/campaigns\/create/);
+    await page.getByLabel('Objet').first().fill('Les actes de la rencontre régionale');
+    await page.getByRole('radio', { name: /^Informations du réseau/ }).check();
+    expect(await page.getByRole('combobox', { name: 'Segment (facultatif)' }).inputValue()).to.equal('Participant·es — Rencontre régionale Hauts-de-France');
+    await page.getByLabel('Texte du message').fill('Bonjour {{prenom}},\n\nLes [actes de la rencontre](https://fts.test/actes) sont en ligne.');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(/\/admin\/campaigns\/[a-f0-9]{24}\/show$/);
+    await page.getByTestId('audience-count').getByText('1 destinataire').waitFor();
+    const campaign = (await Campaign.findOne({ subject: 'Les actes de la rencontre régionale' }).lean())!;
+    expect(String(campaign.segment)).to.equal(String(segment._id));
 
+    // or straight from the event page, to the registrants
+    await page.goto(`${suite.server.url}/admin/events/${event!._id}/show/suites`);
     await page.getByRole('button', { name: 'Préparer un envoi ciblé aux inscrit·es' }).click();
     await page.waitForURL(/\/admin\/campaigns\/create$/);
     await page.waitForFunction(() => [...document.querySelectorAll('input')].some((i) => i.value === 'Inscrit·es — Rencontre régionale Hauts-de-France'));
 
-    // 5. the figures
+    // 6. the figures
     await page.goto(`${suite.server.url}/admin/events/${event!._id}/show/suites`);
     await page.getByRole('tab', { name: 'Chiffres' }).click();
     await page.getByText('La rencontre régionale « Rencontre régionale Hauts-de-France » (Lille, 10 juin 2027) a rassemblé 1 participant·es, pour 1 inscrit·es.').waitFor();

@@ -3,6 +3,7 @@ import { closeMailers } from '../../server/delivery/mailer.js';
 import { EvaluationClaim, EventEvaluation, Registration } from '../../server/events/event.model.js';
 import { Client, clientAs, newVisitor, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../delivery/smtp-receiver.js';
+import { pdfText } from '../pdf-text.js';
 import { eventInput, form, linkIn } from './helpers.js';
 
 describe('events: check-in, attendance import, evaluation link used once, segment and attendance list', function () {
@@ -20,7 +21,7 @@ describe('events: check-in, attendance import, evaluation link used once, segmen
     server = await startTestServer({ env: { SMTP_URL: smtp.url } });
     staff = (await clientAs(server, 'staff')).client;
     visitor = newVisitor(server);
-    event = (await staff.post('/api/events', eventInput({ title: 'Journée des CLS', evaluationQuestions: [{ label: "L'organisation" }, { label: 'Les échanges' }] }))).body;
+    event = (await staff.post('/api/events', eventInput({ title: 'Journée des CLS', evaluationQuestions: [{ label: "L'organisation" }, { label: 'Les échanges' }, { label: "J'ai mieux compris le sujet", kind: 'yesno' }] }))).body;
     for (const name of ['alice', 'bruno', 'chloe', 'david']) {
       await visitor.post(`/rencontres/${event.slug}`, form({ email: `${name}@cls.fr`, firstName: name, lastName: 'Martin', organisationName: `Ville de ${name}`, territory: '93200' }));
     }
@@ -76,7 +77,11 @@ describe('events: check-in, attendance import, evaluation link used once, segmen
     const bad = await visitor.post(path, form({ 'r_l-organisation': '9' }));
     expect(bad.status).to.equal(400);
     expect(bad.text).to.contain('« L&#39;organisation » : choisissez une note de 1 à 5.');
-    const done = await visitor.post(path, form({ 'r_l-organisation': '5', 'r_les-echanges': '4', comment: 'Très riche' }));
+    expect(page.text).to.contain('name="r_j-ai-mieux-compris-le-sujet" value="oui"').and.contain('name="r_j-ai-mieux-compris-le-sujet" value="non"');
+    const badYes = await visitor.post(path, form({ 'r_j-ai-mieux-compris-le-sujet': 'bof' }));
+    expect(badYes.status).to.equal(400);
+    expect(badYes.text).to.contain('« J&#39;ai mieux compris le sujet » : répondez oui ou non.');
+    const done = await visitor.post(path, form({ 'r_l-organisation': '5', 'r_les-echanges': '4', 'r_j-ai-mieux-compris-le-sujet': 'oui', comment: 'Très riche' }));
     expect(done.status).to.equal(200);
     expect(done.text).to.contain('Merci pour votre avis');
     const again = await visitor.post(path, form({ 'r_l-organisation': '1' }));
@@ -84,12 +89,16 @@ describe('events: check-in, attendance import, evaluation link used once, segmen
     expect((await visitor.get(path)).text).to.contain('déjà été rempli');
     const answers = await EventEvaluation.find({}).lean();
     expect(answers).to.have.length(1);
-    expect(Object.keys(answers[0]).sort()).to.deep.equal(['_id', 'comment', 'event', 'ratings']);
+    expect(Object.keys(answers[0]).sort()).to.deep.equal(['_id', 'comment', 'event', 'ratings', 'yesNo']);
     expect(await EvaluationClaim.countDocuments({})).to.equal(1);
     const cancelPath = linkIn((await smtp.waitFor(1, (m) => m.rcptTo.includes('alice@cls.fr')))[0], '/rencontres/annulation/');
     expect((await visitor.get(cancelPath.replace('annulation', 'evaluation'))).status).to.equal(400); // a cancel token is no evaluation token
     const figures = (await staff.get(`/api/events/${event.id}/figures`)).body;
     expect(figures.evaluation).to.deep.include({ answers: 1, comments: ['Très riche'] });
+    expect(figures.evaluation.questions[2]).to.deep.equal({ key: 'j-ai-mieux-compris-le-sujet', label: "J'ai mieux compris le sujet", kind: 'yesno', answers: 1, yesCount: 1, yesShare: 100 });
+    expect(figures.sentences.at(-1)).to.equal(
+      "Le questionnaire d'évaluation (1 réponses) donne 100 % de 4 ou 5 sur 5 pour « L'organisation », 100 % pour « Les échanges » et 100 % de oui à « J'ai mieux compris le sujet ».",
+    );
   });
 
   it('makes a live segment of the participants and an attendance list for the day', async () => {
@@ -105,8 +114,33 @@ describe('events: check-in, attendance import, evaluation link used once, segmen
     const list = await staff.get(`/api/events/${event.id}/attendance.csv`);
     expect(list.headers.get('content-disposition')).to.contain(`emargement-${event.slug}.csv`);
     const rows = list.text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(rows[0]).to.equal('Nom;Prénom;Structure;Territoire;Inscription;Présence;Signature');
-    expect(rows).to.include('Martin;alice;Ville de alice;Saint-Denis (93);Inscrit·e;présent·e;');
+    expect(rows[0]).to.equal('Nom;Prénom;Structure;Territoire;Présence;Signature');
+    expect(rows).to.include('Martin;alice;Ville de alice;Saint-Denis (93);présent·e;');
     expect(rows).to.have.length(6);
+  });
+
+  it('prints the attendance list and the badges as PDF, and neutralises formulas in the CSV; board may read them, visitors not', async () => {
+    await visitor.post(`/rencontres/${event.slug}`, form({ email: 'formule@cls.fr', firstName: 'Fanny', lastName: '=HYPERLINK("http://x")', organisationName: '+33 Asso' }));
+    const board = (await clientAs(server, 'board')).client;
+    const csv = await board.get(`/api/events/${event.id}/attendance.csv`);
+    expect(csv.status).to.equal(200);
+    expect(csv.text).to.contain(`"'=HYPERLINK(""http://x"")";Fanny;'+33 Asso;`);
+
+    const list = await board.get(`/api/events/${event.id}/attendance.pdf`);
+    expect(list.status, list.text).to.equal(200);
+    expect(list.headers.get('content-type')).to.equal('application/pdf');
+    expect(list.headers.get('content-disposition')).to.contain(`emargement-${event.slug}.pdf`);
+    const listPdf = pdfText(list.bytes);
+    expect(list.bytes.subarray(0, 5).toString()).to.equal('%PDF-');
+    expect(listPdf.pages).to.equal(1);
+    for (const text of ["Liste d'émargement — Journée des CLS", 'Signature', 'alice', 'Ville de david', 'Saint-Denis (93)', 'Nouvelle', 'Emma', 'Fanny']) expect(listPdf.text).to.contain(text);
+
+    const badges = await staff.get(`/api/events/${event.id}/badges.pdf`);
+    expect(badges.status).to.equal(200);
+    const badgesPdf = pdfText(badges.bytes);
+    expect(badgesPdf.pages).to.equal(1); // six badges, eight to a page
+    for (const name of ['alice Martin', 'bruno Martin', 'chloe Martin', 'david Martin', 'Emma Nouvelle']) expect(badgesPdf.text).to.contain(name);
+
+    for (const path of ['attendance.pdf', 'badges.pdf', 'attendance.csv', 'registrations.csv']) expect((await visitor.get(`/api/events/${event.id}/${path}`)).status).to.equal(401);
   });
 });

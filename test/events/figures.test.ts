@@ -16,7 +16,8 @@ import { resetDatabase, testConfig } from '../helpers.js';
  * Events shaped like the association's own: the 2017 national meeting in Lyon (238
  * registrants, 40 % from local authorities, Auvergne-Rhône-Alpes first, then Île-de-France,
  * PACA and Bourgogne-Franche-Comté) and the January 2026 webinar (271 participants, 70 % on a
- * territory with a QPV, evaluation 87.3 % / 95.8 % / 100 % of 4 or 5 out of 5).
+ * territory with a QPV, evaluation 87.3 % / 95.8 % of 4 or 5 out of 5 and 100 % saying yes,
+ * they understood the subject better).
  */
 const ctx = { config: testConfig(), logger: createLogger('silent') };
 
@@ -70,7 +71,15 @@ describe('events: figures and report sentences of events shaped like the 2017 me
       start: '2026-01-20T14:00',
       end: '2026-01-20T16:30',
       visioUrl: 'https://visio.example.org/rn2026',
-      evaluationQuestions: [{ label: "L'organisation" }, { label: 'Les interventions' }, { label: 'Ma compréhension du sujet' }],
+      evaluationQuestions: [
+        { label: "L'organisation", kind: 'rating' },
+        { label: 'Les interventions', kind: 'rating' },
+        { label: "J'ai mieux compris le sujet", kind: 'yesno' },
+      ],
+      questions: [
+        { label: 'Déjeunerez-vous sur place ?', kind: 'yesno', choices: [], required: false },
+        { label: 'Votre structure', kind: 'choice', choices: ['Collectivité', 'Association', 'Autre'], required: false },
+      ],
     });
     const event = (await Event.findById(created.id).lean()) as EventRecord;
     // 271 who came: 81 IdF, 54 ARA, 33 NA, 27 Occitanie, 22 PACA, then 54 in régions under 5 %; 29 who did not come
@@ -80,7 +89,11 @@ describe('events: figures and report sentences of events shaped like the 2017 me
       if (i % 10 >= 7) continue; // 190 of them are staff-qualified contacts working in a QPV: 7 in 10
       await createContact({ email: `p${i}@webinaire2026.fr`, firstName: 'Qualifiée', lastName: `Q${i}`, territories: [communes[departement], 'qualite-qpv'] });
     }
-    for (const [i, departement] of departements.entries()) await register(event, { email: `p${i}@webinaire2026.fr`, firstName: 'Participant', lastName: `P${i}`, territory: departement });
+    // registration questions: 3 in 4 lunch on site; the structure asked of the first 100 only
+    for (const [i, departement] of departements.entries()) {
+      const answers = { 'q_dejeunerez-vous-sur-place': i % 4 === 3 ? 'non' : 'oui', ...(i < 100 ? { 'q_votre-structure': i < 60 ? 'Collectivité' : 'Association' } : {}) };
+      await register(event, { email: `p${i}@webinaire2026.fr`, firstName: 'Participant', lastName: `P${i}`, territory: departement, ...answers });
+    }
     for (let i = 0; i < 29; i++) await register(event, { email: `absent${i}@webinaire2026.fr`, firstName: 'Absent', lastName: `A${i}` });
     const qualified = departements.filter((_, i) => i % 10 < 7).length;
     expect(departements).to.have.length(271);
@@ -96,23 +109,32 @@ describe('events: figures and report sentences of events shaped like the 2017 me
     expect(imported.unmatched[0]).to.include({ line: 1 + 271 + Math.ceil(271 / 7) + 1, name: 'Invité surprise' });
     expect((await Registration.findOne({ email: 'p0@webinaire2026.fr' }).lean())!.minutesConnected).to.equal(95);
 
-    // 118 answers: 103, 113 and 118 of them give 4 or 5
+    // 118 answers: 103 and 113 of them give 4 or 5, all 118 say they understood the subject better
     const present = await Registration.find({ event: created.id, attendance: 'present' }).sort({ lastName: 1 }).limit(118).lean();
     for (const [i, registration] of present.entries()) {
       const ratings = [
         { key: 'l-organisation', value: i < 103 ? 4 + (i % 2) : 3 },
         { key: 'les-interventions', value: i < 113 ? 5 : 2 },
-        { key: 'ma-comprehension-du-sujet', value: 4 },
       ];
-      expect(await submitEvaluation(event, String(registration._id), ratings, i % 40 === 0 ? `Très utile, merci (${i})` : '')).to.equal(true);
+      const yesNo = [{ key: 'j-ai-mieux-compris-le-sujet', value: true }];
+      expect(await submitEvaluation(event, String(registration._id), { ratings, yesNo }, i % 40 === 0 ? `Très utile, merci (${i})` : '')).to.equal(true);
     }
-    expect(await submitEvaluation(event, String(present[0]._id), [], 'encore')).to.equal(false); // once per link
+    expect(await submitEvaluation(event, String(present[0]._id), {}, 'encore')).to.equal(false); // once per link
 
     const figures = await eventFigures(created.id);
     expect(figures).to.include({ registrants: 300, attendanceTaken: true, attendees: 271, absent: 29, basis: 'participants', qpv: qualified });
     expect(Math.round(figures.qpvShare)).to.equal(70);
     expect(figures.byRegion.slice(0, 5).map((r) => r.label)).to.deep.equal(['Île-de-France', 'Auvergne-Rhône-Alpes', 'Nouvelle-Aquitaine', 'Occitanie', "Provence-Alpes-Côte d'Azur"]);
-    expect(figures.evaluation.questions.map((q) => [q.answers, q.highShare])).to.deep.equal([[118, 87.3], [118, 95.8], [118, 100]]);
+    expect(figures.evaluation.questions.map((q) => [q.kind, q.answers, q.kind === 'yesno' ? q.yesShare : q.highShare])).to.deep.equal([
+      ['rating', 118, 87.3],
+      ['rating', 118, 95.8],
+      ['yesno', 118, 100],
+    ]);
+    // the registration questions, over the registrants who answered (the 29 absent ones did not)
+    expect(figures.questions.map((q) => [q.label, q.answers, q.options.map((o) => [o.label, o.count, o.share])])).to.deep.equal([
+      ['Déjeunerez-vous sur place ?', 271, [['Oui', 204, 75.3], ['Non', 67, 24.7]]],
+      ['Votre structure', 100, [['Collectivité', 60, 60], ['Association', 40, 40], ['Autre', 0, 0]]],
+    ]);
     expect(figures.evaluation.comments).to.deep.equal(['Très utile, merci (0)', 'Très utile, merci (40)', 'Très utile, merci (80)']);
     expect(figures.newContacts).to.equal(300 - 190);
     expect(figures.sentences).to.deep.equal([
@@ -120,11 +142,14 @@ describe('events: figures and report sentences of events shaped like the 2017 me
       '70 % travaillent sur un territoire comptant au moins un quartier prioritaire de la politique de la ville (QPV).',
       "Les régions les plus représentées sont Île-de-France, puis Auvergne-Rhône-Alpes, Nouvelle-Aquitaine, Occitanie et Provence-Alpes-Côte d'Azur.",
       '110 nouveaux contacts sont entrés dans la base à cette occasion.',
-      "Le questionnaire d'évaluation (118 réponses) donne 87,3 % de 4 ou 5 sur 5 pour « L'organisation », 95,8 % pour « Les interventions » et 100 % pour « Ma compréhension du sujet ».",
+      "Le questionnaire d'évaluation (118 réponses) donne 87,3 % de 4 ou 5 sur 5 pour « L'organisation », 95,8 % pour « Les interventions » et 100 % de oui à « J'ai mieux compris le sujet ».",
     ]);
     const report = await activityReport(2026);
     expect(reportToMarkdown(report)).to.contain(figures.sentences.join(' '));
     expect(reportToCsv(report)).to.contain(`rencontres;participants;${created.id};Santé et politique de la ville (2026-01-20);271`);
-    expect(reportToCsv(report)).to.contain("rencontres;évaluation : part de 4 ou 5 sur 5;" + created.id + ";Santé et politique de la ville (2026-01-20) — L'organisation;118;87,3");
+    const csv = reportToCsv(report);
+    expect(csv).to.contain("rencontres;évaluation : part de 4 ou 5 sur 5;" + created.id + ";Santé et politique de la ville (2026-01-20) — L'organisation;118;87,3");
+    expect(csv).to.contain("rencontres;évaluation : part de oui;" + created.id + ";Santé et politique de la ville (2026-01-20) — J'ai mieux compris le sujet;118;100");
+    expect(csv).to.contain(`rencontres;question d'inscription;${created.id};Santé et politique de la ville (2026-01-20) — Déjeunerez-vous sur place ? — Oui;204;75,3`);
   });
 });

@@ -67,7 +67,32 @@ describe('events: public registration, capacity, waiting list, confirmation with
     const badTerritory = await register(created.body.slug, { email: 'a@exemple.fr', firstName: 'A', lastName: 'B', 'q_atelier-choisi': 'Atelier A', territory: 'Atlantide' });
     expect(badTerritory.status).to.equal(400);
     expect(badTerritory.text).to.contain('Territoire : commune, code postal ou département introuvable.');
+    const badChoice = await register(created.body.slug, { email: 'a@exemple.fr', firstName: 'A', lastName: 'B', 'q_atelier-choisi': 'Atelier Z' });
+    expect(badChoice.text).to.contain('« Atelier choisi » : choisissez une des réponses proposées.');
+    const badYesNo = await register(created.body.slug, { email: 'a@exemple.fr', firstName: 'A', lastName: 'B', 'q_atelier-choisi': 'Atelier A', 'q_repas-sur-place': 'peut-être' });
+    expect(badYesNo.status).to.equal(400);
+    expect(badYesNo.text).to.contain('« Repas sur place » : répondez oui ou non.').and.contain('name="q_repas-sur-place" id="q_repas-sur-place-0" value="oui"');
     expect(await Registration.countDocuments({})).to.equal(0);
+
+    // answers are stored with the registration, exported, and counted in the figures
+    const answers = [['Atelier A', 'oui'], ['Atelier B', 'oui'], ['Atelier A', 'non'], ['Atelier A', '']];
+    for (const [i, [workshop, lunch]] of answers.entries()) {
+      const reply = await register(created.body.slug, { email: `q${i}@exemple.fr`, firstName: `Q${i}`, lastName: 'Réponses', 'q_atelier-choisi': workshop, 'q_repas-sur-place': lunch });
+      expect(reply.status, reply.text).to.equal(200);
+    }
+    expect((await Registration.findOne({ email: 'q1@exemple.fr' }).lean())!.answers).to.deep.equal([{ key: 'atelier-choisi', value: 'Atelier B' }, { key: 'repas-sur-place', value: 'oui' }]);
+    const figures = (await staff.get(`/api/events/${created.body.id}/figures`)).body;
+    expect(figures.questions).to.deep.equal([
+      { key: 'atelier-choisi', label: 'Atelier choisi', kind: 'choice', answers: 4, options: [{ value: 'Atelier A', label: 'Atelier A', count: 3, share: 75 }, { value: 'Atelier B', label: 'Atelier B', count: 1, share: 25 }] },
+      { key: 'repas-sur-place', label: 'Repas sur place', kind: 'yesno', answers: 3, options: [{ value: 'oui', label: 'Oui', count: 2, share: 66.7 }, { value: 'non', label: 'Non', count: 1, share: 33.3 }] },
+    ]);
+    const exported = await staff.get(`/api/events/${created.body.id}/registrations.csv`);
+    expect(exported.status).to.equal(200);
+    expect(exported.headers.get('content-disposition')).to.contain(`inscriptions-${created.body.slug}.csv`);
+    const rows = exported.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(rows[0]).to.match(/^Nom;Prénom;E-mail;.*;Atelier choisi;Repas sur place$/);
+    expect(rows).to.have.length(5);
+    expect(rows[3]).to.match(/^Réponses;Q2;q2@exemple\.fr;.*;Inscrit·e;;\d\d\/\d\d\/\d{4} \d\d:\d\d;Atelier A;non$/);
   });
 
   it('creates a new contact with the source « inscription à … », and mails a confirmation with the visio link and a valid .ics in Paris time across the DST change', async () => {

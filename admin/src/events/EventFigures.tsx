@@ -42,10 +42,17 @@ export function EventFigures() {
       <ShareTable title="Par type de structure" rows={data.byOrganisationType} />
       <ShareTable title="Par fonction" rows={data.byFunction} />
       <ShareTable title="Par dispositif" rows={data.byDispositif} />
+      {data.questions.map((q) => (
+        <ShareTable key={q.key} title={`Question d'inscription : ${q.label} (${q.answers} réponses)`} rows={q.options.map((o) => ({ code: o.value, label: o.label, count: o.count, share: o.share }))} />
+      ))}
       {data.evaluation.questions.length > 0 && (
         <Box>
           <Typography variant="h6" component="h2">Évaluation ({data.evaluation.answers} réponses, anonymes)</Typography>
-          <ul>{data.evaluation.questions.map((q) => <li key={q.key}>{q.label} : {pct(q.highShare)} de 4 ou 5 sur 5 ({q.answers} réponses)</li>)}</ul>
+          <ul>
+            {data.evaluation.questions.map((q) => (
+              <li key={q.key}>{q.label} : {q.kind === 'yesno' ? `${pct(q.yesShare)} de oui` : `${pct(q.highShare)} de 4 ou 5 sur 5`} ({q.answers} réponses)</li>
+            ))}
+          </ul>
           {data.evaluation.comments.length > 0 && (
             <>
               <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>Commentaires</Typography>

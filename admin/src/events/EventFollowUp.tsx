@@ -40,11 +40,16 @@ export function EventFollowUp() {
       return `Présences importées : ${result.present} présent·es, ${result.absent} absent·es.`;
     });
   };
-  const segment = (attended: boolean) =>
-    run(async () => {
-      const created = await callApi<{ name: string; count: number }>(`/events/${record.id}/segment`, { body: { attended } });
-      return `Segment « ${created.name} » créé (${created.count} contacts).`;
-    });
+  /** The segment (a live rule over the event's registrations), then its page, where "Créer un envoi ciblé" is. */
+  const segment = async (attended: boolean) => {
+    try {
+      const created = await callApi<{ id: string; name: string; count: number }>(`/events/${record.id}/segment`, { body: { attended } });
+      notify(`Segment « ${created.name} » créé (${created.count} contacts).`, { type: 'success' });
+      navigate(`/segments/${created.id}`);
+    } catch (error) {
+      notify((error as Error).message, { type: 'error' });
+    }
+  };
   /** A targeted mailing (campaigns) to the registrants: their segment, then the campaign form with it chosen. */
   const mailing = async () => {
     try {
@@ -60,7 +65,10 @@ export function EventFollowUp() {
         <Typography variant="h6" component="h2">Le jour J</Typography>
         <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: "wrap" }}>
           <Button variant="contained" component={Link} to={`/rencontres/${record.id}/emargement`}>Ouvrir l'émargement (téléphone)</Button>
+          <Button variant="outlined" onClick={() => download(`/events/${record.id}/attendance.pdf`)}>Liste d'émargement (PDF)</Button>
           <Button variant="outlined" onClick={() => download(`/events/${record.id}/attendance.csv`)}>Liste d'émargement (CSV)</Button>
+          <Button variant="outlined" onClick={() => download(`/events/${record.id}/badges.pdf`)}>Badges (PDF)</Button>
+          <Button variant="outlined" onClick={() => download(`/events/${record.id}/registrations.csv`)}>Inscriptions et réponses (CSV)</Button>
           <Button variant="outlined" component="label">
             Importer les présences de la visio (CSV)
             <input hidden type="file" accept=".csv,text/csv" onChange={importFile} aria-label="Fichier des présences de la visio (CSV)" />

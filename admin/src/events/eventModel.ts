@@ -15,6 +15,10 @@ export const QUESTION_KIND_CHOICES = [
   { id: 'choice', name: 'Choix' },
   { id: 'yesno', name: 'Oui / non' },
 ];
+export const EVALUATION_KIND_CHOICES = [
+  { id: 'rating', name: 'Note de 1 à 5' },
+  { id: 'yesno', name: 'Oui / non' },
+];
 export const REGISTRATION_STATUS_CHOICES = [
   { id: 'confirmed', name: 'Inscrit·e' },
   { id: 'waitlisted', name: "Liste d'attente" },
@@ -48,7 +52,12 @@ export type EventFigures = {
   byRegion: Share[];
   qpvShare: number;
   newContacts: number;
-  evaluation: { answers: number; questions: Array<{ key: string; label: string; answers: number; highShare: number }>; comments: string[] };
+  questions: Array<{ key: string; label: string; kind: 'choice' | 'yesno'; answers: number; options: Array<{ value: string; label: string; count: number; share: number }> }>;
+  evaluation: {
+    answers: number;
+    questions: Array<{ key: string; label: string; kind: 'rating'; answers: number; highShare: number } | { key: string; label: string; kind: 'yesno'; answers: number; yesShare: number }>;
+    comments: string[];
+  };
   sentences: string[];
 };
 
@@ -67,6 +76,6 @@ export function eventPayload(data: Record<string, unknown>) {
       required: Boolean(q.required),
     }));
   }
-  if (Array.isArray(out.evaluationQuestions)) out.evaluationQuestions = (out.evaluationQuestions as Array<Record<string, unknown>>).map((q) => ({ ...(q.key ? { key: q.key } : {}), label: q.label }));
+  if (Array.isArray(out.evaluationQuestions)) out.evaluationQuestions = (out.evaluationQuestions as Array<Record<string, unknown>>).map((q) => ({ ...(q.key ? { key: q.key } : {}), label: q.label, kind: q.kind ?? 'rating' }));
   return out;
 }

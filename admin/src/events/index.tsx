@@ -34,7 +34,7 @@ import { TerritoryInput } from '../common/territories';
 import { ThemeArrayInput } from '../common/themes';
 import { EventFigures } from './EventFigures';
 import { EventFollowUp } from './EventFollowUp';
-import { ACCESS_CHOICES, EVENT_KIND_CHOICES, eventPayload, QUESTION_KIND_CHOICES, REGISTRATION_STATUS_CHOICES, type Registration } from './eventModel';
+import { ACCESS_CHOICES, EVALUATION_KIND_CHOICES, EVENT_KIND_CHOICES, eventPayload, QUESTION_KIND_CHOICES, REGISTRATION_STATUS_CHOICES, type Registration } from './eventModel';
 
 const filters = [<SearchInput key="q" source="q" alwaysOn />, <SelectInput key="kind" source="kind" choices={EVENT_KIND_CHOICES} />];
 const paris = (local?: string) => (local ? `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}` : '');
@@ -89,7 +89,8 @@ function EventInputs() {
       </ArrayInput>
       <ArrayInput source="evaluationQuestions">
         <SimpleFormIterator inline>
-          <TextInput source="label" validate={required()} helperText="Noté de 1 à 5" />
+          <TextInput source="label" validate={required()} />
+          <SelectInput source="kind" choices={EVALUATION_KIND_CHOICES} defaultValue="rating" />
         </SimpleFormIterator>
       </ArrayInput>
     </>
