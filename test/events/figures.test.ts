@@ -64,7 +64,7 @@ describe('events: figures and report sentences of events shaped like the 2017 me
     expect(markdown).to.contain('| Agir ensemble pour la santé dans les quartiers | 12/10/2017 | 238 | — | 218 |');
   });
 
-  it('counts the January 2026 webinar from the visio tool’s attendance: 271 participants, 70 % on a QPV territory, 87.3 / 95.8 / 100 % of 4 or 5', async () => {
+  it('counts the January 2026 webinar from the visio tool’s attendance: 271 participants, 70 % on a QPV territory, 87.3 / 95.8 % of 4 or 5 and 100 % yes', async () => {
     const created = await createEvent({
       title: 'Santé et politique de la ville',
       kind: 'webinaire',
