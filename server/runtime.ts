@@ -11,6 +11,7 @@ import { connectDatabase, disconnectDatabase } from './lib/db.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './lib/embedded-db.js';
 import type { Logger } from './lib/logger.js';
 import { createScheduler } from './lib/scheduler.js';
+import { drainBackground } from './lib/background.js';
 import { runMigrations } from './ops/migration.service.js';
 import { ensureFirstAdmin } from './users/user.service.js';
 
@@ -64,6 +65,7 @@ export async function startRuntime(
       embeddedDb,
       async stop() {
         if (server) await closeServer(server);
+        await drainBackground(); // e-mails still leaving after their form's answer
         if (options.jobs) await scheduler.stop();
         unwatchConnection();
         await disconnectDatabase();

@@ -1,38 +1,65 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureAdminBuild } from '../scripts/admin-build.js';
 import { connectDatabase, disconnectDatabase } from '../server/lib/db.js';
 import { startFerretdb, type RunningFerretdb } from '../server/lib/ferretdb.js';
 import { stopPrivatePostgres } from './ops/postgres.js';
 
 /**
- * Root hooks: one real database server for the whole run — a fresh FerretDB (SQLite) in a
- * temporary folder, or the server named by MONGODB_URI (CI's second pass, on PostgreSQL).
- * Each test file starts from a clean database with `resetDatabase()` (test/helpers.ts).
+ * One real database server for the whole run, started once by the global setup: a fresh
+ * FerretDB (SQLite) in a temporary folder, or the server named by MONGODB_URI (CI's second
+ * pass, on PostgreSQL). Test files run in parallel worker processes (.mocharc.json): each
+ * worker has a database and a DATA_DIR of its own on that server, and each test file starts
+ * from a clean database with `resetDatabase()` (test/helpers.ts).
  */
 let ferretdb: RunningFerretdb | undefined;
-let dataDir: string | undefined;
-/** The app's DATA_DIR for this run (imports, secrets): fresh, removed at the end, never shared between runs. */
-const appDataDir = mkdtempSync(path.join(os.tmpdir(), 'maillage-test-data-'));
-process.env.TEST_DATA_DIR = appDataDir;
+let runDir: string | undefined;
+
+export async function mochaGlobalSetup(this: unknown) {
+  runDir = mkdtempSync(path.join(os.tmpdir(), 'maillage-test-'));
+  process.env.TEST_RUN_DIR = runDir; // inherited by the workers, forked after this setup
+  let uri = process.env.MONGODB_URI;
+  if (!uri) {
+    ferretdb = await startFerretdb({ storage: { kind: 'sqlite', dir: path.join(runDir, 'ferretdb') }, database: 'maillage_test', log: console.log });
+    uri = ferretdb.uri;
+  }
+  process.env.TEST_SERVER_URI = uri;
+  ensureAdminBuild(); // here, once: workers building admin/dist side by side would clobber it
+}
+
+export async function mochaGlobalTeardown() {
+  await ferretdb?.stop();
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
+}
+
+/** This process's database name: one per worker, so two files never reset each other's data. */
+const databaseName = () => `maillage_test_${process.env.MOCHA_WORKER_ID ?? 'main'}`;
+function withDatabase(uri: string, name: string): string {
+  const url = new URL(uri);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+let connected = false;
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
-    this.timeout(180_000); // the first run builds FerretDB
-    let uri = process.env.MONGODB_URI;
-    if (!uri) {
-      dataDir = mkdtempSync(path.join(os.tmpdir(), 'maillage-test-'));
-      ferretdb = await startFerretdb({ storage: { kind: 'sqlite', dir: dataDir }, database: 'maillage_test', log: console.log });
-      uri = ferretdb.uri;
-    }
-    process.env.TEST_MONGODB_URI = uri;
-    await connectDatabase(uri);
+    if (connected) return;
+    this.timeout(180_000);
+    const workerDir = path.join(process.env.TEST_RUN_DIR!, `worker-${process.env.MOCHA_WORKER_ID ?? 'main'}`);
+    process.env.TEST_DATA_DIR = mkdtempSync(`${workerDir}-data-`); // the app's DATA_DIR (imports, secrets)
+    process.env.TEST_MONGODB_URI = withDatabase(process.env.TEST_SERVER_URI!, databaseName());
+    await connectDatabase(process.env.TEST_MONGODB_URI);
+    connected = true;
   },
+  // In parallel mode root hooks run around each file: the connection stays for the worker's
+  // next file; the private PostgreSQL of the multi-instance tests is stopped with its file.
   async afterAll() {
-    await disconnectDatabase();
-    await ferretdb?.stop();
     await stopPrivatePostgres();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    rmSync(appDataDir, { recursive: true, force: true });
+    if (!process.env.MOCHA_WORKER_ID) {
+      await disconnectDatabase();
+      connected = false;
+    }
   },
 };

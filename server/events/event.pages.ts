@@ -135,7 +135,7 @@ export function eventPages(ctx: AppContext): Router {
 
   async function formView(event: EventRecord, values?: Record<string, unknown>, error?: RegistrationFormView['error']): Promise<RegistrationFormView> {
     const [organisationTypes, functions, dispositifs] = await Promise.all(['organisationTypes', 'functions', 'dispositifs'].map((kind) => vocabularyOf(kind as never)));
-    const options = (entries: Array<{ code: string; label: string; active: boolean }>) => entries.filter((e) => e.active).map((e) => ({ value: e.code, label: e.label }));
+    const options = (entries: ReadonlyArray<{ code: string; label: string; active: boolean }>) => entries.filter((e) => e.active).map((e) => ({ value: e.code, label: e.label }));
     const state = registrationState(event);
     const full = Boolean(event.capacity) && (await EventSeat.countDocuments({ event: event._id })) >= event.capacity!;
     return { event, organisationTypes: options(organisationTypes), functions: options(functions), dispositifs: options(dispositifs), full, closedReason: state.reason, values, error };

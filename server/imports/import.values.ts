@@ -59,7 +59,7 @@ export async function loadCatalog(): Promise<Catalog> {
     Theme.find({}, { name: 1, code: 1 }).lean(),
     List.find({}, { name: 1, code: 1 }).lean(),
   ]);
-  const vocabulary = (entries: { code: string; label: string }[]) => entries.map((e) => ({ id: e.code, label: e.label }));
+  const vocabulary = (entries: ReadonlyArray<{ code: string; label: string }>) => entries.map((e) => ({ id: e.code, label: e.label }));
   return {
     function: vocabulary(functions),
     dispositifs: vocabulary(dispositifs),

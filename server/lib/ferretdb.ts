@@ -18,9 +18,12 @@ export const FERRETDB_VERSION = 'v1.24.2';
  *   its `_id` index's (`->"_id"`), so SQLite never used the index: every find, update or
  *   delete by `_id` read the whole table. Also answers `_id: {$in: [...]}` from the index;
  * - its leak tracking (a stack capture, a pprof entry and a finalizer for every iterator)
- *   ran in release builds too: about a quarter of the time to read documents.
+ *   ran in release builds too: about a quarter of the time to read documents;
+ * - over PostgreSQL, update and findAndModify wrote while their query still held a pool
+ *   connection: about 50 concurrent writes (an import's history entries) each held one and
+ *   waited for a second, and the whole server hung. They now read the matched documents first.
  */
-const PATCHES = { files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch'], suffix: 'maillage.2' };
+const PATCHES = { files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch', 'ferretdb-write-after-read.patch'], suffix: 'maillage.3' };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -11,12 +11,42 @@ export const Stamp = mongoose.model('Stamp', stampSchema, 'stamps');
 /** The public archive (/lettres): bumped when a newsletter or a published campaign enters or leaves it. */
 export const ARCHIVE_STAMP = 'archive';
 
+/** Rows as a cache hands them out: shared by every caller, so frozen (a mutation throws instead of spoiling the cache). */
+export function frozenRows<T extends object>(rows: T[]): readonly Readonly<T>[] {
+  for (const row of rows) Object.freeze(row);
+  return Object.freeze(rows);
+}
+
 /** Bumps made by this process, seen by its caches at once (other processes read the stamp). */
 const localBumps = new Map<string, number>();
 
 export async function bumpStamp(name: string): Promise<void> {
-  await Stamp.updateOne({ _id: name }, { $set: { version: randomUUID() } }, { upsert: true });
+  // Local first: should the stamp's write fail, this process at least sees its own change.
   localBumps.set(name, (localBumps.get(name) ?? 0) + 1);
+  await Stamp.updateOne({ _id: name }, { $set: { version: randomUUID() } }, { upsert: true });
+}
+
+const DOCUMENT_WRITES = ['save', 'updateOne', 'deleteOne'] as const;
+const QUERY_WRITES = ['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'findOneAndReplace', 'replaceOne'] as const;
+const MODEL_WRITES = ['insertMany', 'bulkWrite'] as const;
+
+/**
+ * Bumps the stamp `name` after every write made through the model of `schema` (documents,
+ * queries, insertMany, bulkWrite), and after a failed one too, which may have written part of
+ * its documents. The model itself, not each caller, so that no write path can be forgotten.
+ */
+export function stampOnWrite(schema: Schema, name: string): void {
+  const bump = () => bumpStamp(name);
+  // An error handler that returns keeps the write's own error.
+  const bumpAfterError = () => bumpStamp(name).catch(() => undefined);
+  schema.post([...DOCUMENT_WRITES], { document: true, query: false }, bump);
+  schema.post([...DOCUMENT_WRITES], { document: true, query: false, errorHandler: true }, bumpAfterError);
+  schema.post([...QUERY_WRITES], { document: false, query: true }, bump);
+  schema.post([...QUERY_WRITES], { document: false, query: true, errorHandler: true }, bumpAfterError);
+  for (const write of MODEL_WRITES) {
+    schema.post(write, bump);
+    schema.post(write, { errorHandler: true }, bumpAfterError);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { stampOnWrite } from '../lib/stamped-cache.js';
 
 /**
  * A mailing list. `public` lists appear on the subscription form and need a double opt-in;
@@ -21,6 +22,10 @@ const listSchema = new Schema(
   },
   { timestamps: true },
 );
+
+/** Bumped by every write to lists: the public forms keep the lists in memory until then. */
+export const LISTS_STAMP = 'lists';
+stampOnWrite(listSchema, LISTS_STAMP);
 
 export type ListRecord = InferSchemaType<typeof listSchema> & { _id: mongoose.Types.ObjectId };
 export const List = mongoose.model('List', listSchema, 'lists');

@@ -2,7 +2,8 @@ import { badRequest, notFound } from '../lib/errors.js';
 import type { ListQuery } from '../lib/rest.js';
 import { escapeRegExp } from '../lib/normalize.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
-import { List } from './list.model.js';
+import { frozenRows, StampedCache } from '../lib/stamped-cache.js';
+import { List, LISTS_STAMP, type ListRecord } from './list.model.js';
 import type { ListCreateInput, ListFilter, ListUpdateInput } from './list.schemas.js';
 
 export async function listLists(query: ListQuery<ListFilter>) {
@@ -57,6 +58,9 @@ export async function deactivateList(id: string) {
   return updateList(id, { active: false });
 }
 
+const publicListsCache = new StampedCache<ReturnType<typeof frozenRows<ListRecord>>>(LISTS_STAMP);
+
+/** The lists of the public forms, in their order; kept in memory until a list changes (a crowd costs no query). */
 export async function publicLists() {
-  return List.find({ public: true, active: true }).sort({ order: 1 }).lean();
+  return (await publicListsCache.get('public', async () => frozenRows(await List.find({ public: true, active: true }).sort({ order: 1 }).lean<ListRecord[]>())))!;
 }

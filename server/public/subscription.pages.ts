@@ -9,8 +9,7 @@ import { preferencesForm, subscribeForm } from '../subscriptions/subscription.sc
 import { confirmSubscription, preferencesOf, requestSubscription, savePreferences, unsubscribe } from '../subscriptions/subscription.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { List } from '../lists/list.model.js';
-import { assertThemes } from '../themes/theme.service.js';
-import { Theme } from '../themes/theme.model.js';
+import { assertThemes, rootThemes } from '../themes/theme.service.js';
 import { assertCodes, vocabularyOf } from '../vocabularies/vocabulary.service.js';
 import {
   checkInboxPage,
@@ -37,9 +36,10 @@ export function subscriptionPages(ctx: AppContext): Router {
   const limitLinks = rateLimit({ name: 'public-links', max: 60, windowMs: MINUTE });
   // RFC 8058 one-click posts come from mail providers, often without a content type.
   const oneClickBody = express.text({ type: () => true, limit: '2kb' });
+  let blank: { sources: FormSources; html: string } | undefined;
 
   pages.get('/abonnement', limitLinks, async (_req, res) => {
-    res.type('html').send(subscribePage(config, await formView()));
+    res.type('html').send(await blankForm());
   });
 
   pages.post('/abonnement', limitForm, async (req, res) => {
@@ -110,15 +110,15 @@ export function subscriptionPages(ctx: AppContext): Router {
   pages.use(['/abonnement', '/preferences', '/desabonnement'], publicPageErrors(config, ctx.logger));
   return pages;
 
+  /** The empty form, rendered once per change of what it offers (the sources are the same arrays until then). */
+  async function blankForm(): Promise<string> {
+    const sources = await formSources();
+    if (!blank || sources.some((source, i) => source !== blank!.sources[i])) blank = { sources, html: subscribePage(config, toFormView(sources)) };
+    return blank.html;
+  }
+
   async function formView(values?: Record<string, unknown>, error?: SubscribeFormView['error']): Promise<SubscribeFormView> {
-    const [lists, functions, themes] = await Promise.all([publicLists(), vocabularyOf('functions'), Theme.find({ parent: null }).sort({ order: 1 }).lean()]);
-    return {
-      lists: lists.map((l) => ({ code: l.code, name: l.name, description: l.description, consentWording: l.consentWording })),
-      functions: functions.filter((f) => f.active).map((f) => ({ value: f.code, label: f.label })),
-      themes: themes.map((t) => ({ value: String(t._id), label: t.name })),
-      values,
-      error,
-    };
+    return toFormView(await formSources(), values, error);
   }
 
   async function preferences(req: Request) {
@@ -126,6 +126,20 @@ export function subscriptionPages(ctx: AppContext): Router {
     const view = contactId ? await preferencesOf(contactId) : undefined;
     return view && { firstName: view.contact.firstName ?? '', lists: view.lists, themes: view.themes };
   }
+}
+
+type FormSources = [Awaited<ReturnType<typeof publicLists>>, Awaited<ReturnType<typeof vocabularyOf>>, Awaited<ReturnType<typeof rootThemes>>];
+/** What the form offers: lists, functions and themes, each kept in memory by its feature until staff change it. */
+const formSources = (): Promise<FormSources> => Promise.all([publicLists(), vocabularyOf('functions'), rootThemes()]);
+
+function toFormView([lists, functions, themes]: FormSources, values?: Record<string, unknown>, error?: SubscribeFormView['error']): SubscribeFormView {
+  return {
+    lists: lists.map((l) => ({ code: l.code, name: l.name, description: l.description, consentWording: l.consentWording })),
+    functions: functions.filter((f) => f.active).map((f) => ({ value: f.code, label: f.label })),
+    themes: themes.map((t) => ({ value: String(t._id), label: t.name })),
+    values,
+    error,
+  };
 }
 
 const LABELS: Record<string, string> = {

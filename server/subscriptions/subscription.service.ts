@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { createContact, findContactByEmail, getContact, updateContact } from '../contacts/contact.service.js';
 import type { ContactCreateInput } from '../contacts/contact.schemas.js';
 import { sendTransactional } from '../delivery/transactional.js';
+import { inBackground } from '../lib/background.js';
 import { isDuplicateKey } from '../lib/db.js';
 import { badRequest, notFound } from '../lib/errors.js';
 import type { ListQuery } from '../lib/rest.js';
@@ -12,7 +13,7 @@ import { publicLists } from '../lists/list.service.js';
 import { isSuppressed, liftSuppression, suppress } from '../suppressions/suppression.service.js';
 import { renderEmail } from '../templates/render.js';
 import { resolveTerritoryLabel } from '../territories/territory.service.js';
-import { Theme } from '../themes/theme.model.js';
+import { rootThemes } from '../themes/theme.service.js';
 import type { Actor } from '../users/user.service.js';
 import { confirmUrl, preferencesUrl, readConfirmToken, type SubscriptionRequest } from './subscription.links.js';
 import { Subscription, type SubscriptionStatus } from './subscription.model.js';
@@ -36,19 +37,27 @@ export async function requestSubscription(ctx: Ctx, form: SubscribeForm, ip: str
   if (form.website) return; // honeypot filled: a robot; same answer, nothing done
   const lists = (await publicLists()).filter((l) => form.lists.includes(l.code));
   if (!lists.length) throw badRequest('Choisissez au moins une liste.', 'lists');
+  const to = normalizeEmail(form.email);
+  if (!(await mayMailFromPublicForm(ctx, 'abonnement', to))) return;
+  // The answer is the same for every address: whose it is, and the e-mail, come after it.
+  const at = Date.now();
+  inBackground(
+    subscriptionEmail(ctx, form, lists, ip, at)
+      .then((content) => sendTransactional(ctx, { to, ...content }))
+      .catch((error: unknown) => ctx.logger.error({ err: error }, 'subscription e-mail not sent')),
+  );
+}
+
+/** A confirmation link for the lists the address does not receive yet, or, when it receives them all, a link to its preferences. */
+async function subscriptionEmail(ctx: Ctx, form: SubscribeForm, lists: ReadonlyArray<{ _id: Types.ObjectId; name: string }>, ip: string | undefined, at: number) {
   const contact = await findContactByEmail(form.email);
   const subscribed = new Set(
     contact ? (await Subscription.find({ contact: contact._id, status: 'subscribed' }, { list: 1 }).lean()).map((s) => String(s.list)) : [],
   );
   const missing = lists.filter((l) => !subscribed.has(String(l._id)));
-  const to = normalizeEmail(form.email);
-  if (!(await mayMailFromPublicForm(ctx, 'abonnement', to))) return;
-  const mail = missing.length
-    ? confirmationEmail(ctx, { ...requestOf(form), lists: missing.map((l) => String(l._id)), ip, at: Date.now() }, missing.map((l) => l.name))
+  return missing.length
+    ? confirmationEmail(ctx, { ...requestOf(form), lists: missing.map((l) => String(l._id)), ip, at }, missing.map((l) => l.name))
     : knownEmail(ctx, String(contact!._id), form.firstName ?? contact!.firstName ?? '', lists.map((l) => l.name));
-  void mail
-    .then((content) => sendTransactional(ctx, { to, ...content }))
-    .catch((error: unknown) => ctx.logger.error({ err: error }, 'subscription e-mail not sent'));
 }
 
 /** What the confirmation link carries: the form without the honeypot and empty fields. */
@@ -169,7 +178,7 @@ export async function preferencesOf(contactId: string) {
   const lists = await List.find({ active: true, $or: [{ public: true }, { _id: { $in: subscriptions.map((s) => s.list) } }] })
     .sort({ order: 1 })
     .lean();
-  const themes = await Theme.find({ parent: null }).sort({ order: 1 }).lean();
+  const themes = await rootThemes();
   const chosen = new Set(contact.themes.map(String));
   return {
     contact,

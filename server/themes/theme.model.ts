@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { stampOnWrite } from '../lib/stamped-cache.js';
 
 /** A node of the theme tree; `ancestors` makes "a theme and its descendants" one indexed query. */
 const themeSchema = new Schema(
@@ -11,6 +12,10 @@ const themeSchema = new Schema(
   },
   { timestamps: true },
 );
+
+/** Bumped by every write to themes: the theme tree is kept in memory until then. */
+export const THEMES_STAMP = 'themes';
+stampOnWrite(themeSchema, THEMES_STAMP);
 
 export type ThemeRecord = InferSchemaType<typeof themeSchema> & { _id: mongoose.Types.ObjectId };
 export const Theme = mongoose.model('Theme', themeSchema, 'themes');

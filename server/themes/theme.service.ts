@@ -2,7 +2,8 @@ import mongoose, { Types } from 'mongoose';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
-import { Theme } from './theme.model.js';
+import { frozenRows, StampedCache } from '../lib/stamped-cache.js';
+import { Theme, THEMES_STAMP, type ThemeRecord } from './theme.model.js';
 import type { ThemeCreateInput, ThemeFilter, ThemeUpdateInput } from './theme.schemas.js';
 
 /** The given themes and all their descendants, as id strings. */
@@ -21,12 +22,31 @@ export async function resolveThemeLabel(text: string) {
   return themes.find((t) => t.code === text.trim().toLowerCase()) ?? themes.find((t) => normalizeText(t.name) === wanted);
 }
 
+type ThemeRows = readonly Readonly<ThemeRecord>[];
+const tree = new StampedCache<{ all: ThemeRows; roots: ThemeRows }>(THEMES_STAMP);
+
+/** Every theme and the top-level ones, by order; kept in memory until a theme changes (public forms read them on every hit). */
+async function cachedTree() {
+  return (await tree.get('tree', async () => {
+    const all = frozenRows(await Theme.find().sort({ order: 1, _id: 1 }).lean<ThemeRecord[]>());
+    return { all, roots: Object.freeze(all.filter((t) => !t.parent)) };
+  }))!;
+}
+
+/** The top-level themes, by order: what the public forms offer. The same array until a theme changes. */
+export async function rootThemes() {
+  return (await cachedTree()).roots;
+}
+
 /** Rejects unknown or malformed theme ids, naming the field. */
 export async function assertThemes(ids: readonly string[], field: string): Promise<void> {
   if (!ids.length) return;
   const malformed = ids.find((id) => !Types.ObjectId.isValid(id) || !/^[a-f0-9]{24}$/i.test(id));
   if (malformed !== undefined) throw badRequest(`Thème inconnu « ${malformed} » pour le champ « ${field} ».`, field);
-  const known = new Set((await Theme.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((t) => String(t._id)));
+  const known = new Set((await cachedTree()).all.map((t) => String(t._id)));
+  // A theme missing from memory may have been added by another process within the last seconds: the database decides.
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length) for (const t of await Theme.find({ _id: { $in: missing } }, { _id: 1 }).lean()) known.add(String(t._id));
   const unknown = ids.find((id) => !known.has(id));
   if (unknown !== undefined) throw badRequest(`Thème inconnu « ${unknown} » pour le champ « ${field} ».`, field);
 }

@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { stampOnWrite } from '../lib/stamped-cache.js';
 
 /** Lists of allowed values staff can edit (functions, organisation types, news categories, ...). */
 export const VOCABULARY_KINDS = [
@@ -26,5 +27,9 @@ const vocabularySchema = new Schema(
 );
 vocabularySchema.index({ kind: 1, code: 1 }, { unique: true });
 vocabularySchema.index({ kind: 1, order: 1 });
+
+/** Bumped by every write to vocabularies: each kind's entries are kept in memory until then. */
+export const VOCABULARIES_STAMP = 'vocabularies';
+stampOnWrite(vocabularySchema, VOCABULARIES_STAMP);
 
 export const Vocabulary = mongoose.model('Vocabulary', vocabularySchema, 'vocabularies');
