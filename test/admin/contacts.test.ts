@@ -18,7 +18,7 @@ describe('the admin in a browser: contacts', () => {
     await page.getByRole('combobox', { name: 'Thèmes' }).fill('mentale');
     await page.getByRole('option', { name: 'Santé mentale' }).click();
     await page.getByRole('combobox', { name: 'Territoires' }).fill('Saint-Denis');
-    await page.getByRole('option', { name: 'Saint-Denis (93)' }).click();
+    await page.getByRole('option', { name: 'Saint-Denis (commune, 93)' }).click();
     const violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).to.deep.equal([]);
     await screenshot(page, 'contact-edit');

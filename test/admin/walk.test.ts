@@ -37,10 +37,44 @@ async function seed(server: TestServer) {
   await post('/api/segments', { name: 'Seine-Saint-Denis', filter: { territories: ['departement-93'] } });
 }
 
+/**
+ * Records every raw code that reaches the page at any moment, not only once it has settled: a
+ * code shown while its label loads (a flash of `coordo-cls`) is caught too.
+ */
+async function watchFlashes(page: Page): Promise<void> {
+  // A string, not a function: tsx would wrap the inner functions in a helper the page lacks.
+  await page.addInitScript({
+    content: `(() => {
+      const raw = new RegExp(${JSON.stringify(RAW.source)});
+      const seen = (window.maillageFlashes = []);
+      const check = (node) => {
+        const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        for (let text = node.nodeType === Node.TEXT_NODE ? node : walker.nextNode(); text; text = walker.nextNode()) {
+          if (text.parentElement && text.parentElement.closest('style, script, noscript, template')) continue;
+          const hit = (text.textContent || '').match(raw);
+          if (hit) seen.push(hit[0]);
+        }
+      };
+      new MutationObserver((records) => {
+        for (const record of records) {
+          if (record.type === 'characterData') check(record.target);
+          record.addedNodes.forEach(check);
+        }
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    })();`,
+  });
+}
+
+/** The raw codes seen on the page since the last call. */
+async function flashes(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { maillageFlashes: string[] }).maillageFlashes.splice(0));
+}
+
 /** Opens every item of the menu and returns what went wrong on each screen. */
 async function walkMenu(page: Page, base: string, role: string): Promise<string[]> {
   const problems: string[] = [];
   let screen = '';
+  await watchFlashes(page);
   page.on('response', (r) => r.url().includes('/api/') && r.status() >= 400 && problems.push(`${screen}: HTTP ${r.status()} ${r.url()}`));
   page.on('pageerror', (e) => problems.push(`${screen}: ${e.message}`));
   await page.goto(`${base}/admin/`);
@@ -59,6 +93,8 @@ async function walkMenu(page: Page, base: string, role: string): Promise<string[
     // The value lists' own screen is where codes are edited: it shows them on purpose.
     const raw = item.href.endsWith('/vocabularies') ? null : text.match(RAW);
     if (raw) problems.push(`${screen}: raw code "${raw[0]}"`);
+    const flashed = item.href.endsWith('/vocabularies') ? [] : await flashes(page);
+    if (flashed.length) problems.push(`${screen}: raw code while loading "${[...new Set(flashed)].join('", "')}"`);
     const title = await page.title();
     if (!/ — Maillage$/.test(title)) problems.push(`${screen}: tab title "${title}"`);
     await screenshot(page, `walk-${role}-${item.href.replace(/\W+/g, '-')}`);
@@ -75,11 +111,17 @@ describe('the admin in a browser: every menu item, as staff and as a board membe
     expect(await walkMenu(page, suite.server.url, 'staff')).to.deep.equal([]);
     // A contact's page: origin, function, territories and organisations by their labels.
     await page.goto(`${suite.server.url}/admin/contacts`);
+    await page.getByText('Inès').first().waitFor();
+    await flashes(page);
     await page.getByText('Inès').first().click();
     await page.getByText('Saisie manuelle').waitFor();
     await page.getByText('Ville de Bondy').first().waitFor();
     const text = await page.locator('#main-content').innerText();
     expect(text.match(RAW)?.[0]).to.equal(undefined);
+    expect(await flashes(page), 'no code shown while the labels load').to.deep.equal([]);
+    // The watcher itself sees a code put on the page: it cannot pass by being dead.
+    await page.evaluate(() => document.body.append(document.createTextNode('coordo-cls')));
+    expect(await flashes(page)).to.deep.equal(['coordo-cls']);
     expect(text).not.to.match(/\bstaff\b/);
     await screenshot(page, 'walk-contact-show');
     expect(missingTranslations(page)).to.deep.equal([]);

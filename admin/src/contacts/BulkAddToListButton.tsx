@@ -63,7 +63,7 @@ export function BulkAddToListButton() {
 
   return (
     <>
-      <Button label={`Ajouter ${count} à une liste`} onClick={() => setOpen(true)}>
+      <Button label={`Ajouter ${count} à une liste…`} onClick={() => setOpen(true)}>
         <PlaylistAddIcon />
       </Button>
       <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="bulk-list-title" fullWidth maxWidth="sm">

@@ -53,7 +53,7 @@ export function BulkTagButton() {
 
   return (
     <>
-      <Button label={`Thèmes / territoires de ${contactsCount(selectedIds.length)}`} onClick={() => setOpen(true)}>
+      <Button label={`Thèmes / territoires de ${contactsCount(selectedIds.length)}…`} onClick={() => setOpen(true)}>
         <LocalOfferIcon />
       </Button>
       <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="bulk-tag-title" fullWidth maxWidth="sm">

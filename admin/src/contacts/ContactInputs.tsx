@@ -13,6 +13,7 @@ import {
 } from 'react-admin';
 import { useWatch } from 'react-hook-form';
 import { Link as RouterLink } from 'react-router-dom';
+import { CreateOrganisationDialog } from '../organisations/CreateOrganisationDialog';
 import { ThemeArrayInput } from '../common/themes';
 import { TerritoryArrayInput } from '../common/territories';
 import { VocabularyArrayInput, VocabularySelectInput } from '../common/vocabulary';
@@ -83,7 +84,12 @@ export function ContactInputs() {
         <VocabularySelectInput source="function" vocabulary="functions" emptyText="—" />
         <TextInput source="functionLabel" helperText="Libellé libre, gardé par un import" />
         <ReferenceArrayInput source="organisations" reference="organisations" perPage={20}>
-          <AutocompleteArrayInput optionText="name" filterToQuery={(q: string) => ({ q })} />
+          <AutocompleteArrayInput
+            optionText="name"
+            filterToQuery={(q: string) => ({ q })}
+            create={<CreateOrganisationDialog />}
+            createItemLabel="Créer l’organisation « %{item} »"
+          />
         </ReferenceArrayInput>
       </Box>
       <VocabularyArrayInput source="dispositifs" vocabulary="dispositifs" />

@@ -28,7 +28,8 @@ export function SaveAsSegmentButton() {
   }
   return (
     <>
-      <Button label="Enregistrer comme segment" disabled={!Object.keys(filter).length} onClick={() => setOpen(true)}>
+      {/* The label as aria-label too: on a phone react-admin shows a disabled button as a bare icon. */}
+      <Button label="Enregistrer comme segment" aria-label="Enregistrer comme segment" disabled={!Object.keys(filter).length} onClick={() => setOpen(true)}>
         <SaveIcon />
       </Button>
       <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="save-segment-title">

@@ -14,9 +14,11 @@ import {
   SelectField,
   SelectInput,
   SimpleForm,
+  SimpleList,
   TextInput,
 } from 'react-admin';
-import { VocabularyArrayInput, VocabularyField, VocabularySelectInput } from '../common/vocabulary';
+import { labelOf, useVocabulary, VocabularyArrayInput, VocabularyField, VocabularySelectInput } from '../common/vocabulary';
+import { usePhone } from '../common/usePhone';
 import { contactName, type Contact } from '../contacts/contactModel';
 import { PAYMENT_STATUS_CHOICES, type Membership } from './membershipModel';
 import { PaymentButton } from './PaymentButton';
@@ -47,32 +49,52 @@ function Member() {
   );
 }
 
+/** On a phone: the member, the category and amount, and whether it is paid. */
+function PhoneList() {
+  const { choices, isPending } = useVocabulary('membership-categories');
+  // No category until its label is there: a code must never flash on screen.
+  const category = (m: Membership) => (isPending ? '' : `${labelOf(choices, m.category)} · `);
+  return (
+    <SimpleList<Membership & { memberName?: string }>
+      primaryText={(m) => m.memberName ?? ''}
+      secondaryText={(m) => `${category(m)}${formatEuros(m.fee)}`}
+      tertiaryText={(m) => labelOf(PAYMENT_STATUS_CHOICES, m.paymentStatus)}
+      rowClick="edit"
+    />
+  );
+}
+
 /** Memberships of a year, unpaid first ("due" sorts before "paid" and "waived"). */
 function MembershipList() {
+  const phone = usePhone();
   return (
     <List filters={filters} filterDefaultValues={{ year: thisYear }} sort={{ field: 'paymentStatus', order: 'ASC' }}>
-      <DataTable rowClick="edit">
-        <DataTable.Col label="Membre" disableSort>
-          <Member />
-        </DataTable.Col>
-        <DataTable.Col source="year" />
-        <DataTable.Col source="category">
-          <VocabularyField source="category" vocabulary="membership-categories" />
-        </DataTable.Col>
-        <DataTable.Col source="fee" label="Cotisation" align="right">
-          <FunctionField render={(m: Membership) => formatEuros(m.fee)} />
-        </DataTable.Col>
-        <DataTable.Col source="paymentStatus">
-          <SelectField source="paymentStatus" choices={PAYMENT_STATUS_CHOICES} />
-        </DataTable.Col>
-        <DataTable.Col source="paidAt">
-          <DateField source="paidAt" locales="fr-FR" />
-        </DataTable.Col>
-        <DataTable.Col label="Actions" disableSort>
-          <PaymentButton />
-          <DocumentLinks />
-        </DataTable.Col>
-      </DataTable>
+      {phone ? (
+        <PhoneList />
+      ) : (
+        <DataTable rowClick="edit">
+          <DataTable.Col label="Membre" disableSort>
+            <Member />
+          </DataTable.Col>
+          <DataTable.Col source="year" />
+          <DataTable.Col source="category">
+            <VocabularyField source="category" vocabulary="membership-categories" />
+          </DataTable.Col>
+          <DataTable.Col source="fee" label="Cotisation" align="right">
+            <FunctionField render={(m: Membership) => formatEuros(m.fee)} />
+          </DataTable.Col>
+          <DataTable.Col source="paymentStatus">
+            <SelectField source="paymentStatus" choices={PAYMENT_STATUS_CHOICES} />
+          </DataTable.Col>
+          <DataTable.Col source="paidAt">
+            <DateField source="paidAt" locales="fr-FR" />
+          </DataTable.Col>
+          <DataTable.Col label="Actions" disableSort>
+            <PaymentButton />
+            <DocumentLinks />
+          </DataTable.Col>
+        </DataTable>
+      )}
     </List>
   );
 }

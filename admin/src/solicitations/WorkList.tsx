@@ -27,9 +27,10 @@ export function WorkListActions() {
     }
   };
   return (
-    <TopToolbar sx={{ alignItems: 'center' }}>
+    <TopToolbar sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
       {work && (
-        <Typography variant="body2" sx={{ mr: 'auto' }} role="status">
+        // A line of its own on a phone, rather than pushed off the screen.
+        <Typography variant="body2" sx={{ mr: 'auto', whiteSpace: 'normal', flex: { xs: '1 1 100%', sm: '0 1 auto' } }} role="status">
           {work.unread} non lue(s) · {work.unanswered} sans réponse
           {work.oldestUnansweredWorkingDays !== null && ` · la plus ancienne attend depuis ${work.oldestUnansweredWorkingDays} jour(s) ouvré(s)`}
           {work.overdue > 0 && ` · ${work.overdue} au-delà de ${work.reminderWorkingDays} jours ouvrés`}

@@ -16,6 +16,7 @@ import {
   SelectArrayInput,
   SelectInput,
   SimpleForm,
+  SimpleList,
   TextField,
   TextInput,
 } from 'react-admin';
@@ -24,12 +25,14 @@ import { TerritoryInput } from '../common/territories';
 import { VocabularyField, VocabularySelectInput } from '../common/vocabulary';
 import { contactName, type Contact } from '../contacts/contactModel';
 import { AssigneeField, AssigneeInput } from './assignees';
-import { SOLICITATION_STATUS_CHOICES } from './solicitationModel';
+import { SOLICITATION_STATUS_CHOICES, statusLabel } from './solicitationModel';
+import { usePhone } from '../common/usePhone';
 import { QuickStatus } from './StatusChange';
 import { Conversation } from './Conversation';
 import { WorkListActions } from './WorkList';
 import { today } from '../common/format';
 
+type Solicitation = { id: string; subject?: string; reference?: string; requesterName?: string; receivedAt?: string; status: string; unread?: boolean };
 
 const filters = [
   <SearchInput key="q" source="q" alwaysOn />,
@@ -39,36 +42,54 @@ const filters = [
   <AssigneeInput key="assignee" source="assignee" />,
 ];
 
+/** On a phone: subject, requester and date, and the status always in view. */
+function PhoneList() {
+  return (
+    <SimpleList<Solicitation>
+      primaryText={(s) => s.subject || s.reference}
+      secondaryText={(s) => [s.requesterName, s.receivedAt && new Date(s.receivedAt).toLocaleDateString('fr-FR')].filter(Boolean).join(' · ')}
+      tertiaryText={(s) => statusLabel(s.status)}
+      rowClick="edit"
+      rowSx={(s) => ({ fontWeight: s.unread ? 700 : 400 })}
+    />
+  );
+}
+
 function SolicitationList() {
+  const phone = usePhone();
   return (
     <List filters={filters} filterDefaultValues={{ status: ['new', 'in-progress'] }} sort={{ field: 'unread', order: 'DESC' }} actions={<WorkListActions />}>
-      <DataTable rowClick="edit" rowSx={(record) => ({ '& td': { fontWeight: record.unread ? 700 : 400 } })}>
-        <DataTable.Col source="unread" label="Non lue">
-          <BooleanField source="unread" looseValue FalseIcon={null} />
-        </DataTable.Col>
-        <DataTable.Col source="reference" disableSort />
-        <DataTable.Col source="receivedAt">
-          <DateField source="receivedAt" locales="fr-FR" />
-        </DataTable.Col>
-        <DataTable.Col source="requesterName" disableSort />
-        <DataTable.Col source="subject" disableSort />
-        <DataTable.Col source="type">
-          <VocabularyField source="type" vocabulary="solicitation-types" />
-        </DataTable.Col>
-        <DataTable.Col source="requesterType">
-          <VocabularyField source="requesterType" vocabulary="requester-types" />
-        </DataTable.Col>
-        <DataTable.Col source="isMember" disableSort>
-          <BooleanField source="isMember" />
-        </DataTable.Col>
-        <DataTable.Col source="status">
-          <QuickStatus />
-        </DataTable.Col>
-        <DataTable.Col source="assignee" disableSort>
-          <AssigneeField />
-        </DataTable.Col>
-        <DataTable.NumberCol source="timeSpentMinutes" />
-      </DataTable>
+      {phone ? (
+        <PhoneList />
+      ) : (
+        <DataTable rowClick="edit" rowSx={(record) => ({ '& td': { fontWeight: record.unread ? 700 : 400 } })}>
+          <DataTable.Col source="unread" label="Non lue">
+            <BooleanField source="unread" looseValue FalseIcon={null} />
+          </DataTable.Col>
+          <DataTable.Col source="reference" disableSort />
+          <DataTable.Col source="receivedAt">
+            <DateField source="receivedAt" locales="fr-FR" />
+          </DataTable.Col>
+          <DataTable.Col source="requesterName" disableSort />
+          <DataTable.Col source="subject" disableSort />
+          <DataTable.Col source="type">
+            <VocabularyField source="type" vocabulary="solicitation-types" />
+          </DataTable.Col>
+          <DataTable.Col source="requesterType">
+            <VocabularyField source="requesterType" vocabulary="requester-types" />
+          </DataTable.Col>
+          <DataTable.Col source="isMember" disableSort>
+            <BooleanField source="isMember" />
+          </DataTable.Col>
+          <DataTable.Col source="status">
+            <QuickStatus />
+          </DataTable.Col>
+          <DataTable.Col source="assignee" disableSort>
+            <AssigneeField />
+          </DataTable.Col>
+          <DataTable.NumberCol source="timeSpentMinutes" />
+        </DataTable>
+      )}
     </List>
   );
 }
