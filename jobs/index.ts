@@ -4,6 +4,7 @@ import { defineNewsImport, scheduleNewsImport } from './news-import.job.js';
 import { defineNewsletterCompile, scheduleNewsletterCompile } from './newsletter-compile.job.js';
 import { defineNewsletterSend } from './newsletter-send.job.js';
 import { defineCampaignSend } from './campaign-send.job.js';
+import { defineCampaignPrepare } from './campaign-prepare.job.js';
 import { defineNewsletterFollow, scheduleNewsletterFollow } from './newsletter-follow.job.js';
 import { defineImportCommit } from './import-commit.job.js';
 import { defineImportUndo } from './import-undo.job.js';
@@ -32,6 +33,7 @@ export function defineJobs(ctx: AppContext): void {
   defineNewsImport(agenda, ctx);
   defineNewsletterCompile(agenda, ctx);
   defineNewsletterSend(agenda, ctx);
+  defineCampaignPrepare(agenda, ctx);
   defineCampaignSend(agenda, ctx);
   defineNewsletterFollow(agenda, ctx);
   defineImportCommit(agenda, ctx);

@@ -1,9 +1,9 @@
 /**
  * bench/send/campaign: a campaign ("Informations du réseau", legitimate interest) to the
  * contacts of a segment — 10,000 of a base of 100,000 — as staff send one: the audience is
- * evaluated (what the count before approval shows), frozen at approval (deliveries, and a
- * subscription for each recipient who had none), then sent by the sending process to a local
- * SMTP sink. The three times are printed apart; the audience is evaluated on a warm contact
+ * evaluated (what the count before approval shows), frozen after approval by the preparation
+ * job (deliveries, and a subscription for each recipient who had none), then sent by the sending process to a local
+ * SMTP sink. The times are printed apart (the approval request itself only enqueues the preparation); the audience is evaluated on a warm contact
  * index (every app process keeps one), the index's own load time is printed too.
  * Run: npx tsx bench/send/campaign.ts [contacts] [segment share, e.g. 0.1] [connections]
  */
@@ -13,13 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
 import { loadReferenceData } from '../../fixtures/index.js';
-import { approveCampaign, createCampaign, startCampaignSending } from '../../server/campaigns/campaign.service.js';
+import { approveCampaign, createCampaign, prepareCampaign, startCampaignSending } from '../../server/campaigns/campaign.service.js';
 import { Campaign } from '../../server/campaigns/campaign.model.js';
 import { countContacts, insertContacts, newContactDefaults } from '../../server/contacts/contact.store.js';
 import { evaluateAudience } from '../../server/delivery/audience.js';
 import { runMailingInChildProcess } from '../../server/delivery/isolated-sender.js';
 import { mailingProgress } from '../../server/delivery/mailing.service.js';
 import { loadConfig } from '../../server/lib/config.js';
+import { createLogger } from '../../server/lib/logger.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { startFerretdb } from '../../server/lib/ferretdb.js';
 import { List } from '../../server/lists/list.model.js';
@@ -96,14 +97,20 @@ const resolveSeconds = seconds(t);
 console.log(`audience of the segment among ${total}: ${audience.recipients.length} recipients in ${resolveSeconds.toFixed(2)} s (contact index loaded in ${indexLoadSeconds.toFixed(1)} s before)`);
 
 const campaign = await createCampaign({ config }, { subject: 'Appel à contributions, {{prenom|chère collègue}}', basis: 'legitimate-interest', segment: String(segment._id), body: '# Appel à contributions\n\nBonjour {{prenom}},\n\nLe [dossier](https://fts.example.org/dossier) est en ligne.\n\n[[Contribuer]](https://fts.example.org/contribuer)' });
+// The approval request enqueues the preparation; here it is run in this process, as the job does.
+const scheduler = { agenda: { now: async () => undefined } } as never;
 t = Date.now();
-await approveCampaign({ config }, String(campaign._id));
+await approveCampaign({ scheduler }, String(campaign._id));
 const approveSeconds = seconds(t);
+t = Date.now();
+const prepared = await prepareCampaign({ config, logger: createLogger('warn') }, String(campaign._id));
+const prepareSeconds = seconds(t);
 const approved = (await Campaign.findById(campaign._id).lean())!;
-console.log(`approval (render, links, audience evaluated again and frozen: ${approved.audience!.count} deliveries and subscriptions) in ${approveSeconds.toFixed(1)} s`);
+console.log(
+  `approval request in ${approveSeconds.toFixed(2)} s; preparation (${prepared}: render, links, audience evaluated again and frozen: ${approved.audience!.count} deliveries and subscriptions) in ${prepareSeconds.toFixed(1)} s`,
+);
 
 // Sending as the mailing-send job does it: the campaign starts its mailing, the sending process runs it.
-const scheduler = { agenda: { now: async () => undefined } } as never;
 await startCampaignSending({ scheduler }, String(campaign._id));
 const meter = new ProcessMeter({ bench: process.pid, database: db?.process.pid, sink: sink.pid });
 let sender: ChildProcess | undefined;
@@ -132,7 +139,8 @@ printFigures({
   recipients: approved.audience!.count,
   audience_resolve_seconds: Number(resolveSeconds.toFixed(3)),
   contact_index_load_seconds: Number(indexLoadSeconds.toFixed(1)),
-  approve_seconds: Number(approveSeconds.toFixed(1)),
+  approve_request_seconds: Number(approveSeconds.toFixed(2)),
+  prepare_seconds: Number(prepareSeconds.toFixed(1)),
   send_seconds: Number(sendSeconds.toFixed(1)),
   received,
   ...figures.fields({ exclude: ['sink'], peakOf: ['sender'] }),

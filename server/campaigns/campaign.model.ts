@@ -3,10 +3,10 @@ import { AUDIENCE_BASES, EXCLUSION_REASONS } from '../delivery/audience.js';
 
 /**
  * A targeted mailing ("envoi ciblé"): a message written in Markdown, sent once to a list, a
- * segment of the base, or both. draft → approved (audience frozen) → sending ⇄ paused → sent,
- * or cancelled. Sending itself is a mailing of the delivery engine.
+ * segment of the base, or both. draft → preparing (approved by staff; the job campaign:prepare
+ * freezes the audience) → approved → sending ⇄ paused → sent, or cancelled. Sending itself is a mailing of the delivery engine.
  */
-export const CAMPAIGN_STATUSES = ['draft', 'approved', 'sending', 'paused', 'sent', 'cancelled'] as const;
+export const CAMPAIGN_STATUSES = ['draft', 'preparing', 'approved', 'sending', 'paused', 'sent', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 const audienceSchema = new Schema(
@@ -37,6 +37,8 @@ const campaignSchema = new Schema(
     audience: { type: audienceSchema, default: null },
     approvedAt: { type: Date, default: null },
     approvedBy: { type: String, default: null },
+    /** Why the last preparation failed (the campaign went back to draft). */
+    preparationError: { type: String, default: null },
     scheduledAt: { type: Date, default: null },
     mailing: { type: Schema.Types.ObjectId, ref: 'Mailing', default: null },
     sendingAt: { type: Date, default: null },

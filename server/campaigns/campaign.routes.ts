@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { withId } from '../lib/db.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
 import { actorOf, allow, READ, WRITE } from '../users/auth.middleware.js';
-import { campaignCreateBody, campaignFilter, campaignSendBody, campaignTestBody, campaignUpdateBody } from './campaign.schemas.js';
+import { campaignCreateBody, campaignFilter, campaignPreviewBody, campaignSendBody, campaignTestBody, campaignUpdateBody } from './campaign.schemas.js';
 import {
   approveCampaign,
   cancelCampaign,
@@ -14,6 +14,7 @@ import {
   listCampaigns,
   pauseCampaign,
   previewCampaign,
+  previewDraft,
   reopenCampaign,
   resendCampaignUncertain,
   resumeCampaign,
@@ -38,6 +39,8 @@ export function campaignRoutes(ctx: AppContext): Router {
     sendList(res, 'campaigns', items, total, query.skip);
   });
   router.post('/', allow(WRITE), async (req, res) => res.status(201).json(toApi(await createCampaign(ctx, parseBody(campaignCreateBody, req.body), actorOf(res)))));
+  // the editor's live preview: renders what is being written, saves nothing
+  router.post('/preview', allow(WRITE), async (req, res) => res.json({ html: (await previewDraft(ctx.config, parseBody(campaignPreviewBody, req.body))).html }));
   router.get('/:id', allow(READ), async (req, res) => res.json(toApi(await getCampaign(idParam(req)))));
   router.put('/:id', allow(WRITE), async (req, res) => {
     await updateCampaign(ctx, idParam(req), parseBody(campaignUpdateBody, req.body));

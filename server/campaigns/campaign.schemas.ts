@@ -16,7 +16,7 @@ const fields = {
   publish: z.boolean().optional(),
 };
 const readOnly = Object.fromEntries(
-  ['id', '_id', 'status', 'audience', 'approvedAt', 'approvedBy', 'scheduledAt', 'mailing', 'sendingAt', 'sentAt', 'testSends', 'duplicatedFrom', 'createdBy', 'createdAt', 'updatedAt', 'slug', 'progress', 'figures', 'clicks', 'uncertain', 'listName', 'segmentName'].map((f) => [f, z.unknown().optional()]),
+  ['id', '_id', 'status', 'audience', 'approvedAt', 'approvedBy', 'preparationError', 'scheduledAt', 'mailing', 'sendingAt', 'sentAt', 'testSends', 'duplicatedFrom', 'createdBy', 'createdAt', 'updatedAt', 'slug', 'progress', 'figures', 'clicks', 'uncertain', 'listName', 'segmentName'].map((f) => [f, z.unknown().optional()]),
 );
 
 export const campaignCreateBody = z.strictObject(fields);
@@ -33,5 +33,15 @@ export const campaignTestBody = z.strictObject({
 /** `at`: an ISO instant, or a Paris wall-clock time `YYYY-MM-DDTHH:mm` (what a date-time field gives). */
 export const campaignSendBody = z.strictObject({ at: z.union([isoDate, z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'date invalide')]).optional() });
 
+/** The live preview of the editor: the text being written, not saved. */
+export const campaignPreviewBody = z.strictObject({
+  subject: z.string().max(200, 'trop long (200 caractères au plus)').optional(),
+  preheader: fields.preheader,
+  body: fields.body,
+  basis: fields.basis,
+  list: fields.list.nullable(),
+});
+
 export type CampaignInput = z.infer<typeof campaignUpdateBody>;
 export type CampaignFilter = z.infer<typeof campaignFilter>;
+export type CampaignPreviewInput = z.infer<typeof campaignPreviewBody>;

@@ -16,10 +16,11 @@ import {
   startMailing,
   uncertainDeliveries,
 } from '../delivery/mailing.service.js';
-import { personalize } from '../delivery/personalize.js';
+import { personalize, type MailContent } from '../delivery/personalize.js';
 import { sendTransactional } from '../delivery/transactional.js';
 import type { Config } from '../lib/config.js';
-import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
+import { claimOnce, releaseClaim } from '../lib/db.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import { parisInstant, parisYearRange } from '../lib/paris-time.js';
 import type { ListQuery } from '../lib/rest.js';
@@ -29,13 +30,15 @@ import { Segment } from '../segments/segment.model.js';
 import type { Actor } from '../users/user.service.js';
 import { Campaign, type CampaignRecord, type CampaignStatus } from './campaign.model.js';
 import { footerReason, renderCampaign } from './campaign.render.js';
-import type { CampaignFilter, CampaignInput } from './campaign.schemas.js';
+import type { CampaignFilter, CampaignInput, CampaignPreviewInput } from './campaign.schemas.js';
 import { ARCHIVE_STAMP, bumpStamp } from '../lib/stamped-cache.js';
 
 type Ctx = Pick<AppContext, 'config' | 'logger'>;
 
 /** The Agenda job that sends a scheduled campaign (jobs/campaign-send.job.ts). */
 export const CAMPAIGN_SEND_JOB = 'campaign:send';
+/** The Agenda job that freezes an approved campaign's audience (jobs/campaign-prepare.job.ts). */
+export const CAMPAIGN_PREPARE_JOB = 'campaign:prepare';
 const LEGITIMATE_INTEREST_LIST = 'informations-reseau';
 
 export const campaignArchiveUrl = (config: Config, slug: string) => `${config.publicUrl}/lettres/envois/${slug}`;
@@ -135,16 +138,28 @@ async function emailContent(config: Config, campaign: CampaignRecord) {
 /** What a preview shows: the e-mail with sample personal values. */
 export async function previewCampaign(config: Config, id: string) {
   const campaign = await getCampaignRecord(id);
-  return personalize(await emailContent(config, campaign), {
+  return withSampleValues(config, await emailContent(config, campaign), campaign.slug ? campaignArchiveUrl(config, campaign.slug) : undefined);
+}
+
+/** The editor's live preview: the text being written, through the same rendering, not saved. */
+export async function previewDraft(config: Config, input: CampaignPreviewInput) {
+  const list = input.list ? await resolveList(input.list).catch(() => undefined) : undefined;
+  const basis = input.basis ?? (list ? basisOf(list) : 'consent');
+  const reason = footerReason(config, basis, list?.name ?? 'la liste choisie');
+  const content = await renderCampaign(config, { subject: input.subject?.trim() || '(sans objet)', preheader: input.preheader, body: input.body }, { kind: 'email', reason, browserLink: false });
+  return withSampleValues(config, content);
+}
+
+const withSampleValues = (config: Config, content: MailContent, browserUrl?: string) =>
+  personalize(content, {
     firstName: 'Camille',
     lastName: 'Exemple',
     organisation: 'Ville de Saint-Denis',
     email: 'camille.exemple@example.org',
     unsubscribeUrl: `${config.publicUrl}/desabonnement/apercu`,
     preferencesUrl: `${config.publicUrl}/preferences/apercu`,
-    browserUrl: campaign.slug ? campaignArchiveUrl(config, campaign.slug) : `${config.publicUrl}/lettres`,
+    browserUrl: browserUrl ?? `${config.publicUrl}/lettres`,
   });
-}
 
 /** Sends the campaign as it stands to a few addresses, `[Essai]` in the subject; a known address gets its own names. */
 export async function sendTestCampaign(ctx: Ctx, id: string, emails: string[], actor?: Actor) {
@@ -167,67 +182,125 @@ export async function sendTestCampaign(ctx: Ctx, id: string, emails: string[], a
 }
 
 /**
- * Draft → approved: the message is compiled with its links tracked, and the audience is
- * frozen into the mailing's deliveries; the count it returns is the count the send
- * confirmation names. At send time the sender still skips whoever left since.
+ * Draft → preparing: staff approve, the request answers at once, and the job campaign:prepare
+ * freezes the audience (prepareCampaign); the admin shows « préparation de l'envoi » meanwhile.
  */
-export async function approveCampaign(ctx: Pick<AppContext, 'config'>, id: string, actor?: Actor) {
+export async function approveCampaign(ctx: Pick<AppContext, 'scheduler'>, id: string, actor?: Actor) {
   const campaign = await getCampaignRecord(id);
   if (campaign.status !== 'draft') throw conflict(statusMessage(campaign.status), 'status');
   if (!campaign.body?.trim()) throw badRequest("Le message est vide : écrivez-le avant de l'approuver.", 'body');
-  const claimed = await Campaign.findOneAndUpdate({ _id: id, status: 'draft', mailing: null }, { $set: { status: 'approved' } }, { returnDocument: 'after' }).lean();
-  if (!claimed) throw conflict(statusMessage((await getCampaignRecord(id)).status), 'status');
+  const approved = await Campaign.findOneAndUpdate(
+    { _id: id, status: 'draft', mailing: null },
+    { $set: { status: 'preparing', approvedAt: new Date(), approvedBy: actor?.name ?? null, preparationError: null } },
+    { returnDocument: 'after' },
+  );
+  if (!approved) throw conflict(statusMessage((await getCampaignRecord(id)).status), 'status');
   try {
-    const slug = campaign.publish ? `${slugify(campaign.subject)}-${String(campaign._id).slice(-6)}` : null;
-    const source = { kind: 'campaign' as const, id };
-    const content = await trackContentLinks(ctx.config, await emailContent(ctx.config, campaign), source);
-    const webHtml = campaign.publish ? (await renderCampaign(ctx.config, campaign, { kind: 'web' })).html : null;
-    const mailing = await createMailing(
-      {
-        source,
-        list: String(campaign.list),
-        ...(campaign.segment ? { segment: String(campaign.segment) } : {}),
-        content,
-        ...(slug ? { browserUrl: campaignArchiveUrl(ctx.config, slug) } : {}),
-      },
-      actor,
-    );
-    if (campaign.fromName) await Mailing.updateOne({ _id: mailing._id }, { $set: { fromName: campaign.fromName } });
-    const audience = await resolveAudience((await Mailing.findById(mailing._id).lean())!);
-    return await Campaign.findOneAndUpdate(
-      { _id: id },
-      {
-        $set: {
-          mailing: mailing._id,
-          slug,
-          webHtml,
-          audience: { count: audience.count, excluded: audience.excluded, sample: audience.sample, frozenAt: new Date() },
-          approvedAt: new Date(),
-          approvedBy: actor?.name ?? null,
-        },
-      },
-      { returnDocument: 'after' },
-    );
+    await ctx.scheduler.agenda.now(CAMPAIGN_PREPARE_JOB, { campaignId: id });
   } catch (error) {
-    await Campaign.updateOne({ _id: id, mailing: null }, { $set: { status: 'draft' } });
+    await Campaign.updateOne({ _id: id, status: 'preparing', mailing: null }, { $set: { status: 'draft', approvedAt: null, approvedBy: null } });
     throw error;
+  }
+  return approved;
+}
+
+/** A preparation claim older than this belongs to a crashed process on another host (one of this host is seen dead at once). */
+const PREPARE_CLAIM_STALE_MS = 10 * 60_000;
+const prepareClaim = (id: string) => `campaign-prepare:${id}`;
+
+/**
+ * Preparing → approved (the job campaign:prepare): the message is compiled with its links
+ * tracked, and the audience is frozen into the mailing's deliveries; their count is the count
+ * the send confirmation names and the count sent (at send time the sender still skips whoever
+ * left since). Claimed once; after a crash the next run reuses the mailing already made and
+ * adds the missing deliveries. A failure sends the campaign back to draft with its reason.
+ */
+export async function prepareCampaign(ctx: Pick<AppContext, 'config' | 'logger'>, id: string): Promise<'approved' | 'busy' | 'skipped' | 'failed'> {
+  if (!(await claimOnce(prepareClaim(id), PREPARE_CLAIM_STALE_MS, { heldByProcess: true }))) return 'busy';
+  try {
+    const campaign = Types.ObjectId.isValid(id) ? ((await Campaign.findById(id).lean()) as CampaignRecord | null) : null;
+    if (campaign?.status !== 'preparing') return 'skipped';
+    try {
+      return (await freezeAudience(ctx.config, campaign)) ? 'approved' : 'skipped';
+    } catch (error) {
+      ctx.logger.error({ err: error, campaign: id }, 'campaign preparation failed');
+      await abandonPreparation(campaign, error);
+      return 'failed';
+    }
+  } finally {
+    await releaseClaim(prepareClaim(id));
   }
 }
 
-/** Approved (not sending) → draft: the frozen audience is dropped, staff edit again. */
+/** The same approval (draft → preparing at `approvedAt`): a reopened and re-approved campaign is another. */
+const sameApproval = (campaign: CampaignRecord) => ({ _id: campaign._id, status: 'preparing' as const, approvedAt: campaign.approvedAt ?? null });
+
+async function freezeAudience(config: Config, campaign: CampaignRecord): Promise<boolean> {
+  const id = String(campaign._id);
+  const slug = campaign.publish ? `${slugify(campaign.subject)}-${id.slice(-6)}` : null;
+  let mailingId = campaign.mailing;
+  if (!mailingId) {
+    const source = { kind: 'campaign' as const, id };
+    const content = await trackContentLinks(config, await emailContent(config, campaign), source);
+    const mailing = await createMailing({
+      source,
+      list: String(campaign.list),
+      ...(campaign.segment ? { segment: String(campaign.segment) } : {}),
+      content,
+      ...(slug ? { browserUrl: campaignArchiveUrl(config, slug) } : {}),
+    });
+    if (campaign.fromName) await Mailing.updateOne({ _id: mailing._id }, { $set: { fromName: campaign.fromName } });
+    // kept on the campaign at once: a preparation resumed after a crash goes on with this mailing
+    const kept = await Campaign.updateOne({ ...sameApproval(campaign), mailing: null }, { $set: { mailing: mailing._id } });
+    if (!kept.modifiedCount) return void (await dropMailing(mailing._id)), false;
+    mailingId = mailing._id;
+  }
+  const audience = await resolveAudience((await Mailing.findById(mailingId).lean())!);
+  const webHtml = campaign.publish ? (await renderCampaign(config, campaign, { kind: 'web' })).html : null;
+  const approved = await Campaign.updateOne(sameApproval(campaign), {
+    $set: { status: 'approved', slug, webHtml, audience: { count: audience.count, excluded: audience.excluded, sample: audience.sample, frozenAt: new Date() } },
+  });
+  if (approved.modifiedCount) return true;
+  // reopened or cancelled during the preparation: what was frozen goes
+  if (!(await Campaign.exists({ mailing: mailingId }))) await dropMailing(mailingId);
+  return false;
+}
+
+async function abandonPreparation(campaign: CampaignRecord, error: unknown) {
+  const reason = error instanceof AppError ? error.message : 'erreur inattendue (voir le journal du serveur).';
+  const preparationError = `La préparation de l'envoi a échoué : ${reason} Vous pouvez l'approuver à nouveau.`;
+  const back = await Campaign.updateOne(sameApproval(campaign), { $set: { status: 'draft', mailing: null, approvedAt: null, approvedBy: null, preparationError } });
+  if (!back.modifiedCount) return; // reopened meanwhile: reopening dropped what was frozen
+  for (const mailing of await Mailing.find({ 'source.kind': 'campaign', 'source.id': String(campaign._id), status: 'draft', resendOf: null }, { _id: 1 }).lean()) await dropMailing(mailing._id);
+}
+
+async function dropMailing(mailing: Types.ObjectId) {
+  await Delivery.deleteMany({ mailing });
+  await Mailing.deleteOne({ _id: mailing, status: { $in: ['draft', 'cancelled'] } });
+}
+
+/**
+ * Campaigns still preparing: their job is enqueued again (the watchdog, at a job process's
+ * start and every minute), so a preparation cut by a crash goes on. A preparation running in a
+ * live process keeps its claim and the extra run returns at once; a finished one is skipped.
+ */
+export async function resumeStalledPreparations(ctx: Pick<AppContext, 'scheduler'>): Promise<string[]> {
+  const stalled = await Campaign.find({ status: 'preparing' }, { _id: 1 }).lean();
+  for (const campaign of stalled) await ctx.scheduler.agenda.now(CAMPAIGN_PREPARE_JOB, { campaignId: String(campaign._id) });
+  return stalled.map((c) => String(c._id));
+}
+
+/** Approved or preparing (not sending) → draft: the frozen audience is dropped, staff edit again. */
 export async function reopenCampaign(id: string) {
   const campaign = await getCampaignRecord(id);
-  if (campaign.status !== 'approved') throw conflict(statusMessage(campaign.status), 'status');
+  if (!['approved', 'preparing'].includes(campaign.status)) throw conflict(statusMessage(campaign.status), 'status');
   const reopened = await Campaign.findOneAndUpdate(
-    { _id: id, status: 'approved' },
+    { _id: id, status: campaign.status },
     { $set: { status: 'draft', mailing: null, audience: null, approvedAt: null, approvedBy: null, scheduledAt: null, webHtml: null } },
     { returnDocument: 'after' },
   );
   if (!reopened) throw conflict(statusMessage((await getCampaignRecord(id)).status), 'status');
-  if (campaign.mailing) {
-    await Delivery.deleteMany({ mailing: campaign.mailing });
-    await Mailing.deleteOne({ _id: campaign.mailing, status: 'draft' });
-  }
+  if (campaign.mailing) await dropMailing(campaign.mailing);
   return reopened;
 }
 
@@ -277,11 +350,11 @@ export async function resumeCampaign(ctx: Pick<AppContext, 'scheduler'>, id: str
   return getCampaign(id);
 }
 
-/** Stops a send for good (what left stays counted), or calls off a scheduled one. */
+/** Stops a send for good (what left stays counted), or calls off a scheduled one or one being prepared. */
 export async function cancelCampaign(id: string) {
   const campaign = await getCampaignRecord(id);
-  if (campaign.status === 'approved') {
-    await Campaign.updateOne({ _id: id, status: 'approved' }, { $set: { status: 'cancelled', scheduledAt: null } });
+  if (campaign.status === 'approved' || campaign.status === 'preparing') {
+    await Campaign.updateOne({ _id: id, status: campaign.status }, { $set: { status: 'cancelled', scheduledAt: null } });
     if (campaign.mailing) await cancelMailing(String(campaign.mailing));
     return getCampaign(id);
   }
@@ -304,6 +377,7 @@ async function sendingCampaign(id: string) {
 function statusMessage(status: CampaignStatus): string {
   return {
     draft: "L'envoi est encore en brouillon : approuvez-le d'abord.",
+    preparing: "L'envoi est approuvé, ses destinataires sont en cours de préparation.",
     approved: "L'envoi est déjà approuvé.",
     sending: "L'envoi est en cours.",
     paused: "L'envoi est suspendu : reprenez-le ou annulez-le.",
@@ -321,7 +395,7 @@ export async function getCampaign(id: string) {
   ]);
   const names = { listName: list?.name ?? '', segmentName: segment?.name ?? null };
   if (campaign.status === 'draft') return { ...campaign, ...names, audience: { ...(await audienceSummary(campaign)), frozenAt: null } };
-  if (!campaign.mailing || campaign.status === 'approved') return { ...campaign, ...names };
+  if (!campaign.mailing || campaign.status === 'approved' || campaign.status === 'preparing') return { ...campaign, ...names };
   const progress = await mailingProgress(String(campaign.mailing));
   const status = (['sending', 'paused', 'sent', 'cancelled'] as const).find((s) => s === progress.status);
   if (status && status !== campaign.status) {

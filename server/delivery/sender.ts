@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
+import { OWNER, ownerIsDead } from '../lib/process-owner.js';
 import { List } from '../lists/list.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
@@ -45,15 +45,18 @@ export const SENDER_DEFAULTS: Omit<SenderOptions, 'concurrency'> = {
   leaseMs: 30_000,
 };
 
-/** How often the sender looks at the mailing (paused by staff?) and touches its job: every this many messages. */
-const CHECK_EVERY = 250;
+/**
+ * How often the sender reads the mailing's status (paused or cancelled by staff?): every this
+ * many messages, one read by id, the lanes waiting for it; so a stop takes effect within this
+ * many messages (plus the ones in flight).
+ */
+export const CHECK_EVERY = 50;
+/** How often the sender touches its job (Agenda's lock lasts 10 minutes). */
+const TOUCH_EVERY_MS = 60_000;
 /** A claim waits this long for the other lanes' (see GroupInsert): far less than an SMTP transaction. */
 const CLAIM_WAIT_MS = 2;
 /** `sent` outcomes are written in bulk: every 200 ms or 500 messages. */
 const OUTCOMES = { everyMs: 200, maxDocs: 500 };
-
-/** This process, for leases: host and pid let a restarted worker on the same host take over at once. */
-const OWNER = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 export type RunOutcome = 'sent' | 'paused' | 'busy' | 'stopped';
 
@@ -86,8 +89,12 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
     const states = resuming ? await settleInterruptedRuns(ctx, mailing) : new Map<string, DeliveryState>();
     const list = (await List.findById(mailing.list, { code: 1, name: 1 }).lean())!;
     sender = createSender(ctx, opts, mailing, list, resolvedByThisRun);
+    let touchedAt = 0;
     const stillSending = async (): Promise<RunOutcome | undefined> => {
-      await opts.touch?.();
+      if (Date.now() - touchedAt >= TOUCH_EVERY_MS) {
+        touchedAt = Date.now();
+        await opts.touch?.();
+      }
       const current = await Mailing.findById(mailingId, { status: 1 }).lean();
       if (sender!.paused || current?.status === 'paused') return 'paused';
       if (leaseLost || current?.status !== 'sending') return 'stopped';
@@ -167,8 +174,8 @@ function createSender(
     },
     /**
      * Sends `pending` through `concurrency` lanes, each taking `batchSize` deliveries at a time;
-     * recipients who left are skipped. Every CHECK_EVERY messages `check` says whether to go on;
-     * when it says stop, each lane ends the message it is sending and stops.
+     * recipients who left are skipped. Every CHECK_EVERY messages `check` says whether to go on
+     * (the lanes wait for its answer); when it says stop, each lane ends the message it is sending and stops.
      */
     async send(pending: Pending[], check: () => Promise<RunOutcome | undefined>): Promise<RunOutcome | undefined> {
       let next = 0;
@@ -199,8 +206,9 @@ function createSender(
         let n = 0;
         for (let batch = await take(); batch.length && !halted(); batch = await take()) {
           for (const p of batch) {
-            if (halted()) break;
             if (++sinceCheck >= CHECK_EVERY && !checking) checkNow();
+            await checking; // no claim while the status is being read: a stop is seen before the next message
+            if (halted()) break;
             const claim = { _id: `${p.delivery._id}:${p.attempt}`, mailing: mailing._id, lane: id, n: n++ };
             if ((await claims.write([claim])).has(claim._id)) continue; // this attempt was already made
             await one(p);
@@ -367,18 +375,6 @@ async function acquireLease(mailingId: string, leaseMs: number): Promise<boolean
 async function renewLease(mailingId: string, leaseMs: number): Promise<boolean> {
   const kept = await Mailing.updateOne({ _id: mailingId, leaseOwner: OWNER }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } });
   return kept.matchedCount === 1;
-}
-
-/** A lease held by a process of this host that no longer exists (killed) can be taken at once. */
-export function ownerIsDead(owner: string): boolean {
-  const [host, pid] = owner.split(':');
-  if (host !== os.hostname() || owner === OWNER) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /** Mailings that are `sending` but that no live process is sending (after a crash or restart). */

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import mongoose from 'mongoose';
+import { OWNER, ownerIsDead } from './process-owner.js';
 
 // Every API document carries `id` and neither `_id` nor `__v` (ra-data-simple-rest convention).
 mongoose.set('strictQuery', true);
@@ -75,7 +76,7 @@ export function isDuplicateKey(error: unknown): boolean {
   return Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every(isDuplicateKey);
 }
 
-type ClaimDoc = { _id: string; at: Date };
+type ClaimDoc = { _id: string; at: Date; owner?: string };
 export const CLAIMS = 'claims';
 const claims = () => mongoose.connection.db!.collection<ClaimDoc>(CLAIMS);
 
@@ -84,22 +85,26 @@ const claims = () => mongoose.connection.db!.collection<ClaimDoc>(CLAIMS);
  * guarantee is an insert with a unique `_id` (on FerretDB 1.24 a conditional
  * findOneAndUpdate lets two callers win). A claim older than `staleAfterMs` is taken as
  * abandoned by a crashed holder and can be claimed again; `Infinity` keeps it forever.
+ * `heldByProcess`: the work the claim guards lives and dies with this process (it is released
+ * at the end), so a holder of this host that no longer exists has abandoned it at once.
  */
-export async function claimOnce(key: string, staleAfterMs: number): Promise<boolean> {
-  if (await insertClaim(key)) return true;
+export async function claimOnce(key: string, staleAfterMs: number, options: { heldByProcess?: boolean } = {}): Promise<boolean> {
+  const owner = options.heldByProcess ? OWNER : undefined;
+  if (await insertClaim(key, owner)) return true;
   const held = await claims().findOne({ _id: key });
-  if (!held) return insertClaim(key); // released meanwhile
-  if (Date.now() - held.at.getTime() < staleAfterMs) return false;
+  if (!held) return insertClaim(key, owner); // released meanwhile
+  const abandoned = Date.now() - held.at.getTime() >= staleAfterMs || (options.heldByProcess && held.owner !== undefined && ownerIsDead(held.owner));
+  if (!abandoned) return false;
   // Stale: one caller takes this generation over, again through a unique insert (FerretDB's
   // conditional delete reads then deletes, so it could remove a claim just taken).
   if (!(await insertClaim(`${key}~takeover:${held.at.getTime()}`))) return false;
-  await claims().replaceOne({ _id: key }, { at: new Date() }, { upsert: true });
+  await claims().replaceOne({ _id: key }, { at: new Date(), ...(owner ? { owner } : {}) }, { upsert: true });
   return true;
 }
 
-async function insertClaim(key: string): Promise<boolean> {
+async function insertClaim(key: string, owner?: string): Promise<boolean> {
   try {
-    await claims().insertOne({ _id: key, at: new Date() });
+    await claims().insertOne({ _id: key, at: new Date(), ...(owner ? { owner } : {}) });
     return true;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;

@@ -69,7 +69,41 @@ describe('the admin in a browser: a targeted mailing from the contact list to it
     await page.getByRole('option', { name: 'Lettre mensuelle' }).click();
     await page.getByRole('combobox', { name: 'Segment (facultatif)' }).waitFor();
     expect(await page.getByRole('combobox', { name: 'Segment (facultatif)' }).inputValue()).to.equal('Coordinations du Nord');
-    await page.getByLabel('Texte du message').fill('Bonjour {{prenom}},\n\nLe [programme de la journée](https://fts.test/programme) est en ligne.\n\n[[Je m’inscris]](https://fts.test/inscription)');
+    // the body written with the toolbar: a heading, bold, a list, a link, an image and a button, as Markdown
+    const body = page.getByLabel('Texte du message');
+    const toolbar = page.getByRole('toolbar', { name: 'Mise en forme du message' });
+    const select = (start: number, end: number) => body.evaluate((area: HTMLTextAreaElement, [a, b]) => area.setSelectionRange(a, b), [start, end]);
+    const insert = async (tool: string, text: string, url: string) => {
+      await toolbar.getByRole('button', { name: tool }).click();
+      const dialog = page.getByRole('dialog', { name: tool });
+      await dialog.getByRole('textbox').first().fill(text);
+      await dialog.getByLabel('Adresse (https://…)').fill(url);
+      await dialog.getByRole('button', { name: /^Insérer/ }).click();
+      await dialog.waitFor({ state: 'detached' });
+    };
+    await body.fill('Journée régionale\n\nBonjour {{prenom}},\n\nateliers le matin\nplénière l’après-midi\n\nLe ');
+    await select(0, 0);
+    await toolbar.getByRole('button', { name: 'Titre' }).click();
+    await select(22, 29); // "Bonjour"
+    await toolbar.getByRole('button', { name: 'Gras' }).click();
+    await select(47, 86); // the two lines
+    await toolbar.getByRole('button', { name: 'Liste à puces' }).click();
+    await body.press('Control+End');
+    await insert('Insérer un lien', 'programme de la journée', 'https://fts.test/programme');
+    await insert('Insérer une image', 'Affiche de la journée', 'https://fts.test/affiche.png');
+    await insert('Insérer un bouton', 'Je m’inscris', 'https://fts.test/inscription');
+    expect(await body.inputValue()).to.equal(
+      '## Journée régionale\n\n**Bonjour** {{prenom}},\n\n- ateliers le matin\n- plénière l’après-midi\n\nLe [programme de la journée](https://fts.test/programme)\n\n![Affiche de la journée](https://fts.test/affiche.png)\n\n[[Je m’inscris]](https://fts.test/inscription)\n',
+    );
+    // the live preview renders it as the e-mail will be, with sample personal values
+    const live = page.frameLocator('iframe[title="Aperçu en direct du message"]');
+    await live.getByRole('heading', { name: 'Journée régionale' }).waitFor();
+    await live.getByText('Camille', { exact: false }).first().waitFor();
+    await live.getByRole('listitem').filter({ hasText: 'ateliers le matin' }).waitFor();
+    await live.getByRole('link', { name: 'programme de la journée' }).waitFor();
+    await live.getByRole('img', { name: 'Affiche de la journée' }).waitFor();
+    await live.getByRole('link', { name: 'Je m’inscris' }).waitFor();
+    await screenshot(page, 'campaign-editor');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.waitForURL(/\/admin\/campaigns\/[a-f0-9]{24}\/show$/);
 

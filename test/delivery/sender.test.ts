@@ -15,7 +15,7 @@ import { Client, clientAs, listPath, resetDatabase, startTestServer, testConfig,
 import { NEWSLETTER_CONTENT, subscribedContacts } from './fixtures.js';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
-const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
+const until = async (check: () => Promise<boolean>, timeoutMs = 60_000) => { // a sending process starts slowly on a loaded machine
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');

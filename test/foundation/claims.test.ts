@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import mongoose from 'mongoose';
 import { CLAIMS, claimOnce, isDuplicateKey, releaseClaim } from '../../server/lib/db.js';
 import { resetDatabase } from '../helpers.js';
@@ -28,6 +30,16 @@ describe('claimOnce and isDuplicateKey (server/lib/db.ts)', () => {
     expect(await claimOnce('test:forever', Infinity)).to.equal(false);
     await releaseClaim('test:forever');
     expect(await claimOnce('test:forever', Infinity)).to.equal(true);
+  });
+
+  it('hands a claim held by a process of this host that no longer exists to the next caller at once, only when asked', async () => {
+    expect(await claimOnce('test:process', 60_000, { heldByProcess: true })).to.equal(true);
+    expect(await claimOnce('test:process', 60_000, { heldByProcess: true })).to.equal(false); // its holder (this process) lives
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    await claims().updateOne({ _id: 'test:process' }, { $set: { owner: `${os.hostname()}:${gone}:dead` } });
+    expect(await claimOnce('test:process', 60_000)).to.equal(false); // a claim not held by a process stays until stale
+    const won = await Promise.all(Array.from({ length: 6 }, () => claimOnce('test:process', 60_000, { heldByProcess: true })));
+    expect(won.filter(Boolean)).to.have.length(1);
   });
 
   it('recognises a duplicate key however the database reports it', async () => {

@@ -1,11 +1,12 @@
 import { Typography } from '@mui/material';
 import { BooleanInput, FormDataConsumer, RadioButtonGroupInput, ReferenceInput, AutocompleteInput, required, SelectInput, SimpleForm, TextInput, useGetList } from 'react-admin';
 import { BASIS_LABELS } from '../mailings/mailingModel';
+import { MarkdownEditor } from './MarkdownEditor';
 
 const BASES = Object.entries(BASIS_LABELS).map(([id, name]) => ({ id, name }));
 
 const MARKDOWN_HELP =
-  "Markdown : # Titre, **gras**, [texte du lien](https://…), listes « - », image ![description](https://…), bouton [[Texte du bouton]](https://…) seul sur sa ligne. Champs personnels : {{prenom}}, {{nom}}, {{organisation}}, avec une valeur par défaut : {{prenom|chère collègue}}.";
+  "Markdown (ou la barre d'outils) : # Titre, **gras**, [texte du lien](https://…), listes « - », image ![description](https://…), bouton [[Texte du bouton]](https://…) seul sur sa ligne. Champs personnels : {{prenom}}, {{nom}}, {{organisation}}, avec une valeur par défaut : {{prenom|chère collègue}}.";
 
 /** Consent and members' lists (the legitimate-interest list is chosen through the basis). */
 function ConsentListInput() {
@@ -32,7 +33,7 @@ export function CampaignForm({ defaultValues }: { defaultValues?: Record<string,
       <Typography variant="h6" component="h2" sx={{ mt: 2 }}>
         Message
       </Typography>
-      <TextInput source="body" label="Texte du message" multiline minRows={14} fullWidth helperText={MARKDOWN_HELP} />
+      <MarkdownEditor helperText={MARKDOWN_HELP} />
       <BooleanInput source="publish" label="Publier dans les archives (version web sans lien personnel)" />
     </SimpleForm>
   );

@@ -25,7 +25,7 @@ export function CampaignShow() {
   const navigate = useNavigate();
   const { canAccess: canWrite } = useCanAccess({ resource: 'campaigns', action: 'edit' });
 
-  const live = campaign && (['sending', 'paused'].includes(campaign.status) || (campaign.status === 'approved' && campaign.scheduledAt));
+  const live = campaign && (['preparing', 'sending', 'paused'].includes(campaign.status) || (campaign.status === 'approved' && campaign.scheduledAt));
   useEffect(() => setRefreshMs(live || starting ? 1000 : undefined), [live, starting]);
   useEffect(() => {
     if (campaign?.progress) setStarting(false);
@@ -39,7 +39,7 @@ export function CampaignShow() {
   const askApprove = () =>
     setPending({
       title: "Approuver l'envoi ?",
-      content: `Destinataires : ${target} — ${plural(audienceCount, 'destinataire', 'destinataires')} à cet instant. La liste des destinataires est arrêtée à l'approbation ; le message ne peut plus être modifié sans repasser en brouillon.`,
+      content: `Destinataires : ${target} — ${plural(audienceCount, 'destinataire', 'destinataires')} à cet instant. La liste des destinataires est arrêtée à l'approbation (préparation de l'envoi, quelques secondes) ; le message ne peut plus être modifié sans repasser en brouillon.`,
       confirm: 'Approuver',
       run: async () => void (await act('/approve', {}, 'Envoi approuvé.')),
     });
@@ -85,11 +85,12 @@ export function CampaignShow() {
           {campaign.publish ? ' · publié dans les archives' : ''}
         </Typography>
         <AudiencePanel listName={campaign.listName} segmentName={campaign.segmentName} audience={campaign.audience} basis={campaign.basis} />
-        <ProgressPanel progress={campaign.progress} starting={starting} />
+        {campaign.status === 'draft' && campaign.preparationError && <Alert severity="error" sx={{ my: 2 }}>{campaign.preparationError}</Alert>}
+        <ProgressPanel progress={campaign.progress} starting={starting || campaign.status === 'preparing'} />
 
         {canWrite && (
           <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center', my: 2 }}>
-            {['draft', 'approved'].includes(campaign.status) && (
+            {['draft', 'preparing', 'approved'].includes(campaign.status) && (
               <>
                 <TextField size="small" label="Envoyer un test à (adresses séparées par des virgules)" value={testEmails} onChange={(e) => setTestEmails(e.target.value)} sx={{ minWidth: 360 }} />
                 <Button variant="outlined" disabled={busy || !testEmails.trim()} onClick={() => act('/test', { emails: testEmails.split(/[,;\s]+/).filter(Boolean) }, 'Test envoyé.')}>
@@ -106,6 +107,11 @@ export function CampaignShow() {
                   Approuver
                 </Button>
               </>
+            )}
+            {campaign.status === 'preparing' && (
+              <Button variant="outlined" disabled={busy} onClick={() => act('/reopen', {}, 'Envoi repassé en brouillon.')}>
+                Repasser en brouillon
+              </Button>
             )}
             {campaign.status === 'approved' && (
               <>

@@ -1,6 +1,6 @@
 import type { Audience, LinkClicks, Outcome, Progress } from '../mailings/mailingModel';
 
-export type CampaignStatus = 'draft' | 'approved' | 'sending' | 'paused' | 'sent' | 'cancelled';
+export type CampaignStatus = 'draft' | 'preparing' | 'approved' | 'sending' | 'paused' | 'sent' | 'cancelled';
 
 export type Campaign = {
   id: string;
@@ -19,6 +19,7 @@ export type Campaign = {
   audience: Audience | null;
   approvedAt: string | null;
   approvedBy: string | null;
+  preparationError: string | null;
   scheduledAt: string | null;
   sendingAt: string | null;
   sentAt: string | null;
@@ -32,6 +33,7 @@ export type Campaign = {
 
 export const CAMPAIGN_STATUS_CHOICES = [
   { id: 'draft', name: 'Brouillon' },
+  { id: 'preparing', name: "Préparation de l'envoi" },
   { id: 'approved', name: 'Approuvé' },
   { id: 'sending', name: 'Envoi en cours' },
   { id: 'paused', name: 'Suspendu' },
