@@ -11,7 +11,7 @@ import { normalizeEmail } from '../lib/normalize.js';
 import { List } from '../lists/list.model.js';
 import { publicLists } from '../lists/list.service.js';
 import { isSuppressed, liftSuppression, suppress } from '../suppressions/suppression.service.js';
-import { renderEmail } from '../templates/render.js';
+import { renderEmailWithSlots } from '../templates/render.js';
 import { resolveTerritoryLabel } from '../territories/territory.service.js';
 import { rootThemes } from '../themes/theme.service.js';
 import type { Actor } from '../users/user.service.js';
@@ -67,11 +67,12 @@ function requestOf({ website: _honeypot, lists: _lists, ...form }: SubscribeForm
 }
 
 function confirmationEmail(ctx: Ctx, request: SubscriptionRequest, listNames: string[]) {
-  return renderEmail('subscription-confirm', { firstName: request.firstName, lists: listNames, confirmUrl: confirmUrl(ctx.config, request) }, ctx.config);
+  const data = { firstName: request.firstName, lists: listNames, confirmUrl: confirmUrl(ctx.config, request) };
+  return renderEmailWithSlots('subscription-confirm', data, ['firstName', 'confirmUrl'], ctx.config);
 }
 
 function knownEmail(ctx: Ctx, contactId: string, firstName: string, listNames: string[]) {
-  return renderEmail('subscription-known', { firstName, lists: listNames, preferencesUrl: preferencesUrl(ctx.config, contactId) }, ctx.config);
+  return renderEmailWithSlots('subscription-known', { firstName, lists: listNames, preferencesUrl: preferencesUrl(ctx.config, contactId) }, ['firstName', 'preferencesUrl'], ctx.config);
 }
 
 /**

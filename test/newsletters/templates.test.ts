@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkTemplates, createTemplateEngine, renderEmail, TEMPLATES_DIR, TemplateError } from '../../server/templates/render.js';
+import { checkTemplates, createTemplateEngine, renderEmail, renderEmailWithSlots, TEMPLATES_DIR, TemplateError } from '../../server/templates/render.js';
 import { resetDatabase, testConfig } from '../helpers.js';
 
 describe('e-mail templates', () => {
@@ -24,6 +24,23 @@ describe('e-mail templates', () => {
     expect(email.text).to.include("L'aperçu est prêt.");
     expect(email.text).to.include("Voir l'aperçu <http://maillage.test/a?b=1>");
     expect(email.text).to.include('1 rue Test, 75000 Paris');
+  });
+
+  it('renders a form e-mail from its compiled shape exactly as a full rendering, whatever the slot values', async () => {
+    const config = testConfig();
+    const link = (token: string) => `http://maillage.test/abonnement/confirmer/${token}.sig=ab&c'd"e<f>`;
+    const cases = [
+      { firstName: 'Zoé', lists: ['Lettre mensuelle'], confirmUrl: link('x'.repeat(180)) },
+      { firstName: "O'Brien & <Fils>", lists: ['Lettre mensuelle', 'Informations du réseau'], confirmUrl: link('y'.repeat(40)) },
+      { firstName: '', lists: ['Lettre mensuelle'], confirmUrl: link('z'.repeat(300)) }, // no name: {{#if}} takes the other branch
+      { firstName: 'Anne-Marie', lists: ['Lettre mensuelle'], confirmUrl: 'http://maillage.test/c' }, // a short link
+    ];
+    for (const data of cases) {
+      const fast = await renderEmailWithSlots('subscription-confirm', data, ['firstName', 'confirmUrl'], config);
+      const full = await renderEmail('subscription-confirm', data, config);
+      expect(fast).to.deep.equal(full);
+      expect(fast.html).not.to.include('zslot');
+    }
   });
 
   it('shows a title containing <script> or {{ as text', async () => {
