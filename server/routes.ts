@@ -62,7 +62,7 @@ export function apiRoutes(ctx: AppContext): Router {
   api.use('/reports', reportRoutes(ctx));
   api.use('/dashboard', dashboardRoutes());
   api.use('/events', eventRoutes(ctx));
-  api.use('/event-registrations', registrationRoutes(ctx));
+  api.use('/registrations', registrationRoutes(ctx));
   for (const [resource, kind] of Object.entries(VOCABULARY_ALIASES)) api.use(`/${resource}`, vocabularyAliasRoutes(kind, resource));
   return api;
 }

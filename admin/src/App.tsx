@@ -56,7 +56,7 @@ export function App() {
         <Resource name="campaigns" {...campaigns} />
         <Resource name="memberships" {...memberships} />
         <Resource name="events" {...events} />
-        <Resource name="event-registrations" />
+        <Resource name="registrations" />
         <Resource name="solicitations" {...solicitations} />
         <Resource name="solicitation-templates" {...solicitationTemplates} />
         <Resource name="themes" {...themes} />

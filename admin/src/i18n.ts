@@ -130,7 +130,7 @@ export const maillageMessages = {
         q: 'Recherche',
       },
     },
-    'event-registrations': {
+    registrations: {
       name: 'Inscription |||| Inscriptions',
       fields: {
         lastName: 'Nom',

@@ -154,8 +154,8 @@ async function main() {
     const t = Date.now();
     await generate();
     console.log(`Generated in ${Math.round((Date.now() - t) / 1000)} s; ${await Contact.estimatedDocumentCount()} contacts in the database.`);
-    await createUser({ email: 'bench@maillage.test', name: 'Bench', role: 'staff', password: 'bench password 2026' });
-    const token = (await openSession('bench@maillage.test', 'bench password 2026'))!.token;
+    await createUser({ email: 'bench@maillage.test', name: 'Bench', role: 'staff', password: 'premier chargement du tableau 2026' });
+    const token = (await openSession('bench@maillage.test', 'premier chargement du tableau 2026'))!.token;
 
     const port = await findFreePort();
     server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {

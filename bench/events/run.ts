@@ -57,8 +57,8 @@ const received = await mailsReceived(REGISTRATIONS, 120_000);
 const measured = meter.stop();
 
 const rows = await Registration.find({ event: event.id }, { email: 1, status: 1 }).lean();
-const confirmed = rows.filter((r) => r.status === 'confirmed');
-const waitlisted = rows.filter((r) => r.status === 'waitlisted');
+const confirmed = rows.filter((r) => r.status === 'registered');
+const waitlisted = rows.filter((r) => r.status === 'waiting');
 const seats = await EventSeat.countDocuments({ event: event.id });
 latencies.sort((a, b) => a - b);
 const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];

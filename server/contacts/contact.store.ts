@@ -1,6 +1,7 @@
 import type { Db, Filter, UpdateFilter } from 'mongodb';
 import { Types, type Model, type Query, type Schema } from 'mongoose';
-import { diffFields, forgetHistoryValues, moveHistory, recordHistories, type HistoryInput } from '../history/history.service.js';
+import { creationChanges, diffFields, forgetHistoryValues, moveHistory, recordHistories, startHistories, type HistoryInput } from '../history/history.service.js';
+import { insertDocuments } from '../lib/db.js';
 import type { HistoryAction } from '../history/history.model.js';
 import type { Actor } from '../users/user.service.js';
 import {
@@ -67,6 +68,7 @@ async function recorded(ids: readonly Id[], entries: Omit<HistoryInput, 'resourc
 }
 
 const historyOf = (before: object, after: object) => diffFields(before as Record<string, unknown>, after as Record<string, unknown>, HISTORY_FIELDS);
+const creationOf = (doc: Record<string, unknown>) => creationChanges(doc, HISTORY_FIELDS);
 
 // ---------- reads ----------
 
@@ -213,12 +215,18 @@ export function newContactDefaults(): Record<string, unknown> {
 /** New contacts, as complete documents (derived fields included), written raw. */
 export async function insertContacts(docs: readonly Doc[], change: Change): Promise<void> {
   if (!docs.length) return;
+  let written: readonly Doc[] = docs;
   try {
-    await Contact.collection.insertMany(docs as Doc[], { ordered: false });
+    const taken = await insertDocuments(Contact.collection.collectionName, docs);
+    if (taken.length) {
+      const failed = new Set(taken);
+      written = docs.filter((_, i) => !failed.has(i));
+      throw Object.assign(new Error(`E11000 duplicate key: ${taken.length} contact(s) not inserted`), { code: 11000 });
+    }
   } finally {
-    // even when some failed, the others are written: the log and history name them all (the index reads what exists)
-    const ids = docs.map((doc) => doc._id);
-    await recorded(ids, docs.map((doc) => ({ record: doc._id, action: 'create' as const, changes: historyOf({}, doc) })), change);
+    // even when some failed, the others are written: the log names them all (the index reads what exists)
+    await noteContactsChanged(docs.map((doc) => doc._id));
+    await startHistories(written.map((doc) => ({ resource: 'contacts', record: doc._id, action: 'create', actor: change.actor, via: change.via, changes: creationOf(doc) })));
   }
 }
 

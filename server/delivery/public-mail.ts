@@ -29,6 +29,8 @@ export const personName = (label: string) =>
 const DAY_MS = 24 * 3600_000;
 /** Per process: a crowd must cost no database count (FerretDB/SQLite cannot index one). */
 const sitewideLimiters = new Map<number, RateLimiterMemory>();
+/** Per cap, the hour whose alert this process has already claimed (one claim per hour for all processes, in the database). */
+const alertedHours = new Map<number, string>();
 
 /** True when this acknowledgement may leave; false (and said in the log) when the address or the site had its share. */
 export async function mayMailFromPublicForm(ctx: Pick<AppContext, 'config' | 'logger'>, form: 'abonnement' | 'sollicitation', to: string): Promise<boolean> {
@@ -46,8 +48,12 @@ export async function mayMailFromPublicForm(ctx: Pick<AppContext, 'config' | 'lo
   } catch (rejection) {
     if (!isLimited(rejection)) throw rejection;
   }
+  const hour = now.toISOString().slice(0, 13);
+  if (alertedHours.get(cap) === hour) return false; // past the cap, a crowd costs this process no database write nor log line
   ctx.logger.warn({ form, cap }, 'public form e-mail skipped: hourly cap reached');
-  if (await claimForADay(`public-mail-alert:${now.toISOString().slice(0, 13)}`, now)) {
+  const claimed = await claimForADay(`public-mail-alert:${hour}`, now);
+  alertedHours.set(cap, hour);
+  if (claimed) {
     await notifyStaff(ctx, {
       title: 'Formulaires publics : plafond d’e-mails atteint',
       paragraphs: [

@@ -52,7 +52,7 @@ export async function importAttendance(eventId: string, file: Buffer): Promise<A
     await retryBusy(() => Registration.updateOne({ _id: registration._id }, { $set: { attendance: 'present', minutesConnected: Math.round(minutes), checkedInAt: new Date() } }));
     present++;
   }
-  const absentees = registrations.filter((r) => r.status === 'confirmed' && !minutesBy.has(r.email) && !r.attendance).map((r) => r._id);
+  const absentees = registrations.filter((r) => r.status === 'registered' && !minutesBy.has(r.email) && !r.attendance).map((r) => r._id);
   if (absentees.length) await retryBusy(() => Registration.updateMany({ _id: { $in: absentees } }, { $set: { attendance: 'absent' } }));
   const unmatched = [...names].filter(([email]) => !byEmail.has(email)).map(([email, { line, name }]) => ({ line, email, name }));
   return { present, absent: absentees.length, lines: rows.length, unmatched };

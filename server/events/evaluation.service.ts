@@ -18,7 +18,7 @@ export async function sendEvaluation(ctx: Ctx, eventId: string): Promise<{ sent:
   const event = await getEventRecord(eventId);
   if (!event.evaluationQuestions.length) throw badRequest("Ajoutez au moins une question d'évaluation avant d'envoyer le questionnaire.", 'evaluationQuestions');
   const attendanceTaken = await Registration.exists({ event: event._id, attendance: { $exists: true } });
-  const where: Record<string, unknown> = { event: event._id, status: 'confirmed', erasedAt: { $exists: false } };
+  const where: Record<string, unknown> = { event: event._id, status: 'registered', erasedAt: { $exists: false } };
   if (attendanceTaken) where.attendance = 'present';
   let sent = 0;
   let failed = 0;

@@ -20,7 +20,7 @@ const presenceOf = (r: RegistrationRecord) => (r.attendance === 'present' ? 'pr√
 
 /** Who is expected on the day: confirmed registrants, by name. */
 async function expected(event: EventRecord): Promise<RegistrationRecord[]> {
-  return (await Registration.find({ event: event._id, status: 'confirmed', erasedAt: { $exists: false } }).sort({ lastName: 1, firstName: 1, _id: 1 }).lean()) as RegistrationRecord[];
+  return (await Registration.find({ event: event._id, status: 'registered', erasedAt: { $exists: false } }).sort({ lastName: 1, firstName: 1, _id: 1 }).lean()) as RegistrationRecord[];
 }
 
 /** The attendance list for the day (CSV, `;`, UTF-8 BOM): name, structure, territory, presence, a column to sign. */

@@ -116,8 +116,8 @@ async function countFigures(event: EventRecord) {
   const figures = {
     event: { id: String(event._id), title: event.title, kind: event.kind, kindLabel: EVENT_KIND_LABELS[event.kind as keyof typeof EVENT_KIND_LABELS], start: event.start, end: event.end, place: event.place },
     registrants: active.length,
-    confirmed: active.filter((r) => r.status === 'confirmed').length,
-    waitlisted: active.filter((r) => r.status === 'waitlisted').length,
+    registered: active.filter((r) => r.status === 'registered').length,
+    waiting: active.filter((r) => r.status === 'waiting').length,
     cancelled: registrations.length - active.length,
     attendanceTaken,
     attendees: attendees.length,

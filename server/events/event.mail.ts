@@ -52,11 +52,11 @@ function calendarAttachment(ctx: Ctx, event: EventRecord, registration: Registra
 
 /** The e-mail telling a registrant where they stand: a confirmed place (with the .ics), or the waiting list. */
 export async function sendStatusMail(ctx: Ctx, event: EventRecord, registration: RegistrationRecord, options: { promoted?: boolean } = {}) {
-  if (registration.status === 'confirmed') {
+  if (registration.status === 'registered') {
     const content = await renderEmail('event-confirmed', { ...common(ctx, event, registration), visioUrl: event.visioUrl, promoted: options.promoted }, ctx.config);
     return sendTransactional(ctx, { to: registration.email, ...content, attachments: [calendarAttachment(ctx, event, registration)] });
   }
-  if (registration.status === 'waitlisted') {
+  if (registration.status === 'waiting') {
     const content = await renderEmail('event-waitlisted', common(ctx, event, registration), ctx.config);
     return sendTransactional(ctx, { to: registration.email, ...content });
   }

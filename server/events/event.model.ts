@@ -71,9 +71,21 @@ const eventSchema = new Schema(
 export type EventRecord = InferSchemaType<typeof eventSchema> & { _id: mongoose.Types.ObjectId };
 export const Event = mongoose.model('Event', eventSchema, 'events');
 
-export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'cancelled'] as const;
+/** The seat state of a registration; attendance (present, absent) is kept beside it. */
+export const REGISTRATION_STATUSES = ['registered', 'waiting', 'cancelled'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
-export const REGISTRATION_STATUS_LABELS: Record<RegistrationStatus, string> = { confirmed: 'Inscrit·e', waitlisted: "Liste d'attente", cancelled: 'Annulé' };
+/** The status as the API names it (shared/API.md): a registered person is present or absent once ticked. */
+export const API_REGISTRATION_STATUSES = [...REGISTRATION_STATUSES, 'present', 'absent'] as const;
+export type ApiRegistrationStatus = (typeof API_REGISTRATION_STATUSES)[number];
+export const REGISTRATION_STATUS_LABELS: Record<ApiRegistrationStatus, string> = {
+  registered: 'Inscrit·e',
+  waiting: "Liste d'attente",
+  cancelled: 'Annulé',
+  present: 'Présent·e',
+  absent: 'Absent·e',
+};
+export const apiStatus = (r: { status: string; attendance?: string | null }): ApiRegistrationStatus =>
+  (r.status === 'registered' && r.attendance ? r.attendance : r.status) as ApiRegistrationStatus;
 
 const registrationSchema = new Schema(
   {

@@ -63,13 +63,13 @@ export function eventRoutes(ctx: AppContext): Router {
   return router;
 }
 
-/** `/api/event-registrations`: registrants of an event (filter `event`), cancel, check in. */
+/** `/api/registrations`: registrants of an event (filter `event`), cancel, check in. */
 export function registrationRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/', allow(READ), async (req, res) => {
     const query = parseListQuery(req, registrationFilter, { sort: ['registeredAt', 'ASC'], sortable: REGISTRATION_SORTABLE });
     const { items, total } = await listRegistrations(query);
-    sendList(res, 'event-registrations', items, total, query.skip);
+    sendList(res, 'registrations', items, total, query.skip);
   });
   router.get('/:id', allow(READ), async (req, res) => res.json(await getRegistration(idParam(req))));
   router.put('/:id', allow(WRITE), async (req, res) => res.json(await updateRegistration(ctx, idParam(req), parseBody(registrationUpdateBody, req.body))));

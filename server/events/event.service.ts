@@ -150,9 +150,11 @@ async function describeEvents(events: EventRecord[], config?: Config) {
     return {
       ...withId(event),
       kindLabel: EVENT_KIND_LABELS[event.kind as keyof typeof EVENT_KIND_LABELS],
+      registrationOpensAt: event.registrationOpens ? parisInstant(event.registrationOpens) : undefined,
+      registrationClosesAt: event.registrationCloses ? parisInstant(event.registrationCloses) : undefined,
       publicUrl: config ? eventPageUrl(config, event.slug) : undefined,
       invitationUrl: config && event.access === 'invitation' ? eventPageUrl(config, event.slug, event.invitationCode) : undefined,
-      counts: { confirmed: count('confirmed'), waitlisted: count('waitlisted'), cancelled: count('cancelled'), present: mine.filter((r) => r.attendance === 'present').length },
+      counts: { registered: count('registered'), waiting: count('waiting'), cancelled: count('cancelled'), present: mine.filter((r) => r.attendance === 'present').length },
     };
   });
 }

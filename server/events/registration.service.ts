@@ -11,7 +11,7 @@ import { resolveTerritoryLabel } from '../territories/territory.service.js';
 import { assertCodes } from '../vocabularies/vocabulary.service.js';
 import { registeredContactIds } from '../contacts/contact.filter.js';
 import { sendStatusMail } from './event.mail.js';
-import { Event, EventSeat, Registration, REGISTRATION_STATUS_LABELS, type EventRecord, type RegistrationRecord } from './event.model.js';
+import { apiStatus, Event, EventSeat, Registration, REGISTRATION_STATUS_LABELS, type EventRecord, type RegistrationRecord } from './event.model.js';
 import type { RegistrationFilter, RegistrationForm } from './event.schemas.js';
 import { getEventRecord, registrationState } from './event.service.js';
 
@@ -120,10 +120,10 @@ type Declared = Record<string, unknown> & { email: string };
  */
 async function recordRegistration(event: EventRecord, contact: { id: Types.ObjectId; created: boolean }, declared: Declared, now: Date) {
   const key = `${event._id}:${contact.id}`;
-  const status = event.capacity ? 'waitlisted' : 'confirmed';
+  const status = event.capacity ? 'waiting' : 'registered';
   try {
     const created = await retryBusy(() =>
-      Registration.create({ ...declared, event: event._id, contact: contact.id, key, status, registeredAt: now, confirmedAt: status === 'confirmed' ? now : undefined, newContact: contact.created }),
+      Registration.create({ ...declared, event: event._id, contact: contact.id, key, status, registeredAt: now, confirmedAt: status === 'registered' ? now : undefined, newContact: contact.created }),
     );
     return { id: created._id, fresh: true };
   } catch (error) {
@@ -132,7 +132,7 @@ async function recordRegistration(event: EventRecord, contact: { id: Types.Objec
   const existing = await Registration.findOne({ key });
   if (!existing) throw new Error(`registration ${key} reported as duplicate but not found`);
   if (existing.status !== 'cancelled') return { id: existing._id, fresh: false };
-  existing.set({ ...declared, status, registeredAt: now, cancelledAt: undefined, promotedAt: undefined, confirmedAt: status === 'confirmed' ? now : undefined, notifiedStatus: undefined });
+  existing.set({ ...declared, status, registeredAt: now, cancelledAt: undefined, promotedAt: undefined, confirmedAt: status === 'registered' ? now : undefined, notifiedStatus: undefined });
   await retryBusy(() => existing.save());
   return { id: existing._id, fresh: true };
 }
@@ -155,7 +155,7 @@ export async function placeWaiting(ctx: Ctx, event: Pick<EventRecord, '_id' | 'c
   for (;;) {
     const free = event.capacity - (await EventSeat.countDocuments({ event: event._id }));
     if (free <= 0) return;
-    const next = await Registration.find({ event: event._id, status: 'waitlisted' }, { _id: 1 }).sort({ registeredAt: 1, _id: 1 }).limit(free).lean();
+    const next = await Registration.find({ event: event._id, status: 'waiting' }, { _id: 1 }).sort({ registeredAt: 1, _id: 1 }).limit(free).lean();
     if (!next.length) return;
     for (const { _id } of next) {
       if (!(await claimSeat(event, _id))) return;
@@ -196,7 +196,7 @@ async function claimSeat(event: Pick<EventRecord, '_id' | 'capacity'>, registrat
 /** The seated registration is confirmed; one cancelled meanwhile gives its seat back. */
 async function confirmSeated(ctx: Ctx, id: Types.ObjectId) {
   const now = new Date();
-  const { modifiedCount } = await retryBusy(() => Registration.updateOne({ _id: id, status: 'waitlisted' }, { $set: { status: 'confirmed', confirmedAt: now } }));
+  const { modifiedCount } = await retryBusy(() => Registration.updateOne({ _id: id, status: 'waiting' }, { $set: { status: 'registered', confirmedAt: now } }));
   if (modifiedCount) return notifyStatus(ctx, String(id)).catch((error: unknown) => ctx.logger.error({ err: error }, 'event status e-mail not sent'));
   const current = await Registration.findById(id, { status: 1 }).lean();
   if (current?.status === 'cancelled') await EventSeat.deleteOne({ registration: id });
@@ -219,7 +219,7 @@ export async function notifyStatus(ctx: Pick<AppContext, 'config'>, id: string, 
   if (!modifiedCount && !options.again) return;
   const event = await Event.findById(registration.event).lean();
   if (!event) return;
-  await sendStatusMail(ctx, event as EventRecord, registration as RegistrationRecord, { promoted: told === 'waitlisted' && registration.status === 'confirmed' });
+  await sendStatusMail(ctx, event as EventRecord, registration as RegistrationRecord, { promoted: told === 'waiting' && registration.status === 'registered' });
 }
 
 /** Cancels a registration (idempotent), frees its seat and promotes the first on the waiting list. */
@@ -242,7 +242,8 @@ export async function listRegistrations(query: ListQuery<RegistrationFilter>) {
   const where: Record<string, unknown> = {};
   const f = query.filter;
   if (f.event) where.event = f.event;
-  if (f.status) where.status = f.status;
+  if (f.status === 'present' || f.status === 'absent') Object.assign(where, { status: 'registered', attendance: f.status });
+  else if (f.status) where.status = f.status;
   if (f.id) where._id = { $in: f.id };
   if (f.q) {
     const word = new RegExp(escapeRegExp(f.q.trim()), 'i');
@@ -257,7 +258,8 @@ export async function listRegistrations(query: ListQuery<RegistrationFilter>) {
 
 export function describeRegistration(r: RegistrationRecord) {
   const { key: _key, notifiedStatus: _told, ...rest } = r as RegistrationRecord & { notifiedStatus?: string };
-  return { ...withId(rest), statusLabel: REGISTRATION_STATUS_LABELS[r.status as keyof typeof REGISTRATION_STATUS_LABELS] };
+  const status = apiStatus(r);
+  return { ...withId(rest), status, statusLabel: REGISTRATION_STATUS_LABELS[status] };
 }
 
 export async function getRegistration(id: string) {
@@ -267,13 +269,17 @@ export async function getRegistration(id: string) {
 }
 
 /** Staff change: cancel (promoting the waiting list), or tick present/absent (the check-in screen). */
-export async function updateRegistration(ctx: Ctx, id: string, input: { status?: 'confirmed' | 'cancelled'; attendance?: 'present' | 'absent' | null }) {
-  const registration = await getRegistration(id);
+export async function updateRegistration(ctx: Ctx, id: string, input: { status?: 'registered' | 'cancelled'; attendance?: 'present' | 'absent' | null }) {
+  const registration = Types.ObjectId.isValid(id) ? await Registration.findById(id, { status: 1 }).lean() : null;
+  if (!registration) throw notFound('Inscription');
   if (input.status === 'cancelled') await cancelRegistration(ctx, id);
-  if (input.status === 'confirmed' && registration.status !== 'confirmed') {
+  if (input.status === 'registered' && registration.status !== 'registered') {
     throw badRequest("Une place se confirme depuis la liste d'attente quand une autre se libère : augmentez la capacité pour confirmer plus de monde.", 'status');
   }
-  if (input.attendance !== undefined) await setAttendance(id, input.attendance);
+  if (input.attendance && input.status !== 'cancelled' && registration.status !== 'registered') {
+    throw badRequest("Seule une personne inscrite (ni en liste d'attente ni annulée) peut être marquée présente ou absente.", 'status');
+  }
+  if (input.attendance !== undefined && input.status !== 'cancelled') await setAttendance(id, input.attendance);
   return getRegistration(id);
 }
 

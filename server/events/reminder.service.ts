@@ -15,7 +15,7 @@ export async function sendEventReminders(ctx: Pick<AppContext, 'config' | 'logge
   let sent = 0;
   let failed = 0;
   for (const event of events) {
-    for (const registration of await Registration.find({ event: event._id, status: 'confirmed', erasedAt: { $exists: false } }).lean()) {
+    for (const registration of await Registration.find({ event: event._id, status: 'registered', erasedAt: { $exists: false } }).lean()) {
       if (registration.reminderSentAt) continue;
       const { modifiedCount } = await retryBusy(() => Registration.updateOne({ _id: registration._id, reminderSentAt: { $exists: false } }, { $set: { reminderSentAt: new Date() } }));
       if (!modifiedCount) continue;

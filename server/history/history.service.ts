@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { insertDocuments } from '../lib/db.js';
 import type { ListQuery } from '../lib/rest.js';
 import type { Actor } from '../users/user.service.js';
 import { History, type HistoryAction, type HistoryResource } from './history.model.js';
@@ -27,9 +28,23 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
   return changes;
 }
 
+/** What a record's creation changed: each non-empty field, from nothing (diffFields against {}, without comparing). */
+export function creationChanges(doc: Record<string, unknown>, fields: readonly string[]): Change[] {
+  const changes: Change[] = [];
+  for (const field of fields) {
+    const value = plain(doc[field]);
+    if (value === null || value === '' || (Array.isArray(value) && !value.length)) continue;
+    changes.push({ field, before: null, after: value });
+  }
+  return changes;
+}
+
 const key = (resource: HistoryResource, record: Types.ObjectId | string) => `${resource}:${record}`;
 
-type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; via?: string; changes: Change[]; mergedFrom?: unknown; import?: unknown };
+type Entry = { action: HistoryAction; at: Date; actor?: unknown; actorName?: string; via?: string; changes: Change[]; changesJson?: string; mergedFrom?: unknown; import?: unknown };
+
+/** An entry's changes, whichever form they were stored in. */
+const entryChanges = (entry: Pick<Entry, 'changes' | 'changesJson'>): Change[] => (entry.changesJson ? (JSON.parse(entry.changesJson) as Change[]) : (entry.changes ?? []));
 
 /** The API form of an entry: newest first, with the record it belongs to. */
 function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
@@ -43,7 +58,7 @@ function present(resource: HistoryResource, record: unknown, entries: Entry[]) {
       actor: entry.actor ? String(entry.actor) : undefined,
       actorName: entry.actorName ?? '',
       via: entry.via ?? 'staff',
-      changes: entry.changes ?? [],
+      changes: entryChanges(entry),
       ...(entry.mergedFrom ? { mergedFrom: String(entry.mergedFrom) } : {}),
       ...(entry.import ? { import: String(entry.import) } : {}),
     }))
@@ -61,21 +76,26 @@ export type HistoryInput = {
   mergedFrom?: Types.ObjectId | string;
 };
 
-function appendOperation(entry: HistoryInput, at: Date) {
-  const item = {
+/** The stored form of an entry (written raw: Mongoose casting each entry cost more than the write). */
+function storedEntry(entry: HistoryInput, at: Date, asJson = false) {
+  const item: Record<string, unknown> = {
     action: entry.action,
     at,
-    actor: entry.actor?.id ? new Types.ObjectId(entry.actor.id) : undefined,
     actorName: entry.actor?.name ?? 'système',
     via: entry.via ?? 'staff',
-    changes: entry.changes ?? [],
-    mergedFrom: entry.mergedFrom ? new Types.ObjectId(String(entry.mergedFrom)) : undefined,
-    import: entry.via?.startsWith('import:') ? new Types.ObjectId(entry.via.slice('import:'.length)) : undefined,
+    ...(asJson ? { changes: [], changesJson: JSON.stringify(entry.changes ?? []) } : { changes: entry.changes ?? [] }),
   };
+  if (entry.actor?.id) item.actor = new Types.ObjectId(entry.actor.id);
+  if (entry.mergedFrom) item.mergedFrom = new Types.ObjectId(String(entry.mergedFrom));
+  if (entry.via?.startsWith('import:')) item.import = new Types.ObjectId(entry.via.slice('import:'.length));
+  return item;
+}
+
+function appendOperation(entry: HistoryInput, at: Date) {
   return {
     updateOne: {
       filter: { _id: key(entry.resource, entry.record) },
-      update: { $push: { entries: item }, $set: { resource: entry.resource, record: new Types.ObjectId(String(entry.record)) } },
+      update: { $push: { entries: storedEntry(entry, at) }, $set: { resource: entry.resource, record: new Types.ObjectId(String(entry.record)) } },
       upsert: true,
     },
   };
@@ -93,7 +113,21 @@ export async function recordHistories(entries: readonly HistoryInput[]): Promise
   const size = Math.max(50, Math.ceil(operations.length / 8));
   const chunks = [];
   for (let i = 0; i < operations.length; i += size) chunks.push(operations.slice(i, i + size));
-  await Promise.all(chunks.map((chunk) => History.bulkWrite(chunk as never, { ordered: false })));
+  await Promise.all(chunks.map((chunk) => History.collection.bulkWrite(chunk as never, { ordered: false })));
+}
+
+/**
+ * The first entry of records just created (new ids: no history yet): each history starts as
+ * an insert, which costs the database a fraction of an upsert's read-then-write, with its
+ * changes as one JSON string (see `changesJson`). Should a
+ * history already exist, its entry is appended as usual.
+ */
+export async function startHistories(entries: readonly HistoryInput[]): Promise<void> {
+  if (!entries.length) return;
+  const at = new Date();
+  const docs = entries.map((entry) => ({ _id: key(entry.resource, entry.record), resource: entry.resource, record: new Types.ObjectId(String(entry.record)), entries: [storedEntry(entry, at, true)] }));
+  const taken = await insertDocuments(History.collection.collectionName, docs);
+  if (taken.length) await recordHistories(taken.map((i) => entries[i]));
 }
 
 export async function historyOf(resource: HistoryResource, record: string) {
@@ -129,7 +163,7 @@ export async function forgetHistoryValues(resource: HistoryResource, record: Typ
   if (!doc) return;
   doc.set(
     'entries',
-    doc.entries.map((entry) => ({ ...entry.toObject(), changes: entry.changes.map((c) => ({ field: c.field, before: null, after: null })) })),
+    doc.entries.map((entry) => ({ ...entry.toObject(), changesJson: undefined, changes: entryChanges(entry.toObject() as Entry).map((c) => ({ field: c.field, before: null, after: null })) })),
   );
   await doc.save();
 }

@@ -124,7 +124,13 @@ describe('the admin in a browser: the contact list', () => {
     await dialog.getByRole('combobox', { name: 'Liste' }).click();
     await page.getByRole('option', { name: 'Informations du réseau' }).click();
     await screenshot(page, 'contact-list-bulk-count');
+    // Each addition held back a little (still sent to the real API): the progress can be read.
+    await page.route('**/api/subscriptions', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await route.continue();
+    });
     await dialog.getByRole('button', { name: `Ajouter ${total} contacts` }).click();
+    await dialog.getByRole('status').filter({ hasText: new RegExp(`^\\d+ sur ${total} contacts$`) }).waitFor();
     await page.getByText(`${total} contacts ajoutés à la liste « Informations du réseau ».`).waitFor({ timeout: 60_000 });
     const list = await List.findOne({ code: 'informations-reseau' }).lean();
     expect(await Subscription.countDocuments({ list: list!._id })).to.equal(total);

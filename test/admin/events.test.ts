@@ -50,7 +50,7 @@ describe('the admin in a browser: an event from its creation to its figures', ()
     await visitor.getByText("Merci, votre demande d'inscription").waitFor();
     await screenshot(visitor, 'event-public-registered');
     await visitor.close();
-    expect(await Registration.countDocuments({ event: event!._id, status: 'confirmed' })).to.equal(1);
+    expect(await Registration.countDocuments({ event: event!._id, status: 'registered' })).to.equal(1);
 
     // 3. check-in on a phone-sized screen
     await page.setViewportSize({ width: 390, height: 844 });

@@ -13,7 +13,7 @@ describe('events: check-in, attendance import, evaluation link used once, segmen
   let staff: Client;
   let visitor: Client;
   let event: { id: string; slug: string };
-  const registrationOf = async (email: string) => (await staff.get(`/api/event-registrations?filter=${encodeURIComponent(JSON.stringify({ event: event.id, q: email }))}`)).body[0];
+  const registrationOf = async (email: string) => (await staff.get(`/api/registrations?filter=${encodeURIComponent(JSON.stringify({ event: event.id, q: email }))}`)).body[0];
 
   before(async () => {
     await resetDatabase();
@@ -34,13 +34,24 @@ describe('events: check-in, attendance import, evaluation link used once, segmen
 
   it('ticks a registrant present from the check-in screen and back', async () => {
     const alice = await registrationOf('alice');
-    const ticked = await staff.put(`/api/event-registrations/${alice.id}`, { attendance: 'present' });
+    const ticked = await staff.put(`/api/registrations/${alice.id}`, { attendance: 'present' });
     expect(ticked.status).to.equal(200);
-    expect(ticked.body).to.include({ attendance: 'present', statusLabel: 'Inscrit·e' });
+    expect(ticked.body).to.include({ attendance: 'present', status: 'present', statusLabel: 'Présent·e' });
     expect(ticked.body.checkedInAt).to.be.a('string');
-    expect((await staff.put(`/api/event-registrations/${alice.id}`, { attendance: null })).body.attendance).to.equal(undefined);
+    const back = (await staff.put(`/api/registrations/${alice.id}`, { attendance: null })).body;
+    expect(back).to.include({ status: 'registered', statusLabel: 'Inscrit·e' });
+    expect(back.attendance).to.equal(undefined);
+    // the names of shared/API.md: `registrations`, status registered|waiting|cancelled|present|absent
+    expect((await staff.put(`/api/registrations/${alice.id}`, { status: 'absent' })).body).to.include({ status: 'absent', attendance: 'absent' });
+    const list = await staff.get(`/api/registrations?filter=${encodeURIComponent(JSON.stringify({ event: event.id, status: 'absent' }))}`);
+    expect(list.headers.get('content-range')).to.equal('registrations 0-0/1');
+    expect(list.body.map((r: { email: string }) => r.email)).to.deep.equal(['alice@cls.fr']);
+    const registered = await staff.get(`/api/registrations?filter=${encodeURIComponent(JSON.stringify({ event: event.id, status: 'registered' }))}`);
+    expect(registered.body).to.have.length(4); // ticked ones stay registered
+    expect((await staff.put(`/api/registrations/${alice.id}`, { status: 'registered' })).body).to.include({ status: 'registered' });
+    expect((await staff.put(`/api/registrations/${alice.id}`, { status: 'venu' })).body.error.message).to.contain('état inconnu');
     const board = (await clientAs(server, 'board')).client;
-    expect((await board.put(`/api/event-registrations/${alice.id}`, { attendance: 'present' })).status).to.equal(403);
+    expect((await board.put(`/api/registrations/${alice.id}`, { attendance: 'present' })).status).to.equal(403);
   });
 
   it('refuses an attendance file with a bad line, naming it, and writes nothing', async () => {

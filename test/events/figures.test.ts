@@ -48,7 +48,7 @@ describe('events: figures and report sentences of events shaped like the 2017 me
       await register(event, { email, firstName: 'Personne', lastName: `N${i}`, organisationType: i < 95 ? localTypes[i % 4] : otherTypes[i % 5], territory: departement, function: i % 3 ? 'coordo-asv' : 'elu' });
     }
     const figures = await eventFigures(created.id);
-    expect(figures).to.include({ registrants: 238, confirmed: 238, attendanceTaken: false, basis: 'inscrits', localAuthorities: 95, newContacts: 218 });
+    expect(figures).to.include({ registrants: 238, registered: 238, attendanceTaken: false, basis: 'inscrits', localAuthorities: 95, newContacts: 218 });
     expect(Math.round(figures.localAuthorityShare)).to.equal(40);
     expect(figures.byRegion.slice(0, 4).map((r) => r.label)).to.deep.equal(['Auvergne-Rhône-Alpes', 'Île-de-France', "Provence-Alpes-Côte d'Azur", 'Bourgogne-Franche-Comté']);
     expect(figures.byRegion[0]).to.include({ count: 71, share: 29.8 });
@@ -64,7 +64,7 @@ describe('events: figures and report sentences of events shaped like the 2017 me
     expect(markdown).to.contain('| Agir ensemble pour la santé dans les quartiers | 12/10/2017 | 238 | — | 218 |');
   });
 
-  it('counts the January 2026 webinar from the visio tool’s attendance: 271 participants, 70 % on a QPV territory, 87.3 / 95.8 / 100 % of 4 or 5', async () => {
+  it('counts the January 2026 webinar from the visio tool’s attendance: 271 participants, 70 % on a QPV territory, 87.3 / 95.8 % of 4 or 5 and 100 % yes', async () => {
     const created = await createEvent({
       title: 'Santé et politique de la ville',
       kind: 'webinaire',

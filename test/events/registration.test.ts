@@ -3,7 +3,9 @@ import ICAL from 'ical.js';
 import { closeMailers } from '../../server/delivery/mailer.js';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { createContact } from '../../server/contacts/contact.service.js';
+import mongoose, { Types } from 'mongoose';
 import { EventSeat, Registration } from '../../server/events/event.model.js';
+import { migration as registrationStatuses } from '../../server/ops/migrations/004-registration-statuses.js';
 import { contactIdsForEvent } from '../../server/events/registration.service.js';
 import { EVENT_REMINDERS } from '../../jobs/event-reminders.job.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
@@ -111,7 +113,7 @@ describe('events: public registration, capacity, waiting list, confirmation with
     expect(contact!.territories).to.deep.equal(['commune-93066']);
     expect(contact!.dispositifs).to.deep.equal(['asv', 'cls']);
     const registration = await Registration.findOne({ event: saturday.id }).lean();
-    expect(registration).to.include({ status: 'confirmed', newContact: true, organisationName: 'Ville de Saint-Denis', accessibilityNeeds: 'Boucle magnétique' });
+    expect(registration).to.include({ status: 'registered', newContact: true, organisationName: 'Ville de Saint-Denis', accessibilityNeeds: 'Boucle magnétique' });
     expect((await Registration.findOne({ event: sunday.id }).lean())!.newContact).to.equal(false);
 
     const mails = await smtp.waitFor(2, to('nadia.benali@exemple.fr'));
@@ -134,6 +136,27 @@ describe('events: public registration, capacity, waiting list, confirmation with
       expect(vevent.uid).to.match(/^inscription-[a-f0-9]{24}@maillage\.test$/);
     }
     expect(icsOf(saturdayMail).content.toString()).to.contain('https://visio.example.org/asv');
+  });
+
+  it('takes the instants named by shared/API.md (startsAt, endsAt, registrationOpensAt, registrationClosesAt) as well as the Paris wall clock', async () => {
+    const created = await staff.post('/api/events', {
+      title: 'Webinaire par script',
+      kind: 'webinaire',
+      startsAt: '2027-03-28T08:00:00Z',
+      endsAt: '2027-03-28T10:00:00.000Z',
+      registrationOpensAt: '2027-01-01T00:00:00+01:00',
+      registrationClosesAt: '2027-03-27T12:00:00Z',
+    });
+    expect(created.status, created.text).to.equal(201);
+    expect(created.body).to.include({ start: '2027-03-28T10:00', end: '2027-03-28T12:00', registrationOpens: '2027-01-01T00:00', registrationCloses: '2027-03-27T13:00' });
+    expect(created.body).to.include({ startsAt: '2027-03-28T08:00:00.000Z', registrationOpensAt: '2026-12-31T23:00:00.000Z', registrationClosesAt: '2027-03-27T12:00:00.000Z' });
+    const bad = await staff.put(`/api/events/${created.body.id}`, { startsAt: 'demain' });
+    expect(bad.status).to.equal(400);
+    expect(JSON.stringify(bad.body.error)).to.contain('startsAt');
+    // a record read back and sent whole keeps its wall-clock times, which win over the instants
+    const whole = await staff.put(`/api/events/${created.body.id}`, { ...created.body, start: '2027-03-28T10:30', startsAt: '2027-03-28T08:00:00.000Z' });
+    expect(whole.status, whole.text).to.equal(200);
+    expect(whole.body).to.include({ start: '2027-03-28T10:30', startsAt: '2027-03-28T08:30:00.000Z' });
   });
 
   it('matches a known contact by e-mail without overwriting staff-qualified fields, keeping what was declared on the registration', async () => {
@@ -175,7 +198,7 @@ describe('events: public registration, capacity, waiting list, confirmation with
       expect((await register(event.slug, { email: `${name}@places.fr`, firstName: name, lastName: 'Test' })).status).to.equal(200);
     }
     const statuses = async () => Object.fromEntries((await Registration.find({ event: event.id }).lean()).map((r) => [r.email, r.status]));
-    expect(await statuses()).to.deep.equal({ 'un@places.fr': 'confirmed', 'deux@places.fr': 'confirmed', 'trois@places.fr': 'waitlisted', 'quatre@places.fr': 'waitlisted' });
+    expect(await statuses()).to.deep.equal({ 'un@places.fr': 'registered', 'deux@places.fr': 'registered', 'trois@places.fr': 'waiting', 'quatre@places.fr': 'waiting' });
     const [waiting] = await smtp.waitFor(1, to('trois@places.fr'));
     expect(waiting.parsed!.subject).to.equal("Liste d'attente : Atelier à places limitées");
     expect(waiting.parsed!.attachments).to.have.length(0);
@@ -186,11 +209,11 @@ describe('events: public registration, capacity, waiting list, confirmation with
     const cancelPath = linkIn(confirmation, '/rencontres/annulation/');
     const ask = await visitor.get(cancelPath);
     expect(ask.text).to.contain("Confirmez-vous l'annulation").and.contain('<form method="post">');
-    expect(await statuses()).to.include({ 'un@places.fr': 'confirmed' }); // GET never cancels
+    expect(await statuses()).to.include({ 'un@places.fr': 'registered' }); // GET never cancels
     const done = await visitor.post(cancelPath, form({}));
     expect(done.status).to.equal(200);
     expect(done.text).to.contain('Inscription annulée');
-    expect(await statuses()).to.deep.equal({ 'un@places.fr': 'cancelled', 'deux@places.fr': 'confirmed', 'trois@places.fr': 'confirmed', 'quatre@places.fr': 'waitlisted' });
+    expect(await statuses()).to.deep.equal({ 'un@places.fr': 'cancelled', 'deux@places.fr': 'registered', 'trois@places.fr': 'registered', 'quatre@places.fr': 'waiting' });
     const promoted = (await smtp.waitFor(2, to('trois@places.fr')))[1];
     expect(promoted.parsed!.subject).to.equal("Une place s'est libérée : Atelier à places limitées");
     expect(promoted.parsed!.text).to.contain('https://visio.example.org/atelier');
@@ -199,7 +222,7 @@ describe('events: public registration, capacity, waiting list, confirmation with
 
     // staff raise the capacity: the next in line is seated
     const raised = await staff.put(`/api/events/${event.id}`, { capacity: 3 });
-    expect(raised.body.counts).to.deep.include({ confirmed: 3, waitlisted: 0, cancelled: 1 });
+    expect(raised.body.counts).to.deep.include({ registered: 3, waiting: 0, cancelled: 1 });
     expect(await contactIdsForEvent(event.id)).to.have.length(3);
   });
 
@@ -260,5 +283,19 @@ describe('events: public registration, capacity, waiting list, confirmation with
     expect(registration!.email).to.match(/@efface\.invalid$/);
     expect(registration!.answers).to.deep.equal([]);
     expect(await contactIdsForEvent(event.id)).to.deep.equal([]);
+  });
+
+  it('renames the statuses stored before the API names (migration 4): confirmed → registered, waitlisted → waiting', async () => {
+    const raw = Registration.collection;
+    const event = new Types.ObjectId();
+    const base = { event, email: 'ancien@exemple.fr', registeredAt: new Date(), answers: [], dispositifs: [] };
+    await raw.insertMany([
+      { ...base, contact: new Types.ObjectId(), key: `${event}:a`, status: 'confirmed', notifiedStatus: 'confirmed' },
+      { ...base, contact: new Types.ObjectId(), key: `${event}:b`, status: 'waitlisted', notifiedStatus: 'waitlisted' },
+      { ...base, contact: new Types.ObjectId(), key: `${event}:c`, status: 'cancelled' },
+    ]);
+    for (let run = 0; run < 2; run++) await registrationStatuses.up(mongoose.connection.db!, server.ctx.logger); // idempotent
+    const rows = await raw.find({ event }).sort({ key: 1 }).toArray();
+    expect(rows.map((r) => [r.status, r.notifiedStatus])).to.deep.equal([['registered', 'registered'], ['waiting', 'waiting'], ['cancelled', undefined]]);
   });
 });

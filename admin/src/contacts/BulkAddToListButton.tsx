@@ -1,5 +1,6 @@
 import PlaylistAddIcon from '@mui/icons-material/PlaylistAdd';
 import {
+  Box,
   Button as MuiButton,
   Dialog,
   DialogActions,
@@ -7,6 +8,7 @@ import {
   DialogContentText,
   DialogTitle,
   FormControlLabel,
+  LinearProgress,
   MenuItem,
   Radio,
   RadioGroup,
@@ -33,6 +35,7 @@ export function BulkAddToListButton() {
   const [evidence, setEvidence] = useState('');
   const [at, setAt] = useState(today());
   const [busy, setBusy] = useState(false);
+  const [treated, setTreated] = useState(0);
   const dataProvider = useDataProvider();
   const notify = useNotify();
   const unselectAll = useUnselectAll('contacts');
@@ -44,6 +47,7 @@ export function BulkAddToListButton() {
 
   async function add() {
     setBusy(true);
+    setTreated(0);
     let done = 0;
     const failures: string[] = [];
     for (const contact of selectedIds) {
@@ -53,6 +57,7 @@ export function BulkAddToListButton() {
       } catch (e) {
         failures.push((e as Error).message);
       }
+      setTreated(done + failures.length);
     }
     setBusy(false);
     setOpen(false);
@@ -101,6 +106,12 @@ export function BulkAddToListButton() {
                 </>
               )}
             </>
+          )}
+          {busy && (
+            <Box sx={{ mt: 2 }} role="status">
+              <LinearProgress variant="determinate" value={(100 * treated) / Math.max(1, selectedIds.length)} aria-label="Progression de l’ajout" />
+              {formatNumber(treated)} sur {count}
+            </Box>
           )}
         </DialogContent>
         <DialogActions>

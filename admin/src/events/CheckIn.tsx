@@ -11,14 +11,14 @@ export default function CheckInPage() {
   const { id } = useParams();
   const { data: event } = useGetOne('events', { id: id! });
   const [query, setQuery] = useState('');
-  const { data = [], refetch } = useGetList<Registration>('event-registrations', { filter: { event: id, status: 'confirmed' }, pagination: { page: 1, perPage: 1000 }, sort: { field: 'lastName', order: 'ASC' } });
+  const { data = [], refetch } = useGetList<Registration>('registrations', { filter: { event: id, status: 'registered' }, pagination: { page: 1, perPage: 1000 }, sort: { field: 'lastName', order: 'ASC' } });
   const [update] = useUpdate();
   const notify = useNotify();
   const shown = useMemo(() => data.filter((r) => fold(`${r.firstName} ${r.lastName} ${r.organisationName}`).includes(fold(query.trim()))), [data, query]);
   const present = data.filter((r) => r.attendance === 'present').length;
   const toggle = (r: Registration) =>
     update(
-      'event-registrations',
+      'registrations',
       { id: r.id, data: { attendance: r.attendance === 'present' ? null : 'present' }, previousData: r },
       { mutationMode: 'pessimistic', onSuccess: () => void refetch(), onError: (e: Error) => notify(e.message, { type: 'error' }) },
     );

@@ -35,7 +35,7 @@ export function EventFigures() {
       <Typography variant="h6" component="h2">En une phrase</Typography>
       {data.sentences.map((s) => <Typography key={s} sx={{ mb: 1.5 }}>{s}</Typography>)}
       <Typography sx={{ mb: 1.5 }}>
-        Inscrit·es : {data.registrants} (dont {data.waitlisted} en liste d'attente) · annulations : {data.cancelled} · présent·es : {data.attendanceTaken ? data.attendees : '—'} · absent·es : {data.attendanceTaken ? data.absent : '—'} · nouveaux contacts : {data.newContacts} · collectivités : {pct(data.localAuthorityShare)} · territoire avec QPV : {pct(data.qpvShare)}
+        Inscrit·es : {data.registrants} (dont {data.waiting} en liste d'attente) · annulations : {data.cancelled} · présent·es : {data.attendanceTaken ? data.attendees : '—'} · absent·es : {data.attendanceTaken ? data.absent : '—'} · nouveaux contacts : {data.newContacts} · collectivités : {pct(data.localAuthorityShare)} · territoire avec QPV : {pct(data.qpvShare)}
       </Typography>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>Parts calculées sur les {people}.</Typography>
       <ShareTable title="Par région" rows={data.byRegion} />

@@ -20,9 +20,11 @@ export const EVALUATION_KIND_CHOICES = [
   { id: 'yesno', name: 'Oui / non' },
 ];
 export const REGISTRATION_STATUS_CHOICES = [
-  { id: 'confirmed', name: 'Inscrit·e' },
-  { id: 'waitlisted', name: "Liste d'attente" },
+  { id: 'registered', name: 'Inscrit·e' },
+  { id: 'waiting', name: "Liste d'attente" },
   { id: 'cancelled', name: 'Annulé' },
+  { id: 'present', name: 'Présent·e' },
+  { id: 'absent', name: 'Absent·e' },
 ];
 
 export type Registration = {
@@ -31,15 +33,15 @@ export type Registration = {
   lastName: string;
   email: string;
   organisationName: string;
-  status: 'confirmed' | 'waitlisted' | 'cancelled';
+  status: 'registered' | 'waiting' | 'cancelled' | 'present' | 'absent';
   attendance?: 'present' | 'absent';
 };
 
 export type Share = { code: string; label: string; count: number; share: number };
 export type EventFigures = {
   registrants: number;
-  confirmed: number;
-  waitlisted: number;
+  registered: number;
+  waiting: number;
   cancelled: number;
   attendanceTaken: boolean;
   attendees: number;

@@ -51,8 +51,8 @@ function EventList() {
           <FunctionField render={(r: { start: string }) => paris(r.start)} />
         </DataTable.Col>
         <DataTable.Col source="place" disableSort />
-        <DataTable.Col source="counts.confirmed" label="Inscrit·es" disableSort />
-        <DataTable.Col source="counts.waitlisted" label="Attente" disableSort />
+        <DataTable.Col source="counts.registered" label="Inscrit·es" disableSort />
+        <DataTable.Col source="counts.waiting" label="Attente" disableSort />
         <DataTable.Col source="counts.present" label="Présent·es" disableSort />
       </DataTable>
     </List>
@@ -129,7 +129,7 @@ function CancelButton() {
       disabled={isPending}
       onClick={(e) => {
         e.stopPropagation();
-        update('event-registrations', { id: record.id, data: { status: 'cancelled' }, previousData: record }, { mutationMode: 'pessimistic', onSuccess: () => (notify('Inscription annulée.'), refresh()), onError: (err: Error) => notify(err.message, { type: 'error' }) });
+        update('registrations', { id: record.id, data: { status: 'cancelled' }, previousData: record }, { mutationMode: 'pessimistic', onSuccess: () => (notify('Inscription annulée.'), refresh()), onError: (err: Error) => notify(err.message, { type: 'error' }) });
       }}
     />
   );
@@ -153,11 +153,11 @@ function EventShow() {
           <TextField source="visioUrl" />
           <FunctionField label="Capacité" render={(r: { capacity?: number }) => r.capacity ?? 'Sans limite'} />
           <FunctionField label="Page d'inscription" render={() => <PublicLink />} />
-          <FunctionField label="Inscriptions" render={(r: { counts: Record<string, number> }) => `${r.counts.confirmed} inscrit·es, ${r.counts.waitlisted} en liste d'attente, ${r.counts.cancelled} annulations, ${r.counts.present} présent·es`} />
+          <FunctionField label="Inscriptions" render={(r: { counts: Record<string, number> }) => `${r.counts.registered} inscrit·es, ${r.counts.waiting} en liste d'attente, ${r.counts.cancelled} annulations, ${r.counts.present} présent·es`} />
           <TextField source="description" />
         </TabbedShowLayout.Tab>
         <TabbedShowLayout.Tab label="Inscrit·es" path="inscrits">
-          <ReferenceManyField reference="event-registrations" target="event" sort={{ field: 'registeredAt', order: 'ASC' }} perPage={100}>
+          <ReferenceManyField reference="registrations" target="event" sort={{ field: 'registeredAt', order: 'ASC' }} perPage={100}>
             <DataTable bulkActionButtons={false}>
               <DataTable.Col source="lastName" />
               <DataTable.Col source="firstName" />
