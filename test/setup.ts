@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureAdminBuild } from '../scripts/admin-build.js';
-import { connectDatabase, disconnectDatabase } from '../server/lib/db.js';
+import mongoose from 'mongoose';
+import { connectDatabase, disconnectDatabase, prepareModels } from '../server/lib/db.js';
 import { startFerretdb, type RunningFerretdb } from '../server/lib/ferretdb.js';
 import { stopPrivatePostgres } from './ops/postgres.js';
 
@@ -43,14 +44,24 @@ function withDatabase(uri: string, name: string): string {
 
 let connected = false;
 
+/** Models whose collections and indexes exist in this process's database. */
+const prepared = new Set<string>();
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
-    if (connected) return;
     this.timeout(180_000);
+    if (connected) {
+      // A later file of this worker may load models the first one did not: their unique indexes matter.
+      const fresh = Object.values(mongoose.models).filter((model) => !prepared.has(model.modelName));
+      await prepareModels(fresh);
+      fresh.forEach((model) => prepared.add(model.modelName));
+      return;
+    }
     const workerDir = path.join(process.env.TEST_RUN_DIR!, `worker-${process.env.MOCHA_WORKER_ID ?? 'main'}`);
     process.env.TEST_DATA_DIR = mkdtempSync(`${workerDir}-data-`); // the app's DATA_DIR (imports, secrets)
     process.env.TEST_MONGODB_URI = withDatabase(process.env.TEST_SERVER_URI!, databaseName());
     await connectDatabase(process.env.TEST_MONGODB_URI);
+    Object.keys(mongoose.models).forEach((name) => prepared.add(name));
     connected = true;
   },
   // In parallel mode root hooks run around each file: the connection stays for the worker's

@@ -477,7 +477,7 @@ async function catchUpFully(fresh: Index): Promise<Index> {
  * began: a request sees every write of its own process, and those of other processes noted
  * up to FRESH_MS before it (under load, most requests then make no lookup of their own).
  */
-const FRESH_MS = 25;
+export const FRESH_MS = 25;
 type Sync = { startedAt: number; done: boolean; promise: Promise<Index> };
 let last: Sync | undefined;
 /** When this process last finished noting a write. */

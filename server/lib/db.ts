@@ -15,11 +15,15 @@ mongoose.set('toJSON', {
 
 export async function connectDatabase(uri: string, options: { heartbeatFrequencyMS?: number } = {}): Promise<typeof mongoose> {
   await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, ...options });
-  const models = Object.values(mongoose.models);
+  await prepareModels(Object.values(mongoose.models));
+  return mongoose;
+}
+
+/** Creates the collections and indexes of these models (a model loaded after connecting too). */
+export async function prepareModels(models: ReadonlyArray<mongoose.Model<any>>): Promise<void> {
   await Promise.all(models.map((model) => model.init())); // creates the collections
   const uniqueOnly = await isFerretdbOverSqlite(mongoose.connection.db!);
   await Promise.all(models.map((model) => (uniqueOnly ? keepUniqueIndexesOnly(model) : model.createIndexes())));
-  return mongoose;
 }
 
 /**

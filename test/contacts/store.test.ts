@@ -3,6 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import mongoose, { Types } from 'mongoose';
 import { deriveContactFields, createContact, eraseContact, mergeContacts, removeThemeFromContacts, updateContact } from '../../server/contacts/contact.service.js';
+import { FRESH_MS } from '../../server/contacts/contact.index.js';
 import type { ContactFilter } from '../../server/contacts/contact.schemas.js';
 import { deleteContacts, insertContacts, migrateContacts, newContactDefaults, readContact, updateContacts } from '../../server/contacts/contact.store.js';
 import { historyOf } from '../../server/history/history.service.js';
@@ -21,8 +22,10 @@ function secondProcess(): Promise<{ ids(filter: ContactFilter): Promise<string[]
       else waiting.get(message.ask!)?.(message);
     });
   });
-  function ids(filter: ContactFilter): Promise<string[]> {
+  /** Asked once the bound has passed: another process sees a write noted FRESH_MS before its request. */
+  async function ids(filter: ContactFilter): Promise<string[]> {
     const ask = ++asked;
+    await new Promise((resolve) => setTimeout(resolve, FRESH_MS + 5));
     return new Promise((resolve, reject) => {
       waiting.set(ask, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply.ids!)));
       child.send({ ask, filter });
