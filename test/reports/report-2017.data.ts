@@ -152,6 +152,7 @@ async function seedContacts() {
     lastName: String(i),
     themes: i < 39 ? [theme!._id] : [],
     territories: i < 39 ? ['departement-93'] : [],
+    territoryScope: i < 39 ? ['departement-93', 'region-11'] : [], // as the store derives it
     organisationTypes: [i % 2 ? 'commune' : 'association-locale'],
     emails: [],
     organisations: [],
