@@ -271,7 +271,12 @@ async function abandonPreparation(campaign: CampaignRecord, error: unknown) {
   const preparationError = `La préparation de l'envoi a échoué : ${reason} Vous pouvez l'approuver à nouveau.`;
   const back = await Campaign.updateOne(sameApproval(campaign), { $set: { status: 'draft', mailing: null, approvedAt: null, approvedBy: null, preparationError } });
   if (!back.modifiedCount) return; // reopened meanwhile: reopening dropped what was frozen
-  for (const mailing of await Mailing.find({ 'source.kind': 'campaign', 'source.id': String(campaign._id), status: 'draft', resendOf: null }, { _id: 1 }).lean()) await dropMailing(mailing._id);
+  await dropDraftMailings(String(campaign._id));
+}
+
+/** A campaign back in draft owns no mailing: whatever a preparation froze for it goes. */
+async function dropDraftMailings(campaignId: string) {
+  for (const mailing of await Mailing.find({ 'source.kind': 'campaign', 'source.id': campaignId, status: 'draft', resendOf: null }, { _id: 1 }).lean()) await dropMailing(mailing._id);
 }
 
 async function dropMailing(mailing: Types.ObjectId) {
@@ -300,7 +305,8 @@ export async function reopenCampaign(id: string) {
     { returnDocument: 'after' },
   );
   if (!reopened) throw conflict(statusMessage((await getCampaignRecord(id)).status), 'status');
-  if (campaign.mailing) await dropMailing(campaign.mailing);
+  // not only `campaign.mailing`: a preparation may have made its mailing since that read
+  await dropDraftMailings(id);
   return reopened;
 }
 

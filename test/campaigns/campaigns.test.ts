@@ -294,7 +294,8 @@ describe('campaigns: targeted mailings through a real SMTP server', () => {
       expect((await staff.post(`/api/campaigns/${id}/resume`)).status).to.equal(409);
     });
 
-    it('reopens an approval being prepared (or just prepared): back to draft, nothing frozen is kept', async () => {
+    it('reopens an approval being prepared (or just prepared): back to draft, nothing frozen is kept', async function () {
+      this.timeout(90_000);
       const created = await staff.post('/api/campaigns', { subject: 'Repris en main', list: 'lettre-mensuelle', segment: nord, body: 'Bonjour.' });
       const id = created.body.id;
       const reply = await staff.post(`/api/campaigns/${id}/approve`);
@@ -303,7 +304,7 @@ describe('campaigns: targeted mailings through a real SMTP server', () => {
       expect(reopened.status).to.equal(200);
       expect(reopened.body.status).to.equal('draft');
       // whatever the preparation did meanwhile is dropped once it sees the campaign reopened
-      await until(async () => Mailing.countDocuments({ 'source.kind': 'campaign', 'source.id': id }), (n) => n === 0, 20_000);
+      await until(async () => Mailing.countDocuments({ 'source.kind': 'campaign', 'source.id': id }), (n) => n === 0, 60_000);
       expect(await Mailing.countDocuments({ 'source.kind': 'campaign', 'source.id': id })).to.equal(0);
       expect((await staff.get(`/api/campaigns/${id}`)).body).to.include({ status: 'draft', mailing: null });
       const again = await approve(id);
