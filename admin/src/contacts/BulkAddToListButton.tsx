@@ -71,7 +71,9 @@ export function BulkAddToListButton() {
       <Button label={`Ajouter ${count} à une liste…`} onClick={() => setOpen(true)}>
         <PlaylistAddIcon />
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="bulk-list-title" fullWidth maxWidth="sm">
+      {/* Closed by its buttons or Escape only: a stray click beside it (e.g. on an option of the
+          list menu as it closes) must not lose the choices, nor stop an addition under way. */}
+      <Dialog open={open} onClose={(_event, reason) => reason !== 'backdropClick' && !busy && setOpen(false)} aria-labelledby="bulk-list-title" fullWidth maxWidth="sm">
         <DialogTitle id="bulk-list-title">Ajouter {count} à une liste</DialogTitle>
         <DialogContent>
           <TextField select label="Liste" value={listId} onChange={(e) => setListId(e.target.value)} sx={{ mt: 1, minWidth: 300 }}>
