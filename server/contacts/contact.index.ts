@@ -2,7 +2,6 @@ import { Binary } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { isDuplicateKey } from '../lib/db.js';
-import { Contact } from './contact.model.js';
 
 /**
  * An in-memory index of what filtering and sorting contacts need, kept by every process that
@@ -303,12 +302,23 @@ const CATCH_UP_CHUNK = 1000;
 /** After this many contacts re-read, the stored copy is written again (a new process catches up less). */
 const SNAPSHOT_AFTER = 5000;
 
-async function reread(collection: string, projection: object, ids: readonly string[], set: (id: string, doc: Record<string, any> | undefined) => void): Promise<void> {
+/**
+ * How the index reads contacts: given by the store (contact.store.ts), the one owner of the
+ * collection, when it loads (the store imports this file, so this file cannot import it).
+ */
+type ContactReader = { byIds(ids: unknown[], projection: object): Promise<Record<string, any>[]>; all(projection: object): AsyncIterable<Record<string, any>> };
+let contacts: ContactReader | undefined;
+export function readContactsThrough(reader: ContactReader): void {
+  contacts = reader;
+}
+const contactReader = () => contacts ?? (() => { throw new Error('contact index: the contact store is not loaded'); })();
+
+const readRaw = (collection: string) => (ids: unknown[], projection: object) => raw(collection).find({ _id: { $in: ids } } as never, { projection }).toArray();
+
+async function reread(read: (ids: unknown[], projection: object) => Promise<Record<string, any>[]>, projection: object, ids: readonly string[], set: (id: string, doc: Record<string, any> | undefined) => void): Promise<void> {
   for (let i = 0; i < ids.length; i += CATCH_UP_CHUNK) {
     const chunk = ids.slice(i, i + CATCH_UP_CHUNK);
-    const rows = await raw(collection)
-      .find({ _id: { $in: chunk.map((id) => (Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : id)) } } as never, { projection })
-      .toArray();
+    const rows = await read(chunk.map((id) => (Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : id)), projection);
     const docs = new Map(rows.map((doc) => [String(doc._id), doc]));
     for (const id of chunk) set(id, docs.get(id));
   }
@@ -320,12 +330,12 @@ const REPOST_AFTER = 500;
 async function apply(current: Index, pending: Pending): Promise<void> {
   const posting = pending.contacts.size <= REPOST_AFTER;
   try {
-    await reread(Contact.collection.collectionName, INDEXED, [...pending.contacts], (id, doc) => setEntry(current, id, doc && toEntry(doc), posting));
+    await reread((ids, projection) => contactReader().byIds(ids, projection), INDEXED, [...pending.contacts], (id, doc) => setEntry(current, id, doc && toEntry(doc), posting));
   } finally {
     if (!posting) repost(current);
   }
-  await reread('subscriptions', SUBSCRIPTION_FIELDS, [...pending.subscriptions], (id, doc) => setSubscription(current, id, doc && toSubscription(doc)));
-  await reread('memberships', MEMBERSHIP_FIELDS, [...pending.memberships], (id, doc) => setMembership(current, id, doc && toMembership(doc)));
+  await reread(readRaw('subscriptions'), SUBSCRIPTION_FIELDS, [...pending.subscriptions], (id, doc) => setSubscription(current, id, doc && toSubscription(doc)));
+  await reread(readRaw('memberships'), MEMBERSHIP_FIELDS, [...pending.memberships], (id, doc) => setMembership(current, id, doc && toMembership(doc)));
   current.revision = pending.revision;
   if (pending.contacts.size) {
     current.sorted.clear();
@@ -338,7 +348,7 @@ async function apply(current: Index, pending: Pending): Promise<void> {
 /** Reads every contact, subscription and membership. */
 async function fullLoad(epoch: string, hint: number): Promise<Index> {
   const loaded = emptyIndex(epoch, hint);
-  for await (const doc of Contact.collection.find({}, { projection: INDEXED, batchSize: 2000 })) setEntry(loaded, String(doc._id), toEntry(doc));
+  for await (const doc of contactReader().all(INDEXED)) setEntry(loaded, String(doc._id), toEntry(doc));
   for await (const doc of raw('subscriptions').find({}, { projection: SUBSCRIPTION_FIELDS, batchSize: 5000 })) setSubscription(loaded, String(doc._id), toSubscription(doc));
   for await (const doc of raw('memberships').find({}, { projection: MEMBERSHIP_FIELDS })) setMembership(loaded, String(doc._id), toMembership(doc));
   return loaded;

@@ -16,6 +16,7 @@ import {
   noteChanged,
   noteContactsChanged,
   queryContactIndex,
+  readContactsThrough,
   subscriberIds,
   warmContactIndex,
 } from './contact.index.js';
@@ -34,6 +35,12 @@ import { Contact, type ContactRecord } from './contact.model.js';
 export { contactNames, contactsView, mailingFieldsWhere, membershipFacts, subscriberIds, warmContactIndex };
 export type { ContactsView, MailingFields, MembershipFact } from './contact.index.js';
 export { CONTACT_INDEX_SNAPSHOTS } from './contact.index.js';
+
+// The index reads the collection only through here.
+readContactsThrough({
+  byIds: (ids, projection) => Contact.collection.find({ _id: { $in: ids as never[] } }, { projection }).toArray(),
+  all: (projection) => Contact.collection.find({}, { projection, batchSize: 2000 }),
+});
 
 /** The fields whose changes a contact's history records. */
 export const HISTORY_FIELDS = [

@@ -8,7 +8,7 @@ import path from 'node:path';
  * escape the index log and the contacts' history. Benchmarks and tests may seed the
  * database directly; the application, its jobs and its fixtures may not.
  */
-const STORE = ['contact.store.ts', 'contact.index.ts', 'contact.model.ts'].map((file) => path.join('server', 'contacts', file));
+const STORE = ['contact.store.ts', 'contact.model.ts'].map((file) => path.join('server', 'contacts', file));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
