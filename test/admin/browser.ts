@@ -96,9 +96,13 @@ export function missingTranslations(page: Page): string[] {
   return untranslated.get(page) ?? [];
 }
 
+/**
+ * The visible part of the page: a full-page capture makes Chromium resize the window for a moment
+ * (to 1 px wide), which flips the phone layout on and remounts lists, closing their open dialogs.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
 export type AxeViolation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };

@@ -1,30 +1,34 @@
 import { Alert, Button } from '@mui/material';
 import { useRef } from 'react';
-import { useListContext, useTranslate } from 'react-admin';
+import { useListContext, useStore, useTranslate } from 'react-admin';
 import { useLocation } from 'react-router-dom';
 
+type Filters = Record<string, unknown>;
+
 /**
- * Whether a list screen was opened without filters in its address: react-admin then restores the
- * filters and search of the previous visit. To be called by the list screen, before <List>
- * rewrites the address with the restored filters.
+ * The filters and search react-admin restores from the previous visit when a list screen opens
+ * without filters in its address (none otherwise). Read from react-admin's store at the screen's
+ * first render, before <List> rewrites the address with them.
  */
-export function useOpenedWithoutFilters(): boolean {
+export function useRestoredFilters(resource: string): Filters {
   const { search } = useLocation();
-  const opened = useRef<boolean | null>(null);
-  opened.current ??= !new URLSearchParams(search).has('filter');
-  return opened.current;
+  const [stored] = useStore<{ filter?: Filters }>(`${resource}.listParams`);
+  const restored = useRef<Filters | null>(null);
+  restored.current ??= new URLSearchParams(search).has('filter') ? {} : (stored?.filter ?? {});
+  return restored.current;
 }
+
+/** The same filters, whatever the order of their keys. */
+const sameFilters = (a: Filters, b: Filters) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 /**
  * Says that the filters shown come from an earlier visit, with one "Tout effacer": filters must
  * not silently narrow a list. Gone as soon as the filters change.
  */
-export function RestoredFiltersNotice({ openedWithoutFilters }: { openedWithoutFilters: boolean }) {
+export function RestoredFiltersNotice({ restored }: { restored: Filters }) {
   const { filterValues, setFilters, resource } = useListContext();
   const translate = useTranslate();
-  const restored = useRef<string | null>(null);
-  restored.current ??= openedWithoutFilters ? JSON.stringify(filterValues ?? {}) : '{}';
-  if (restored.current === '{}' || JSON.stringify(filterValues) !== restored.current) return null;
+  if (!Object.keys(restored).length || !sameFilters(filterValues ?? {}, restored)) return null;
   const described = Object.entries(filterValues as Record<string, unknown>).map(([key, value]) => {
     const label = translate(`resources.${resource}.fields.${key}`, { _: key });
     if (Array.isArray(value)) return `${label} (${value.length})`;

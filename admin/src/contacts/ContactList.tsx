@@ -24,7 +24,7 @@ import { useThemeTree } from '../common/themes';
 import { usePhone } from '../common/usePhone';
 import { VocabularyField } from '../common/vocabulary';
 import { BulkAddToListButton, contactsCount } from './BulkAddToListButton';
-import { RestoredFiltersNotice, useOpenedWithoutFilters } from '../common/RestoredFilters';
+import { RestoredFiltersNotice, useRestoredFilters } from '../common/RestoredFilters';
 import { BulkTagButton } from './BulkTagButton';
 import { SaveAsSegmentButton } from './SaveAsSegmentButton';
 import { contactFilters } from './contactFilters';
@@ -81,11 +81,11 @@ function BulkToolbar() {
 
 export function ContactList() {
   const { canAccess: canEdit } = useCanAccess({ resource: 'contacts', action: 'edit' });
-  const openedWithoutFilters = useOpenedWithoutFilters();
+  const restoredFilters = useRestoredFilters('contacts');
   const phone = usePhone();
   return (
     <List filters={contactFilters} actions={<ListActions />} sort={{ field: 'sortName', order: 'ASC' }} perPage={25}>
-      <RestoredFiltersNotice openedWithoutFilters={openedWithoutFilters} />
+      <RestoredFiltersNotice restored={restoredFilters} />
       {phone ? (
         <SimpleList<Contact> primaryText={contactName} secondaryText={(c) => c.email} rowClick="show" />
       ) : (
