@@ -21,9 +21,15 @@ export const FERRETDB_VERSION = 'v1.24.2';
  *   ran in release builds too: about a quarter of the time to read documents;
  * - over PostgreSQL, update and findAndModify wrote while their query still held a pool
  *   connection: about 50 concurrent writes (an import's history entries) each held one and
- *   waited for a second, and the whole server hung. They now read the matched documents first.
+ *   waited for a second, and the whole server hung. They now read the matched documents first;
+ * - update and findAndModify read, compute and write back by `_id` without a lock: two at once
+ *   on one document could lose the first's write (a campaign reopened to draft came back as
+ *   "preparing"). Each now holds its collection's lock from the read to the write.
  */
-const PATCHES = { files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch', 'ferretdb-write-after-read.patch'], suffix: 'maillage.3' };
+const PATCHES = {
+  files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch', 'ferretdb-write-after-read.patch', 'ferretdb-atomic-updates.patch'],
+  suffix: 'maillage.4',
+};
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
