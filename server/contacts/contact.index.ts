@@ -306,7 +306,12 @@ const SNAPSHOT_AFTER = 5000;
  * How the index reads contacts: given by the store (contact.store.ts), the one owner of the
  * collection, when it loads (the store imports this file, so this file cannot import it).
  */
-type ContactReader = { byIds(ids: unknown[], projection: object): Promise<Record<string, any>[]>; all(projection: object): AsyncIterable<Record<string, any>> };
+type ContactReader = {
+  byIds(ids: unknown[], projection: object): Promise<Record<string, any>[]>;
+  all(projection: object): AsyncIterable<Record<string, any>>;
+  /** Told which contacts the index re-read (`all`: it reloaded), so the store's caches follow. */
+  reread(ids: readonly string[] | 'all'): void;
+};
 let contacts: ContactReader | undefined;
 export function readContactsThrough(reader: ContactReader): void {
   contacts = reader;
@@ -338,6 +343,7 @@ async function apply(current: Index, pending: Pending): Promise<void> {
   await reread(readRaw('memberships'), MEMBERSHIP_FIELDS, [...pending.memberships], (id, doc) => setMembership(current, id, doc && toMembership(doc)));
   current.revision = pending.revision;
   if (pending.contacts.size) {
+    contactReader().reread([...pending.contacts]);
     current.sorted.clear();
     current.tokens = undefined;
     current.sinceSnapshot += pending.contacts.size;
@@ -431,6 +437,7 @@ function storeInBackground(current: Index): void {
 
 async function fullLoadAndStore(epoch: string, hint: number): Promise<Index> {
   loads.count++;
+  contactReader().reread('all');
   const loaded = await fullLoad(epoch, hint);
   storeInBackground(loaded);
   return loaded;
@@ -438,6 +445,7 @@ async function fullLoadAndStore(epoch: string, hint: number): Promise<Index> {
 
 /** Forgets the loaded index, as a restarted process would (tests). */
 export function forgetContactIndex(): void {
+  contacts?.reread('all');
   index = undefined;
   last = undefined;
 }
@@ -447,6 +455,7 @@ export const loads = { count: 0 };
 
 async function load(): Promise<Index> {
   loads.count++;
+  contactReader().reread('all');
   const { epoch, hint } = await readState();
   return (await loadSnapshot(epoch)) ?? (await fullLoadAndStore(epoch, hint));
 }

@@ -40,6 +40,7 @@ export { CONTACT_INDEX_SNAPSHOTS } from './contact.index.js';
 readContactsThrough({
   byIds: (ids, projection) => Contact.collection.find({ _id: { $in: ids as never[] } }, { projection }).toArray(),
   all: (projection) => Contact.collection.find({}, { projection, batchSize: 2000 }),
+  reread: forgetPageDocuments,
 });
 
 /** The fields whose changes a contact's history records. */
@@ -114,12 +115,47 @@ export async function contactExists(id: Id | null | undefined): Promise<boolean>
 /** What a list page shows of a contact: its stored document, `_id` as `id`, without its derived words. */
 const PAGE_PROJECTION = { searchText: 0, searchTokens: 0, __v: 0 } as const;
 
-/** One page of the contacts matching a Mongo filter built by `contactQuery`, and their total (documents read by `_id`). */
+type PageDocument = Readonly<Record<string, unknown>>;
+
+/**
+ * The page documents read lately (staff reopen the same pages all day): each is dropped when the
+ * index re-reads its contact after any process's write, all of them when the index reloads.
+ */
+const pageDocuments = new Map<string, PageDocument>();
+const PAGE_DOCUMENTS_KEPT = 2000;
+/** Changes at every drop: a read that began before one does not keep what it read (it may predate the write). */
+let pageDocumentsGeneration = 0;
+
+function forgetPageDocuments(ids: readonly string[] | 'all'): void {
+  pageDocumentsGeneration++;
+  if (ids === 'all') pageDocuments.clear();
+  else for (const id of ids) pageDocuments.delete(id);
+}
+
+function keepPageDocument(id: string, doc: PageDocument): void {
+  pageDocuments.delete(id); // to the end: the least recently used come first
+  pageDocuments.set(id, doc);
+  if (pageDocuments.size > PAGE_DOCUMENTS_KEPT) pageDocuments.delete(pageDocuments.keys().next().value!);
+}
+
+/** These contacts' page documents, in this order: from memory, the others read by `_id`. */
+async function pageDocumentsOf(ids: readonly string[]): Promise<PageDocument[]> {
+  const generation = pageDocumentsGeneration;
+  const known = new Map(ids.map((id) => [id, pageDocuments.get(id)]));
+  const missing = ids.filter((id) => !known.get(id));
+  for (const { _id, ...doc } of missing.length ? await readContacts(missing, PAGE_PROJECTION) : []) {
+    known.set(String(_id), Object.freeze({ ...doc, id: String(_id) }));
+  }
+  const page = ids.map((id) => known.get(id)).filter((doc): doc is PageDocument => Boolean(doc));
+  // Screen pages only: a batch reader (event figures, a thousand at a time) would evict them.
+  if (generation === pageDocumentsGeneration && ids.length <= 100) for (const doc of page) keepPageDocument(doc.id as string, doc);
+  return page;
+}
+
+/** One page of the contacts matching a Mongo filter built by `contactQuery`, and their total. */
 export async function contactPage(where: Where, options: { sort: { field: string; order: 1 | -1 }; skip: number; limit: number }) {
   const { ids, total } = await queryContactIndex(where, options);
-  const items: Record<string, unknown>[] = [];
-  for await (const { _id, ...doc } of readContactsInOrder(ids, PAGE_PROJECTION)) items.push({ ...doc, id: String(_id) });
-  return { items, total };
+  return { items: await pageDocumentsOf(ids), total };
 }
 
 export async function countContacts(where: Where): Promise<number> {

@@ -6,11 +6,11 @@ import { frozenRows, StampedCache } from '../lib/stamped-cache.js';
 import { Theme, THEMES_STAMP, type ThemeRecord } from './theme.model.js';
 import type { ThemeCreateInput, ThemeFilter, ThemeUpdateInput } from './theme.schemas.js';
 
-/** The given themes and all their descendants, as id strings. */
+/** The given themes and all their descendants, as id strings (from the tree in memory: every contact filter asks). */
 export async function themeDescendants(ids: readonly string[]): Promise<string[]> {
   if (!ids.length) return [];
-  const objectIds = ids.map((id) => new Types.ObjectId(id));
-  const found = await Theme.find({ $or: [{ _id: { $in: objectIds } }, { ancestors: { $in: objectIds } }] }, { _id: 1 }).lean();
+  const wanted = new Set(ids);
+  const found = (await cachedTree()).all.filter((t) => t.ancestors.some((a) => wanted.has(String(a))));
   return [...new Set([...ids, ...found.map((t) => String(t._id))])];
 }
 

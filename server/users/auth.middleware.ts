@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { forbidden, unauthorized } from '../lib/errors.js';
-import { SESSION_COOKIE, userForSession } from './auth.service.js';
+import { actorForSession, SESSION_COOKIE } from './auth.service.js';
 import type { Role } from './user.model.js';
 import type { Actor } from './user.service.js';
 
@@ -15,10 +15,10 @@ export function actorOf(res: { locals: Record<string, unknown> }): Actor {
 
 export function allow(roles: readonly Role[]): RequestHandler {
   return async (req, res, next) => {
-    const user = await userForSession(req.cookies?.[SESSION_COOKIE]);
-    if (!user) throw unauthorized();
-    if (!roles.includes(user.role)) throw forbidden();
-    res.locals.actor = { id: String(user._id), role: user.role, name: user.name } satisfies Actor;
+    const actor = await actorForSession(req.cookies?.[SESSION_COOKIE]);
+    if (!actor) throw unauthorized();
+    if (!roles.includes(actor.role)) throw forbidden();
+    res.locals.actor = actor;
     next();
   };
 }

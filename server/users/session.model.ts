@@ -1,4 +1,5 @@
-import mongoose, { Schema } from 'mongoose';
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { stampOnWrite } from '../lib/stamped-cache.js';
 
 /**
  * A staff session; only the hash of the cookie value is stored. It ends at `expiresAt` (7 days
@@ -16,4 +17,9 @@ const sessionSchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 
+/** Changed by every write of a session or a user: the signed-in cache of auth.service.ts follows it. */
+export const SESSIONS_STAMP = 'sessions';
+stampOnWrite(sessionSchema, SESSIONS_STAMP);
+
+export type SessionRecord = InferSchemaType<typeof sessionSchema> & { _id: mongoose.Types.ObjectId };
 export const Session = mongoose.model('Session', sessionSchema, 'sessions');

@@ -1,4 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { stampOnWrite } from '../lib/stamped-cache.js';
+import { SESSIONS_STAMP } from './session.model.js';
 
 export const ROLES = ['admin', 'staff', 'board'] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,6 +27,9 @@ const userSchema = new Schema(
     },
   },
 );
+
+// A role change or a deactivation reaches the signed-in cache (auth.service.ts) like a session's end.
+stampOnWrite(userSchema, SESSIONS_STAMP);
 
 export type UserRecord = InferSchemaType<typeof userSchema> & { _id: mongoose.Types.ObjectId };
 export const User = mongoose.model('User', userSchema, 'users');

@@ -1,17 +1,19 @@
 import { contactQuery } from '../../server/contacts/contact.filter.js';
 import type { ContactFilter } from '../../server/contacts/contact.schemas.js';
-import { contactIdsMatching } from '../../server/contacts/contact.store.js';
+import { contactIdsMatching, contactPage } from '../../server/contacts/contact.store.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 
 /**
  * Another process of the app, for store.test.ts: it keeps its own contact index and answers
- * `{ ask, filter }` with the ids the store finds there.
+ * `{ ask, filter }` with the ids the store finds there, or with `page` the first page's documents.
  */
 async function answerQuestions(): Promise<void> {
   await connectDatabase(process.env.TEST_MONGODB_URI!);
-  process.on('message', async (message: { ask: number; filter: ContactFilter }) => {
+  process.on('message', async (message: { ask: number; filter: ContactFilter; page?: boolean }) => {
     try {
-      process.send!({ ask: message.ask, ids: await contactIdsMatching(await contactQuery(message.filter)) });
+      const where = await contactQuery(message.filter);
+      if (message.page) process.send!({ ask: message.ask, page: (await contactPage(where, { sort: { field: 'sortName', order: 1 }, skip: 0, limit: 25 })).items });
+      else process.send!({ ask: message.ask, ids: await contactIdsMatching(where) });
     } catch (error) {
       process.send!({ ask: message.ask, error: String(error) });
     }

@@ -11,24 +11,27 @@ import { resetDatabase } from '../helpers.js';
 import { themeIds } from './fixtures.js';
 
 /** Asks another process of the app what its own contact index finds. */
-function secondProcess(): Promise<{ ids(filter: ContactFilter): Promise<string[]>; stop(): void }> {
+type Asked = { ids?: string[]; page?: Record<string, unknown>[]; error?: string };
+type OtherProcess = { ids(filter: ContactFilter): Promise<string[]>; page(filter: ContactFilter): Promise<Record<string, unknown>[]>; stop(): void };
+
+function secondProcess(): Promise<OtherProcess> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./second-process.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], env: process.env });
   let asked = 0;
-  const waiting = new Map<number, (reply: { ids?: string[]; error?: string }) => void>();
+  const waiting = new Map<number, (reply: Asked) => void>();
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.on('message', (message: { ready?: boolean; ask?: number; ids?: string[]; error?: string }) => {
-      if (message.ready) resolve({ ids, stop: () => child.disconnect() });
+    child.on('message', (message: Asked & { ready?: boolean; ask?: number }) => {
+      if (message.ready) resolve({ ids: async (filter) => (await question(filter)).ids!, page: async (filter) => (await question(filter, true)).page!, stop: () => child.disconnect() });
       else waiting.get(message.ask!)?.(message);
     });
   });
   /** Asked once the bound has passed: another process sees a write noted FRESH_MS before its request. */
-  async function ids(filter: ContactFilter): Promise<string[]> {
+  async function question(filter: ContactFilter, page = false): Promise<Asked> {
     const ask = ++asked;
     await new Promise((resolve) => setTimeout(resolve, FRESH_MS + 5));
     return new Promise((resolve, reject) => {
-      waiting.set(ask, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply.ids!)));
-      child.send({ ask, filter });
+      waiting.set(ask, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply)));
+      child.send({ ask, filter, page });
     });
   }
 }
@@ -56,6 +59,14 @@ describe('the contact store: every write reaches the other processes and the his
     expect(await other.ids({ q: 'staffeuse', territories: ['departement-93'] })).to.deep.equal([String(contact._id)]);
     expect(await vias(contact._id)).to.deep.equal(['update staff', 'create staff']);
     expect((await historyOf('contacts', String(contact._id)))[0].actorName).to.equal('Équipe Test');
+  });
+
+  it('staff edit a contact another process has just shown in a page: its page shows the edit', async () => {
+    const contact = await createContact({ firstName: 'Paule', lastName: 'Avant', email: 'paule.page@exemple.fr' }, staff);
+    expect((await other.page({ q: 'paule' })).map((doc) => doc.lastName)).to.deep.equal(['Avant']);
+    expect((await other.page({ q: 'paule' })).map((doc) => doc.lastName)).to.deep.equal(['Avant']); // from its memory now
+    await updateContact(String(contact._id), { lastName: 'Après' }, staff);
+    expect((await other.page({ q: 'paule' })).map((doc) => doc.lastName)).to.deep.equal(['Après']);
   });
 
   it('an import (batch insert and update) and its undo', async () => {
