@@ -24,6 +24,11 @@ const ctx = { config: testConfig(), logger: createLogger('silent') };
 /** Département codes and how many people come from each region's département. */
 const spread = (counts: Array<[string, number]>) => counts.flatMap(([departement, n]) => Array<string>(n).fill(departement));
 
+/** Runs `task` for each item, four at a time (a burst of registrations, as when an invitation goes out). */
+async function fourAtATime<T>(items: readonly T[], task: (item: T, index: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += 4) await Promise.all(items.slice(i, i + 4).map((item, k) => task(item, i + k)));
+}
+
 async function register(event: EventRecord, fields: Record<string, string | string[]>) {
   const form = registrationForm.parse(fields);
   await registerForEvent(ctx, event, form, fields, '127.0.0.1', new Date(event.startsAt.getTime() - 30 * 24 * 3600_000));
@@ -43,10 +48,10 @@ describe('events: figures and report sentences of events shaped like the 2017 me
     const otherTypes = ['association-locale', 'ars', 'promotion-sante', 'etat', 'universite-recherche'];
     for (let i = 0; i < 20; i++) await createContact({ email: `deja${i}@lyon2017.fr`, firstName: 'Déjà', lastName: `Connu${i}`, territories: ['departement-69'] });
     // 95 of the 238 from local authorities: 40 %
-    for (const [i, departement] of departements.entries()) {
+    await fourAtATime(departements, async (departement, i) => {
       const email = i < 20 ? `deja${i}@lyon2017.fr` : `inscrit${i}@lyon2017.fr`;
       await register(event, { email, firstName: 'Personne', lastName: `N${i}`, organisationType: i < 95 ? localTypes[i % 4] : otherTypes[i % 5], territory: departement, function: i % 3 ? 'coordo-asv' : 'elu' });
-    }
+    });
     const figures = await eventFigures(created.id);
     expect(figures).to.include({ registrants: 238, registered: 238, attendanceTaken: false, basis: 'inscrits', localAuthorities: 95, newContacts: 218 });
     expect(Math.round(figures.localAuthorityShare)).to.equal(40);
@@ -85,16 +90,16 @@ describe('events: figures and report sentences of events shaped like the 2017 me
     // 271 who came: 81 IdF, 54 ARA, 33 NA, 27 Occitanie, 22 PACA, then 54 in régions under 5 %; 29 who did not come
     const departements = spread([['93', 81], ['69', 54], ['33', 33], ['31', 27], ['13', 22], ['59', 13], ['67', 13], ['35', 13], ['76', 13], ['45', 2]]);
     const communes: Record<string, string> = { '93': 'commune-93066', '69': 'commune-69123', '33': 'commune-33063', '31': 'commune-31555', '13': 'commune-13055', '59': 'commune-59350', '67': 'commune-67482', '35': 'commune-35238', '76': 'commune-76540', '45': 'commune-45234' };
-    for (const [i, departement] of departements.entries()) {
-      if (i % 10 >= 7) continue; // 190 of them are staff-qualified contacts working in a QPV: 7 in 10
+    await fourAtATime(departements, async (departement, i) => {
+      if (i % 10 >= 7) return; // 190 of them are staff-qualified contacts working in a QPV: 7 in 10
       await createContact({ email: `p${i}@webinaire2026.fr`, firstName: 'Qualifiée', lastName: `Q${i}`, territories: [communes[departement], 'qualite-qpv'] });
-    }
+    });
     // registration questions: 3 in 4 lunch on site; the structure asked of the first 100 only
-    for (const [i, departement] of departements.entries()) {
+    await fourAtATime(departements, async (departement, i) => {
       const answers = { 'q_dejeunerez-vous-sur-place': i % 4 === 3 ? 'non' : 'oui', ...(i < 100 ? { 'q_votre-structure': i < 60 ? 'Collectivité' : 'Association' } : {}) };
       await register(event, { email: `p${i}@webinaire2026.fr`, firstName: 'Participant', lastName: `P${i}`, territory: departement, ...answers });
-    }
-    for (let i = 0; i < 29; i++) await register(event, { email: `absent${i}@webinaire2026.fr`, firstName: 'Absent', lastName: `A${i}` });
+    });
+    await fourAtATime(Array.from({ length: 29 }, (_, i) => i), (i) => register(event, { email: `absent${i}@webinaire2026.fr`, firstName: 'Absent', lastName: `A${i}` }));
     const qualified = departements.filter((_, i) => i % 10 < 7).length;
     expect(departements).to.have.length(271);
 
