@@ -1,5 +1,5 @@
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
@@ -14,21 +14,23 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggablePath(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    }),
-  );
+  const logRequests = pinoHttp({
+    logger: ctx.logger,
+    genReqId: (req, res) => {
+      const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggablePath(req.url) }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  });
+  // Reading the public archive and loading the admin's files are not events worth a line each
+  // (a crowd on /lettres spent a fifth of its CPU logging); an error there is still logged.
+  const quietRead = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && /^\/(lettres|admin\/assets)(\/|$)/.test(req.path);
+  app.use((req, res, next) => (quietRead(req) ? next() : logRequests(req, res, next)));
   const https = ctx.config.publicUrl.startsWith('https://');
   app.use(
     helmet({

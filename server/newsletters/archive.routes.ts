@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { rateLimit } from '../lib/rate-limit.js';
 import { ARCHIVE_STAMP, StampedCache } from '../lib/stamped-cache.js';
@@ -8,6 +8,12 @@ import { Newsletter } from './newsletter.model.js';
 
 const PUBLISHED: Array<'sending' | 'sent'> = ['sending', 'sent'];
 
+/** A page kept as the bytes sent (not converted again at every hit). */
+type CachedPage = Buffer;
+const cachedPage = (page: string | null | undefined): CachedPage | undefined => (page == null ? undefined : Buffer.from(page));
+
+const sendPage = (res: Response, page: CachedPage) => res.type('html').send(page);
+
 /**
  * The public web archive: sent issues only, in their version without any personal link. Pages
  * are kept in memory and rebuilt only after an issue is sent, so a crowd costs no database work.
@@ -16,36 +22,36 @@ export function archivePages(ctx: AppContext): Router {
   const { config } = ctx;
   const pages = Router();
   const limit = rateLimit({ name: 'public-archive', max: 120, windowMs: 60_000 });
-  const cache = new StampedCache<string>(ARCHIVE_STAMP);
+  const cache = new StampedCache<CachedPage>(ARCHIVE_STAMP);
 
   pages.get('/lettres', limit, async (_req, res) => {
-    res.type('html').send(await cache.get('/lettres', indexPage));
+    sendPage(res, (await cache.get('/lettres', async () => cachedPage(await indexPage())))!);
   });
 
   pages.get('/lettres/:slug', limit, async (req, res) => {
     const slug = String(req.params.slug);
     const page = await cache.get(`/lettres/${slug}`, async () => {
       const issue = await Newsletter.findOne({ slug, status: { $in: PUBLISHED } }, { webHtml: 1 }).lean();
-      return issue?.webHtml ?? undefined;
+      return cachedPage(issue?.webHtml);
     });
     if (!page) {
       const body = html`<p>Cette lettre n'existe pas ou n'est pas encore publiée.</p><p><a href="/lettres">Toutes les lettres</a></p>`;
       return res.status(404).type('html').send(renderPage({ title: 'Lettre introuvable', body, config }));
     }
-    res.type('html').send(page);
+    sendPage(res, page);
   });
 
   pages.get('/lettres/envois/:slug', limit, async (req, res) => {
     const slug = String(req.params.slug);
     const page = await cache.get(`/lettres/envois/${slug}`, async () => {
       const campaign = await Campaign.findOne({ slug, publish: true, status: { $in: CAMPAIGN_PUBLISHED } }, { webHtml: 1 }).lean();
-      return campaign?.webHtml ?? undefined;
+      return cachedPage(campaign?.webHtml);
     });
     if (!page) {
       const body = html`<p>Ce message n'existe pas ou n'est pas publié.</p><p><a href="/lettres">Toutes les lettres</a></p>`;
       return res.status(404).type('html').send(renderPage({ title: 'Message introuvable', body, config }));
     }
-    res.type('html').send(page);
+    sendPage(res, page);
   });
   return pages;
 

@@ -32,6 +32,15 @@ describe('request logs hold no personal data from token links', () => {
     expect(all).not.to.include('zoe.secret').and.not.to.include('Cachée').and.not.to.include('203.0.113.5');
   });
 
+  it('writes no line for reading the public archive, one for other public pages', async () => {
+    const visitor = newVisitor(server);
+    const before = lines.length;
+    expect((await visitor.get('/lettres')).status).to.equal(200);
+    expect((await visitor.get('/abonnement')).status).to.equal(200);
+    const logged = lines.slice(before).map((line) => JSON.parse(line).req?.url);
+    expect(logged).to.deep.equal(['/abonnement']);
+  });
+
   it('keeps record ids and ordinary paths readable', () => {
     expect(loggablePath('/api/contacts/65a1b2c3d4e5f60718293a4b?filter=x')).to.equal('/api/contacts/65a1b2c3d4e5f60718293a4b');
     expect(loggablePath('/lettres/octobre-2026')).to.equal('/lettres/octobre-2026');
