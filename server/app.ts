@@ -36,7 +36,13 @@ export function createApp(ctx: AppContext): Express {
     helmet({
       crossOriginEmbedderPolicy: false,
       strictTransportSecurity: https,
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+      contentSecurityPolicy: {
+        directives: {
+          upgradeInsecureRequests: https ? [] : null,
+          // Messages show images by URL: the admin's previews (srcdoc frames, under this policy) must too.
+          imgSrc: ["'self'", 'data:', 'https:'],
+        },
+      },
     }),
   );
   app.use('/api', sameOriginWrites(ctx.config.publicUrl));

@@ -25,6 +25,8 @@ describe('GET /api/health', () => {
     const reply = await new Client(server.url).get('/api/health');
     expect(reply.headers.get('x-content-type-options')).to.equal('nosniff');
     expect(reply.headers.get('content-security-policy')).to.include("default-src 'self'");
+    // the previews of a message show its images by URL (https only)
+    expect(reply.headers.get('content-security-policy')).to.include("img-src 'self' data: https:;");
     expect(reply.headers.get('x-request-id')).to.be.a('string');
   });
 
