@@ -15,7 +15,7 @@ import type { ColumnMapping } from './import.mapping.js';
  */
 export const BATCH_SIZE = 2000;
 /** Wide rows make smaller batches: memory stays flat whatever the file (two batches are held at once). */
-const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_BYTES = 2 * 1024 * 1024;
 
 /**
  * Planning is CPU work that runs while the previous batch is written: it lets the database's
