@@ -129,6 +129,8 @@ type Index = {
   memberships: Map<string, MembershipFact>;
   /** Derived id lists (a list's subscribers), dropped when the facts change. */
   derived: Map<string, Types.ObjectId[]>;
+  /** The entries of an `_id: {$in}` id list met before (a list's subscribers), dropped when contacts change. */
+  entriesOfIds: WeakMap<readonly unknown[], Entry[]>;
 };
 
 const emptyIndex = (epoch: string, revision: number): Index => ({
@@ -143,6 +145,7 @@ const emptyIndex = (epoch: string, revision: number): Index => ({
   subscribers: new Map(),
   memberships: new Map(),
   derived: new Map(),
+  entriesOfIds: new WeakMap(),
 });
 
 const POSTED = ['themes', 'territoryScope', 'organisationTypes', 'organisations', 'function', 'dispositifs', 'searchTokens'] as const;
@@ -345,6 +348,7 @@ async function apply(current: Index, pending: Pending): Promise<void> {
   if (pending.contacts.size) {
     contactReader().reread([...pending.contacts]);
     current.sorted.clear();
+    current.entriesOfIds = new WeakMap();
     current.tokens = undefined;
     current.sinceSnapshot += pending.contacts.size;
   }
@@ -658,15 +662,21 @@ function materialise({ sets }: Pool): Iterable<Entry> {
   for (const set of sets) for (const entry of set) all.add(entry);
   return all;
 }
-/** The contacts of an `_id: {$in}` criterion (a list's subscribers, an event's registrants...). */
+/**
+ * The contacts of an `_id: {$in}` criterion (a list's subscribers, an event's registrants...),
+ * looked up once per id list: a list's subscribers come as the same array until they change.
+ */
 function byIds(current: Index, ids: readonly unknown[]): Pool {
-  const entries = function* () {
+  let entries = current.entriesOfIds.get(ids);
+  if (!entries) {
+    entries = [];
     for (const id of stringSet(ids)) {
       const entry = current.entries.get(id);
-      if (entry) yield entry;
+      if (entry) entries.push(entry);
     }
-  };
-  return { sets: [{ [Symbol.iterator]: entries }], size: ids.length };
+    current.entriesOfIds.set(ids, entries);
+  }
+  return { sets: [entries], size: entries.length };
 }
 
 /** The distinct tokens starting with `prefix` (binary search in the sorted token list). */
