@@ -133,20 +133,24 @@ type Index = {
   entriesOfIds: WeakMap<readonly unknown[], Entry[]>;
 };
 
-const emptyIndex = (epoch: string, revision: number): Index => ({
-  epoch,
-  revision,
-  sinceSnapshot: 0,
-  entries: new Map(),
-  byEmail: new Map(),
-  postings: new Map(),
-  sorted: new Map(),
-  subscriptions: new Map(),
-  subscribers: new Map(),
-  memberships: new Map(),
-  derived: new Map(),
-  entriesOfIds: new WeakMap(),
-});
+/** A new index, to be filled with every contact: the store's caches of contacts are dropped. */
+function emptyIndex(epoch: string, revision: number): Index {
+  contactReader().reread('all');
+  return {
+    epoch,
+    revision,
+    sinceSnapshot: 0,
+    entries: new Map(),
+    byEmail: new Map(),
+    postings: new Map(),
+    sorted: new Map(),
+    subscriptions: new Map(),
+    subscribers: new Map(),
+    memberships: new Map(),
+    derived: new Map(),
+    entriesOfIds: new WeakMap(),
+  };
+}
 
 const POSTED = ['themes', 'territoryScope', 'organisationTypes', 'organisations', 'function', 'dispositifs', 'searchTokens'] as const;
 const valuesOf = (entry: Entry, field: (typeof POSTED)[number]): readonly string[] =>
@@ -441,7 +445,6 @@ function storeInBackground(current: Index): void {
 
 async function fullLoadAndStore(epoch: string, hint: number): Promise<Index> {
   loads.count++;
-  contactReader().reread('all');
   const loaded = await fullLoad(epoch, hint);
   storeInBackground(loaded);
   return loaded;
@@ -449,7 +452,6 @@ async function fullLoadAndStore(epoch: string, hint: number): Promise<Index> {
 
 /** Forgets the loaded index, as a restarted process would (tests). */
 export function forgetContactIndex(): void {
-  contacts?.reread('all');
   index = undefined;
   last = undefined;
 }
@@ -459,7 +461,6 @@ export const loads = { count: 0 };
 
 async function load(): Promise<Index> {
   loads.count++;
-  contactReader().reread('all');
   const { epoch, hint } = await readState();
   return (await loadSnapshot(epoch)) ?? (await fullLoadAndStore(epoch, hint));
 }
