@@ -75,6 +75,8 @@ export async function loadCatalog(): Promise<Catalog> {
  */
 export class ValueMap {
   private readonly decided = new Map<string, ValueReport>();
+  /** The same decisions by the text as written: a value met again is not folded (accents, case) again at every line. */
+  private readonly decidedAsWritten = new Map<string, ValueReport>();
 
   constructor(
     private readonly catalog: Catalog,
@@ -84,6 +86,15 @@ export class ValueMap {
   ) {}
 
   decide(field: ValueField, value: string): ValueReport {
+    const asWritten = `${field}\u0000${value}`;
+    const known = this.decidedAsWritten.get(asWritten);
+    if (known) return known;
+    const report = this.decideFolded(field, value);
+    this.decidedAsWritten.set(asWritten, report);
+    return report;
+  }
+
+  private decideFolded(field: ValueField, value: string): ValueReport {
     const key = valueKey(value);
     const id = `${field}:${key}`;
     let report = this.decided.get(id);
