@@ -1,4 +1,3 @@
-import CampaignIcon from '@mui/icons-material/Campaign';
 import { Create, Edit } from 'react-admin';
 import { CampaignForm, campaignBody } from './CampaignForm';
 import { CampaignList } from './CampaignList';
@@ -20,4 +19,4 @@ function CampaignEdit() {
   );
 }
 
-export default { list: CampaignList, create: CampaignCreate, edit: CampaignEdit, show: CampaignShow, icon: CampaignIcon, recordRepresentation: 'subject' };
+export default { list: CampaignList, create: CampaignCreate, edit: CampaignEdit, show: CampaignShow };

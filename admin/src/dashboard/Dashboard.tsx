@@ -1,5 +1,5 @@
 import { Box, Button, Card, CardContent, Grid, Skeleton, Typography } from '@mui/material';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Title, useGetIdentity, useGetList } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { useApi } from '../common/useApi';
@@ -11,6 +11,20 @@ import { RecentCampaigns } from './RecentCampaigns';
 
 // recharts is loaded with the dashboard only: the contact list does not pay for it.
 const DashboardCharts = lazy(() => import('./DashboardCharts'));
+
+/**
+ * True once the key figures are on screen: the charts (recharts, the heaviest part of the
+ * dashboard to load and draw) wait for them rather than delay them.
+ */
+function useShownAfter(figuresShown: boolean): boolean {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (!figuresShown || shown) return;
+    const timer = window.setTimeout(() => setShown(true), 0);
+    return () => window.clearTimeout(timer);
+  }, [figuresShown, shown]);
+  return shown;
+}
 
 function Figure({ label, value, detail, to }: { label: string; value: number | string | undefined; detail?: string; to?: string }) {
   const content = (
@@ -68,6 +82,7 @@ export function Dashboard() {
   const { total: openSolicitations } = useGetList('solicitations', { ...onePage, filter: { status: ['new', 'in-progress'] } });
   const { data: newsletters } = useGetList<Newsletter>('newsletters', { ...onePage, sort: { field: 'month', order: 'DESC' } });
   const next = newsletters?.[0];
+  const chartsShown = useShownAfter(report !== undefined && contacts !== undefined);
   return (
     <Box sx={{ mt: 2 }}>
       <Title title="Tableau de bord" />
@@ -104,7 +119,7 @@ export function Dashboard() {
         </Grid>
       </Grid>
       <Suspense fallback={<Skeleton variant="rectangular" height={320} />}>
-        <DashboardCharts year={year} report={report} />
+        {chartsShown ? <DashboardCharts year={year} report={report} /> : <Skeleton variant="rectangular" height={320} />}
       </Suspense>
       <RecentCampaigns />
       <ActivityReportCard />

@@ -1,4 +1,3 @@
-import EventIcon from '@mui/icons-material/Event';
 import {
   ArrayInput,
   BooleanInput,
@@ -189,4 +188,4 @@ function EventShow() {
   );
 }
 
-export default { list: EventList, create: EventCreate, edit: EventEdit, show: EventShow, icon: EventIcon, recordRepresentation: 'title' };
+export default { list: EventList, create: EventCreate, edit: EventEdit, show: EventShow };

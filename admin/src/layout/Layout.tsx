@@ -1,6 +1,7 @@
 import { GlobalStyles } from '@mui/material';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { AppBar, Layout as RaLayout, UserMenu, useGetIdentity } from 'react-admin';
+import { preloadScreens } from '../common/lazyScreens';
 import { useA11yFixes } from './a11yFixes';
 import { Menu } from './Menu';
 import { ReadOnlyBanner } from './ReadOnlyBanner';
@@ -23,9 +24,18 @@ const TABLET = {
   'body .RaDataTable-tableWrapper': { overflowX: 'auto' },
 } as const;
 
+/** Once the first screen has had its time, the other screens load in the background. */
+function usePreloadedScreens() {
+  useEffect(() => {
+    const timer = window.setTimeout(preloadScreens, 3000);
+    return () => window.clearTimeout(timer);
+  }, []);
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   useA11yFixes();
   useDocumentTitle();
+  usePreloadedScreens();
   return (
     <RaLayout appBar={MaillageAppBar} menu={Menu}>
       <GlobalStyles styles={TABLET} />

@@ -1,4 +1,3 @@
-import ListAltIcon from '@mui/icons-material/ListAlt';
 import { Link } from 'react-router-dom';
 import {
   BooleanField,
@@ -80,7 +79,5 @@ export default {
         <ListInputs edit />
       </SimpleForm>
     </Edit>
-  ),
-  icon: ListAltIcon,
-  recordRepresentation: 'name',
+  )
 };

@@ -1,4 +1,3 @@
-import CardMembershipIcon from '@mui/icons-material/CardMembership';
 import {
   AutocompleteInput,
   Create,
@@ -158,4 +157,4 @@ function MembershipEdit() {
   );
 }
 
-export default { list: MembershipList, create: MembershipCreate, edit: MembershipEdit, icon: CardMembershipIcon };
+export default { list: MembershipList, create: MembershipCreate, edit: MembershipEdit };

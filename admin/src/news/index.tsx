@@ -1,4 +1,3 @@
-import NewspaperIcon from '@mui/icons-material/Newspaper';
 import {
   Create,
   CreateButton,
@@ -95,4 +94,4 @@ function NewsEdit() {
   );
 }
 
-export default { list: NewsList, create: NewsCreate, edit: NewsEdit, icon: NewspaperIcon, recordRepresentation: 'title' };
+export default { list: NewsList, create: NewsCreate, edit: NewsEdit };

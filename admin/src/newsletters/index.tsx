@@ -1,5 +1,4 @@
-import MailIcon from '@mui/icons-material/Mail';
 import { NewsletterList } from './NewsletterList';
 import { NewsletterReview } from './NewsletterReview';
 
-export default { list: NewsletterList, show: NewsletterReview, icon: MailIcon, recordRepresentation: 'title' };
+export default { list: NewsletterList, show: NewsletterReview };

@@ -1,4 +1,3 @@
-import BusinessIcon from '@mui/icons-material/Business';
 import {
   Create,
   DataTable,
@@ -106,6 +105,4 @@ export default {
   show: OrganisationShow,
   create: OrganisationCreate,
   edit: OrganisationEdit,
-  icon: BusinessIcon,
-  recordRepresentation: 'name',
 };

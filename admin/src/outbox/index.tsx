@@ -1,4 +1,3 @@
-import OutboxIcon from '@mui/icons-material/Outbox';
 import { Box, Paper } from '@mui/material';
 import { DataTable, DateField, List, SearchInput, SelectField, SelectInput, Show, SimpleShowLayout, TextField, useRecordContext } from 'react-admin';
 
@@ -56,4 +55,4 @@ function OutboxShow() {
   );
 }
 
-export default { list: OutboxList, show: OutboxShow, icon: OutboxIcon, recordRepresentation: 'subject' };
+export default { list: OutboxList, show: OutboxShow };

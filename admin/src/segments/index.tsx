@@ -1,6 +1,5 @@
 import CampaignIcon from '@mui/icons-material/Campaign';
 import DownloadIcon from '@mui/icons-material/Download';
-import FilterAltIcon from '@mui/icons-material/FilterAlt';
 import SendIcon from '@mui/icons-material/Send';
 import { Button as MuiButton, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, MenuItem, TextField as MuiTextField } from '@mui/material';
 import { useState } from 'react';
@@ -180,4 +179,4 @@ function SegmentShow() {
   );
 }
 
-export default { list: SegmentList, create: SegmentCreate, edit: SegmentEdit, show: SegmentShow, icon: FilterAltIcon, recordRepresentation: 'name' };
+export default { list: SegmentList, create: SegmentCreate, edit: SegmentEdit, show: SegmentShow };

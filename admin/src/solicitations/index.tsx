@@ -1,4 +1,3 @@
-import QuestionAnswerIcon from '@mui/icons-material/QuestionAnswer';
 import { Typography } from '@mui/material';
 import {
   AutocompleteInput,
@@ -163,4 +162,4 @@ function SolicitationEdit() {
   );
 }
 
-export default { list: SolicitationList, create: SolicitationCreate, edit: SolicitationEdit, icon: QuestionAnswerIcon, recordRepresentation: 'subject' };
+export default { list: SolicitationList, create: SolicitationCreate, edit: SolicitationEdit };

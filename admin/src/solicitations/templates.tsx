@@ -1,4 +1,3 @@
-import ShortTextIcon from '@mui/icons-material/ShortText';
 import { Create, DataTable, DateField, Edit, List, required, SimpleForm, TextInput } from 'react-admin';
 
 /** Saved answers staff start from when answering a request by e-mail. */
@@ -35,7 +34,5 @@ export default {
     <Edit redirect="list" mutationMode="pessimistic">
       <TemplateInputs />
     </Edit>
-  ),
-  icon: ShortTextIcon,
-  recordRepresentation: 'name',
+  )
 };

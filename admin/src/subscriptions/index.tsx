@@ -1,4 +1,3 @@
-import SubscriptionsIcon from '@mui/icons-material/Subscriptions';
 import {
   AutocompleteInput,
   Create,
@@ -102,4 +101,4 @@ function SubscriptionEdit() {
   );
 }
 
-export default { list: SubscriptionList, create: SubscriptionCreate, edit: SubscriptionEdit, icon: SubscriptionsIcon };
+export default { list: SubscriptionList, create: SubscriptionCreate, edit: SubscriptionEdit };

@@ -1,4 +1,3 @@
-import PlaceIcon from '@mui/icons-material/Place';
 import { DataTable, List, NumberField, SearchInput, SelectField, SelectInput } from 'react-admin';
 
 export const TERRITORY_KINDS = [
@@ -33,4 +32,4 @@ function TerritoryList() {
   );
 }
 
-export default { list: TerritoryList, icon: PlaceIcon, recordRepresentation: 'label' };
+export default { list: TerritoryList };

@@ -1,4 +1,3 @@
-import AccountTreeIcon from '@mui/icons-material/AccountTree';
 import { Create, Edit, SimpleForm } from 'react-admin';
 import { ThemeInputs } from './ThemeInputs';
 import { ThemeList } from './ThemeList';
@@ -25,4 +24,4 @@ function ThemeEdit() {
   );
 }
 
-export default { list: ThemeList, create: ThemeCreate, edit: ThemeEdit, icon: AccountTreeIcon, recordRepresentation: 'name' };
+export default { list: ThemeList, create: ThemeCreate, edit: ThemeEdit };

@@ -1,4 +1,3 @@
-import PeopleIcon from '@mui/icons-material/ManageAccounts';
 import { UserCreate } from './UserCreate';
 import { UserEdit } from './UserEdit';
 import { UserList } from './UserList';
@@ -7,6 +6,4 @@ export default {
   list: UserList,
   create: UserCreate,
   edit: UserEdit,
-  icon: PeopleIcon,
-  recordRepresentation: 'name',
 };

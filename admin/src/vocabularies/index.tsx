@@ -1,4 +1,3 @@
-import ListIcon from '@mui/icons-material/FormatListBulleted';
 import { VocabularyCreate } from './VocabularyCreate';
 import { VocabularyEdit } from './VocabularyEdit';
 import { VocabularyList } from './VocabularyList';
@@ -7,6 +6,4 @@ export default {
   list: VocabularyList,
   create: VocabularyCreate,
   edit: VocabularyEdit,
-  icon: ListIcon,
-  recordRepresentation: 'label',
 };

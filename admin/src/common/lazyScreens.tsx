@@ -1,0 +1,42 @@
+import { lazy, Suspense, type ComponentType, type ReactElement } from 'react';
+import { Loading } from 'react-admin';
+
+type ScreenName = 'list' | 'show' | 'edit' | 'create';
+type ScreensModule = { default: Partial<Record<ScreenName, ComponentType>> };
+
+const loaders: (() => Promise<unknown>)[] = [];
+
+/**
+ * A resource's screens, loaded from their own chunk the first time one of them is opened, so that
+ * the login page and the dashboard do not wait for every screen of the admin. The names say which
+ * screens exist: react-admin needs them before the chunk is loaded (routes, edit and show buttons).
+ */
+export function lazyScreens<N extends ScreenName>(load: () => Promise<ScreensModule>, names: N[]): Record<N, ReactElement> {
+  let loading: Promise<ScreensModule> | undefined;
+  // A failed load (a chunk replaced by an update, the network) is tried again at the next opening.
+  const loadOnce = () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+  loaders.push(loadOnce);
+  const screens = {} as Record<N, ReactElement>;
+  for (const name of names) {
+    const Screen = lazy(async (): Promise<{ default: ComponentType }> => {
+      const screen = (await loadOnce()).default[name];
+      if (!screen) throw new Error(`Écran « ${name} » absent de son module`);
+      return { default: screen };
+    });
+    screens[name] = (
+      <Suspense fallback={<Loading />}>
+        <Screen />
+      </Suspense>
+    );
+  }
+  return screens;
+}
+
+/** Loads every resource's screens while the staff member reads the dashboard: the next screen opens at once. */
+export function preloadScreens(): void {
+  for (const load of loaders) void load().catch(() => undefined);
+}
