@@ -36,7 +36,17 @@ export function lazyScreens<N extends ScreenName>(load: () => Promise<ScreensMod
   return screens;
 }
 
-/** Loads every resource's screens while the staff member reads the dashboard: the next screen opens at once. */
+const whenIdle = (task: () => void) => (window.requestIdleCallback ? window.requestIdleCallback(task, { timeout: 2000 }) : window.setTimeout(task, 50));
+
+/**
+ * Loads every resource's screens while the staff member reads the first one, one chunk at a
+ * time when the page is idle (never in the way of typing): the next screen opens at once.
+ */
 export function preloadScreens(): void {
-  for (const load of loaders) void load().catch(() => undefined);
+  const queue = [...loaders];
+  const next = () => {
+    const load = queue.shift();
+    if (load) void load().then(() => whenIdle(next), () => whenIdle(next));
+  };
+  whenIdle(next);
 }
