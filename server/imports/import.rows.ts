@@ -116,9 +116,13 @@ function contactRuleErrors(values: RowValues, mapping: readonly ColumnMapping[])
   });
 }
 
+// Not a closure in readCell: tsx names every function created at run time, a cost per cell.
+function warn(state: RowState, column: string, reason: string): void {
+  state.warnings.push({ column, reason });
+}
+
 function readCell(state: RowState, field: ImportField, header: string, cell: string, resolver: Resolver): void {
   const { values } = state;
-  const warn = (reason: string) => state.warnings.push({ column: header, reason });
   switch (field) {
     case 'email': {
       const email = normalizeEmail(cell);
@@ -128,14 +132,14 @@ function readCell(state: RowState, field: ImportField, header: string, cell: str
     }
     case 'emails': {
       const emails = splitValues(cell).map(normalizeEmail);
-      for (const bad of emails.filter((e) => !emailSchema.safeParse(e).success)) warn(`Autre adresse invalide « ${bad} » : non importée.`);
+      for (const bad of emails.filter((e) => !emailSchema.safeParse(e).success)) warn(state, header, `Autre adresse invalide « ${bad} » : non importée.`);
       values.emails = unique([...values.emails, ...emails.filter((e) => emailSchema.safeParse(e).success)]);
       return;
     }
     case 'civility': {
       const civility = CIVILITIES[normalizeText(cell).replace(/[ .]/g, '')];
       if (civility) values.civility = civility;
-      else warn(`Civilité « ${cell} » non reconnue (Madame ou Monsieur attendu) : laissée vide.`);
+      else warn(state, header, `Civilité « ${cell} » non reconnue (Madame ou Monsieur attendu) : laissée vide.`);
       return;
     }
     case 'firstName':
@@ -164,7 +168,7 @@ function readCell(state: RowState, field: ImportField, header: string, cell: str
     case 'consentConfirmedAt': {
       const date = parseDate(cell);
       if (!date) {
-        warn(`Date illisible « ${cell} » pour « ${IMPORT_FIELD_LABELS[field]} » : consentement non repris.`);
+        warn(state, header, `Date illisible « ${cell} » pour « ${IMPORT_FIELD_LABELS[field]} » : consentement non repris.`);
         return;
       }
       values.consent = { ...values.consent, [field === 'consentAt' ? 'at' : 'confirmedAt']: date };
@@ -186,7 +190,7 @@ function applyDecision(state: RowState, field: ValueField, header: string, value
   const { values } = state;
   if (report.action === 'ignore') return;
   if (report.action === 'text') {
-    state.warnings.push({ column: header, reason: `${VALUE_FIELD_LABELS[field]} « ${value} » non reconnue : gardée en texte.` });
+    warn(state, header, `${VALUE_FIELD_LABELS[field]} « ${value} » non reconnue : gardée en texte.`);
     if (field === 'function') values.functionLabel = value;
     else values.unresolvedLabels = unique([...values.unresolvedLabels, `${VALUE_FIELD_LABELS[field]} : ${value}`]);
     return;
@@ -218,7 +222,7 @@ function readTerritories(state: RowState): void {
       const reason = answer
         ? `Territoire « ${label} » ambigu (${answer.candidates.slice(0, 6).map((t) => t.label).join(', ')}${answer.candidates.length > 6 ? '…' : ''}) : ajoutez le code postal ou le département ; non rattaché.`
         : `Territoire « ${label} » inconnu : gardé en texte.`;
-      state.warnings.push({ column: header, reason });
+      warn(state, header, reason);
       state.values.unresolvedLabels = unique([...state.values.unresolvedLabels, `Territoire : ${label}`]);
     }
   }
