@@ -1,9 +1,10 @@
 import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useRecordContext } from 'react-admin';
+import { formatNumber } from '../common/format';
 import { useApi } from '../common/useApi';
 import type { EventFigures as Figures, Share } from './eventModel';
 
-const pct = (value: number) => `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(value)} %`;
+const pct = (value: number) => `${formatNumber(value, 1)} %`;
 
 function ShareTable({ title, rows }: { title: string; rows: Share[] }) {
   if (!rows.length) return null;
