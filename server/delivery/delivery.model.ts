@@ -4,7 +4,7 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
  * One recipient of one mailing (unique per mailing and contact), written when the audience is
  * resolved. Its state lives in `delivery_events`, an append-only log of outcomes (`sent`,
  * `failed`, `retry`…), which the sender writes in bulk; what it needs to resume after a crash is
- * in `delivery_claims` (below). Why logs: on FerretDB's SQLite engine an update costs far more
+ * in its claims (below). Why logs: on FerretDB's SQLite engine an update costs far more
  * than an insert, so the hot path only inserts.
  */
 const deliverySchema = new Schema(
@@ -64,22 +64,24 @@ export const DeliveryEvent = mongoose.model('DeliveryEvent', deliveryEventSchema
  * previous one ended and a failure of it is recorded; so after a crash, the last claim of each
  * lane (highest `n`) is the only message that may or may not have gone (`uncertain`), and any
  * other claim without a recorded outcome was accepted by the SMTP server (its `sent` was still
- * in the sender's memory). Deleted when the mailing is sent.
+ * in the sender's memory).
+ *
+ * A mailing's claims live in a collection of their own, `delivery_claims_<mailing id>`, dropped
+ * once the mailing is sent: on FerretDB/SQLite, deleting a mailing's 10,000 claims from a shared
+ * collection cost the database 0.4 CPU-seconds (it reads and deletes every row), a drop nothing.
  */
-const deliveryClaimSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    mailing: { type: Schema.Types.ObjectId, ref: 'Mailing', required: true },
-    /** `<run>:<lane>`: one sending process's SMTP lane, which sends one message at a time. */
-    lane: { type: String, required: true },
-    /** Order of the claim in its lane. */
-    n: { type: Number, required: true },
-  },
-  { versionKey: false },
-);
+export type DeliveryClaimRecord = {
+  _id: string;
+  /** `<run>:<lane>`: one sending process's SMTP lane, which sends one message at a time. */
+  lane: string;
+  /** Order of the claim in its lane. */
+  n: number;
+};
 
-export type DeliveryClaimRecord = InferSchemaType<typeof deliveryClaimSchema>;
-export const DeliveryClaim = mongoose.model('DeliveryClaim', deliveryClaimSchema, 'delivery_claims');
+export const claimsCollection = (mailing: string | mongoose.Types.ObjectId) => `delivery_claims_${mailing}`;
+
+/** Where claims were kept before they had a collection per mailing: read on resume, so a mailing interrupted before the change resumes without resending. */
+export const LEGACY_CLAIMS = 'delivery_claims';
 
 export type DeliveryState = {
   status: DeliveryStatus;

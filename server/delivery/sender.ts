@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { OWNER, ownerIsDead } from '../lib/process-owner.js';
 import { List } from '../lists/list.model.js';
@@ -9,10 +9,11 @@ import { emailHash } from '../suppressions/suppression.service.js';
 import { resolveAudience } from './audience.js';
 import { bulkComposer } from './bulk-message.js';
 import {
+  claimsCollection,
   Delivery,
-  DeliveryClaim,
   DeliveryEvent,
   foldEvents,
+  LEGACY_CLAIMS,
   type DeliveryClaimRecord,
   type DeliveryEventKind,
   type DeliveryEventRecord,
@@ -133,7 +134,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
     stop ??= await stillSending();
     if (stop) return stop;
     await Mailing.updateOne({ _id: mailing._id, status: 'sending' }, { $set: { status: 'sent', finishedAt: new Date() } });
-    await DeliveryClaim.deleteMany({ mailing: mailing._id });
+    await dropClaims(mailing._id);
     ctx.logger.info({ mailing: mailingId }, 'mailing sent');
     return 'sent';
   } finally {
@@ -152,7 +153,7 @@ function createSender(
 ) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
   const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined, mailing.fromName);
-  const claims = new GroupInsert<DeliveryClaimRecord>(DeliveryClaim.collection.collectionName, { size: opts.concurrency, waitMs: CLAIM_WAIT_MS });
+  const claims = new GroupInsert<DeliveryClaimRecord>(claimsCollection(mailing._id), { size: opts.concurrency, waitMs: CLAIM_WAIT_MS });
   const outcomes = new BufferedInsert<DeliveryEventRecord>(DeliveryEvent.collection.collectionName, OUTCOMES);
   const run = randomBytes(4).toString('hex');
   const left = departures(mailing, resolvedByThisRun);
@@ -209,7 +210,7 @@ function createSender(
             if (++sinceCheck >= CHECK_EVERY && !checking) checkNow();
             await checking; // no claim while the status is being read: a stop is seen before the next message
             if (halted()) break;
-            const claim = { _id: `${p.delivery._id}:${p.attempt}`, mailing: mailing._id, lane: id, n: n++ };
+            const claim = { _id: `${p.delivery._id}:${p.attempt}`, lane: id, n: n++ };
             if ((await claims.write([claim])).has(claim._id)) continue; // this attempt was already made
             await one(p);
           }
@@ -316,7 +317,12 @@ function departures(mailing: MailingRecord, resolvedByThisRun: { since: Date } |
  * and returns the state of every delivery.
  */
 async function settleInterruptedRuns(ctx: Pick<AppContext, 'logger'>, mailing: MailingRecord): Promise<Map<string, DeliveryState>> {
-  const [events, claims] = await Promise.all([DeliveryEvent.find({ mailing: mailing._id }).lean(), DeliveryClaim.find({ mailing: mailing._id }).lean()]);
+  const [events, claims, legacyClaims] = await Promise.all([
+    DeliveryEvent.find({ mailing: mailing._id }).lean(),
+    rawCollection<DeliveryClaimRecord>(claimsCollection(mailing._id)).find({}).toArray(),
+    rawCollection<DeliveryClaimRecord>(LEGACY_CLAIMS).find({ mailing: mailing._id }).toArray(),
+  ]);
+  claims.push(...legacyClaims);
   const ended = new Set(events.filter((e) => OUTCOME_EVENTS.has(e.event)).map((e) => `${e.delivery}:${e.attempt}`));
   const lastOfLane = new Map<string, DeliveryClaimRecord>();
   for (const claim of claims) if ((lastOfLane.get(claim.lane)?.n ?? -1) < claim.n) lastOfLane.set(claim.lane, claim);
@@ -351,6 +357,19 @@ async function settleInterruptedRuns(ctx: Pick<AppContext, 'logger'>, mailing: M
 const OUTCOME_EVENTS = new Set<DeliveryEventKind>(['sent', 'failed', 'retry', 'uncertain', 'skipped']);
 /** The reply of an accepted message whose `sent` record was lost in an interruption. */
 const RECOVERED_RESPONSE = '250 (accepted; the server reply was not kept: the sender was interrupted)';
+
+const rawCollection = <T extends { _id: string }>(name: string) => mongoose.connection.db!.collection<T>(name);
+
+/** A sent mailing's claims are of no more use. */
+async function dropClaims(mailing: Types.ObjectId): Promise<void> {
+  await rawCollection(claimsCollection(mailing))
+    .drop()
+    .catch((error: unknown) => {
+      if ((error as { code?: number }).code !== NAMESPACE_NOT_FOUND) throw error;
+    });
+  await rawCollection(LEGACY_CLAIMS).deleteMany({ mailing });
+}
+const NAMESPACE_NOT_FOUND = 26;
 
 /** Resolves a mailing's audience now if it has none yet: the worker does it before forking the sending process, which then keeps no contact index. */
 export async function ensureAudience(mailingId: string): Promise<void> {
