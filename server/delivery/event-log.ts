@@ -4,13 +4,14 @@ import { DeliveryEvent, type DeliveryEventRecord } from './delivery.model.js';
 type Doc = { _id: string };
 
 /**
- * Group commit: documents asked for within `waitMs` of each other, or while an insert is in
- * flight, go together in one insertMany; at `size` documents waiting it goes at once. Each
- * caller waits for its own documents to be stored, so "recorded before the SMTP call" holds with
- * one round trip for many parallel lanes. Why wait at all: on FerretDB an insert's fixed cost
- * (round trip, transaction, sync) is several times a small document's; lanes whose claims went
- * together send together and claim together again. `write` resolves to the ids that already
- * existed (duplicate keys).
+ * Group commit: documents asked for together go in one insert. The insert goes as soon as
+ * `size()` documents are waiting (e.g. one per SMTP lane still sending), or `waitMs` after the
+ * first of them arrived; documents asked for while an insert is in flight wait for the next one
+ * under the same rule. Each caller waits for its own documents to be stored, so "recorded before
+ * the SMTP call" holds with one round trip for many parallel lanes. Why wait at all: on FerretDB
+ * an insert's fixed cost (round trip, transaction, sync) is several times a small document's;
+ * lanes whose claims went together send together and claim together again. `write` resolves to
+ * the ids that already existed (duplicate keys).
  */
 export class GroupInsert<T extends Doc> {
   private pending: Array<{ docs: T[]; done: (duplicates: Set<string>) => void; fail: (error: unknown) => void }> = [];
@@ -20,34 +21,38 @@ export class GroupInsert<T extends Doc> {
 
   constructor(
     private readonly collection: string,
-    private readonly group: { size: number; waitMs: number } = { size: 1, waitMs: 0 },
+    private readonly group: { size: () => number; waitMs: number } = { size: () => 1, waitMs: 0 },
   ) {}
 
   write(docs: T[]): Promise<Set<string>> {
     return new Promise((done, fail) => {
       this.pending.push({ docs, done, fail });
       this.waiting += docs.length;
-      if (this.flushing) return;
-      if (this.waiting >= this.group.size) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), this.group.waitMs);
+      this.consider();
     });
+  }
+
+  /** Inserts now if everyone expected is waiting, else within `waitMs`; to call when `size()` may have dropped. */
+  consider(): void {
+    if (this.flushing || !this.pending.length) return;
+    if (this.waiting >= this.group.size()) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.group.waitMs);
   }
 
   private async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.flushing = true;
-    while (this.pending.length) {
-      const batch = this.pending.splice(0);
-      this.waiting = 0;
-      try {
-        const duplicates = await insertIgnoringDuplicates(this.collection, batch.flatMap((b) => b.docs));
-        for (const caller of batch) caller.done(duplicates);
-      } catch (error) {
-        for (const caller of batch) caller.fail(error);
-      }
+    const batch = this.pending.splice(0);
+    this.waiting = 0;
+    try {
+      const duplicates = await insertIgnoringDuplicates(this.collection, batch.flatMap((b) => b.docs));
+      for (const caller of batch) caller.done(duplicates);
+    } catch (error) {
+      for (const caller of batch) caller.fail(error);
     }
     this.flushing = false;
+    this.consider();
   }
 }
 
