@@ -18,7 +18,7 @@ process.on('disconnect', () => process.exit(1));
 const start = await new Promise<SenderStart>((resolve) => process.once('message', resolve as never));
 let result: SenderReport;
 try {
-  await connectDatabase(start.databaseUri);
+  await connectDatabase(start.databaseUri, { prepare: false }); // the process that forked us prepared the models
   const logger = createLogger(start.config.logLevel);
   result = { outcome: await runMailing({ config: start.config, logger }, start.mailingId, { touch: () => report({ touch: true }) }) };
 } catch (error) {

@@ -13,9 +13,14 @@ mongoose.set('toJSON', {
   },
 });
 
-export async function connectDatabase(uri: string, options: { heartbeatFrequencyMS?: number } = {}): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, ...options });
-  await prepareModels(Object.values(mongoose.models));
+/**
+ * `prepare: false` leaves the collections and indexes as they are: for a child process (the
+ * sender) whose parent prepared them, which would otherwise send ~40 commands for nothing.
+ */
+export async function connectDatabase(uri: string, options: { heartbeatFrequencyMS?: number; prepare?: boolean } = {}): Promise<typeof mongoose> {
+  const { prepare = true, ...connection } = options;
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, ...(prepare ? {} : { autoCreate: false }), ...connection });
+  if (prepare) await prepareModels(Object.values(mongoose.models));
   return mongoose;
 }
 
