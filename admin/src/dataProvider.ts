@@ -12,12 +12,39 @@ type ApiErrorBody = { error?: { code?: string; message?: string; field?: string 
  * server/lib/same-origin.ts); other writes are JSON.
  */
 export async function httpClient(url: string, options: fetchUtils.Options = {}) {
+  const reading = !options.method || options.method === 'GET';
+  if (!reading) earlyReads.clear(); // a read begun before a write must not answer for after it
+  const early = reading ? earlyReads.get(url) : undefined;
+  if (early) {
+    earlyReads.delete(url);
+    return early;
+  }
   const headers = new Headers(options.headers ?? { Accept: 'application/json' });
   headers.set('X-Requested-With', 'XMLHttpRequest');
-  try {
-    return await fetchUtils.fetchJson(url, { ...options, headers, credentials: 'same-origin' });
-  } catch (error) {
+  const request = fetchUtils.fetchJson(url, { ...options, headers, credentials: 'same-origin' }).catch((error: unknown) => {
     throw toHttpError(error);
+  });
+  if (reading && startingEarly) {
+    earlyReads.set(url, request);
+    setTimeout(() => earlyReads.get(url) === request && earlyReads.delete(url), 10_000);
+  }
+  return request;
+}
+
+/**
+ * Reads started before the screen that needs them is drawn (`readEarly`), by URL: the screen's
+ * first identical read takes the answer instead of asking again (within 10 s, before any write).
+ */
+const earlyReads = new Map<string, ReturnType<typeof fetchUtils.fetchJson>>();
+let startingEarly = false;
+
+/** Runs `start`, whose reads (made through this client, synchronously) are kept for the screen about to ask them. */
+export function readEarly(start: () => void): void {
+  startingEarly = true;
+  try {
+    start();
+  } finally {
+    startingEarly = false;
   }
 }
 

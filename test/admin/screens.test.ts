@@ -36,11 +36,17 @@ describe('the admin in a browser: every screen', () => {
     this.timeout(30_000);
     const page = await pageAs(suite.browser, suite.server, 'staff');
     const errors = watchErrors(page);
+    const reads: string[] = [];
+    page.on('request', (request) => request.url().includes('/api/') && reads.push(new URL(request.url()).pathname));
     await page.goto(`${suite.server.url}/admin/`);
     await page.getByRole('heading', { name: 'Sollicitations ouvertes' }).waitFor();
     await page.getByRole('heading', { name: `Abonné·es à la lettre par mois (${YEAR})` }).waitFor();
     await page.locator('.recharts-surface').first().waitFor();
     await page.getByText('1 reçues cette année').waitFor();
+    // Its reads start before the screen is drawn (main.tsx) and are not asked again when it is.
+    for (const path of ['/api/contacts', '/api/solicitations', '/api/newsletters', '/api/reports/activity', '/api/dashboard/campaigns']) {
+      expect(reads.filter((read) => read === path), path).to.have.length(1);
+    }
     await screenshot(page, 'dashboard');
     const violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).to.deep.equal([]);

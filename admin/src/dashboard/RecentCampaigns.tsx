@@ -4,11 +4,13 @@ import { useApi } from '../common/useApi';
 import { campaignStatusLabel } from '../campaigns/campaignModel';
 import { count, type Outcome } from '../mailings/mailingModel';
 
+export const RECENT_CAMPAIGNS_PATH = '/dashboard/campaigns';
+
 type Recent = { id: string; subject: string; status: string; sendingAt: string | null; figures: Outcome; clicks: number };
 
 /** The last targeted mailings and what happened to them, in aggregate. */
 export function RecentCampaigns() {
-  const { data } = useApi<Recent[]>('/dashboard/campaigns');
+  const { data } = useApi<Recent[]>(RECENT_CAMPAIGNS_PATH);
   if (!data?.length) return null;
   return (
     <Card variant="outlined" sx={{ my: 2 }}>
