@@ -25,15 +25,18 @@ export async function httpClient(url: string, options: fetchUtils.Options = {}) 
     throw toHttpError(error);
   });
   if (reading && startingEarly) {
+    const forget = () => earlyReads.get(url) === request && earlyReads.delete(url);
     earlyReads.set(url, request);
-    setTimeout(() => earlyReads.get(url) === request && earlyReads.delete(url), 10_000);
+    request.catch(forget); // refused (signed out, ...): the screen asks again once it can
+    setTimeout(forget, 10_000);
   }
   return request;
 }
 
 /**
  * Reads started before the screen that needs them is drawn (`readEarly`), by URL: the screen's
- * first identical read takes the answer instead of asking again (within 10 s, before any write).
+ * first identical read takes the answer instead of asking again (within 10 s, before any write:
+ * logging in is one).
  */
 const earlyReads = new Map<string, ReturnType<typeof fetchUtils.fetchJson>>();
 let startingEarly = false;
