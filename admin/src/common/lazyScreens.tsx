@@ -6,13 +6,20 @@ type ScreensModule = { default: Partial<Record<ScreenName, ComponentType>> };
 
 const loaders: (() => Promise<unknown>)[] = [];
 
+/** A type error when the module exports a screen the names leave out (it would have no route). */
+type EveryScreenOf<M extends ScreensModule, N> = Exclude<keyof M['default'], N> extends never ? unknown : { missing: Exclude<keyof M['default'], N> };
+
 /**
  * A resource's screens, loaded from their own chunk the first time one of them is opened, so that
  * the login page and the dashboard do not wait for every screen of the admin. The names say which
- * screens exist: react-admin needs them before the chunk is loaded (routes, edit and show buttons).
+ * screens exist: react-admin needs them before the chunk is loaded (routes, edit and show buttons);
+ * the type-checker holds them to what the module exports, both ways.
  */
-export function lazyScreens<N extends ScreenName>(load: () => Promise<ScreensModule>, names: N[]): Record<N, ReactElement> {
-  let loading: Promise<ScreensModule> | undefined;
+export function lazyScreens<M extends ScreensModule, N extends ScreenName & keyof M['default']>(
+  load: () => Promise<M>,
+  names: N[] & EveryScreenOf<M, N>,
+): Record<N, ReactElement> {
+  let loading: Promise<M> | undefined;
   // A failed load (a chunk replaced by an update, the network) is tried again at the next opening.
   const loadOnce = () =>
     (loading ??= load().catch((error: unknown) => {

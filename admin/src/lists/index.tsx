@@ -79,5 +79,5 @@ export default {
         <ListInputs edit />
       </SimpleForm>
     </Edit>
-  )
+  ),
 };

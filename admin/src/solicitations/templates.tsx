@@ -34,5 +34,5 @@ export default {
     <Edit redirect="list" mutationMode="pessimistic">
       <TemplateInputs />
     </Edit>
-  )
+  ),
 };
