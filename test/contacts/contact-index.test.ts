@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { contactQuery } from '../../server/contacts/contact.filter.js';
-import { contactIndex, forgetContactIndex, noteContactsChanged, queryContactIndex } from '../../server/contacts/contact.index.js';
+import { contactIndex, forgetContactIndex, noteContactsChanged, queryContactIndex, snapshotWritten } from '../../server/contacts/contact.index.js';
 import mongoose from 'mongoose';
 import { Contact } from '../../server/contacts/contact.model.js';
 import type { ContactFilter } from '../../server/contacts/contact.schemas.js';
@@ -95,6 +95,7 @@ describe('the in-memory contact index', () => {
 
   it('starts a new process from the stored copy of the index, then catches up through the log', async () => {
     const snapshots = mongoose.connection.db!.collection('contact_index_snapshots');
+    await snapshotWritten(); // a copy an earlier test started would otherwise replace this one's
     await snapshots.deleteMany({});
     forgetContactIndex();
     await contactIndex(); // a full read of the contacts, stored in the background
