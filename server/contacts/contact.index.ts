@@ -1,6 +1,8 @@
 import { Binary } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import { isDuplicateKey } from '../lib/db.js';
 
 /**
@@ -399,36 +401,82 @@ async function fullLoad(epoch: string, hint: number): Promise<Index> {
 // ---- the stored copy -------------------------------------------------------------------
 
 /**
- * A copy of the index kept in the database, as JSON in a few large documents, so that a new
- * process (the report CLI, a restarted app) reads a few megabytes instead of decoding every
- * contact (FerretDB/SQLite decodes about 5,000 a second). Written after a full load and after
- * every SNAPSHOT_AFTER contacts re-read, with the revision it is current at; whoever loads it
- * catches up from there through the log.
+ * A copy of the index kept in the database, as deflated JSON in a few large documents, so that
+ * a new process (the report CLI, a restarted app) reads a few megabytes instead of decoding
+ * every contact (FerretDB/SQLite decodes about 5,000 a second). Written after a full load and
+ * after every SNAPSHOT_AFTER contacts re-read, with the revision it is current at; whoever
+ * loads it catches up from there through the log. A copy of another `format` is ignored.
  */
-type Manifest = { _id: 'manifest'; epoch: string; revision: number; key: string; chunks: number };
+type Manifest = { _id: 'manifest'; epoch: string; revision: number; key: string; chunks: number; format?: number };
+const SNAPSHOT_FORMAT = 2;
 export const CONTACT_INDEX_SNAPSHOTS = 'contact_index_snapshots';
 const snapshots = () => mongoose.connection.db!.collection<Manifest | { _id: string; data: Binary }>(CONTACT_INDEX_SNAPSHOTS);
 /** Contacts (or subscriptions) per stored document: each is parsed on its own, so a load never holds the whole copy twice. */
 const SNAPSHOT_CHUNK = 5000;
 
-const FIELD_ORDER = Object.keys(INDEXED) as Array<keyof typeof INDEXED>;
-const storedEntry = (e: Entry) => [e.id, ...FIELD_ORDER.map((field) => (field === 'erasedAt' ? (e.erasedAt?.getTime() ?? null) : e[field]))];
-const fromStored = (row: unknown[]): Entry => toEntry({ _id: row[0], ...Object.fromEntries(FIELD_ORDER.map((field, k) => [field, row[k + 1]])) });
+/**
+ * A contact as stored: the strings many contacts share (names, words, codes, ids of themes,
+ * territories and organisations) as numbers into the chunk's `words`, so each is parsed once.
+ */
+type StoredContacts = { words: string[]; rows: unknown[][] };
 
-type Chunk = { contacts?: unknown[][]; subscriptions?: string[][]; memberships?: Record<string, unknown>[] };
+function storedContacts(entries: readonly Entry[]): StoredContacts {
+  const numbers = new Map<string, number>();
+  const word = (value: string) => {
+    let n = numbers.get(value);
+    if (n === undefined) numbers.set(value, (n = numbers.size));
+    return n;
+  };
+  const words = (values: readonly string[]) => values.map(word);
+  const rows = entries.map((e) => [
+    e.id, e.sortName, e.email, e.emails, word(e.firstName), word(e.lastName), e.createdAt, e.updatedAt, e.erasedAt?.getTime() ?? null,
+    words(e.searchTokens), words(e.themes), words(e.territoryScope), words(e.organisationTypes), words(e.organisations),
+    e.function === null ? null : word(e.function), words(e.dispositifs),
+  ]); // prettier-ignore
+  return { words: [...numbers.keys()], rows };
+}
+
+function entriesFromStored({ words: stored, rows }: StoredContacts): Entry[] {
+  const words = stored.map(intern);
+  const wordsOf = (numbers: number[]) => numbers.map((n) => words[n]);
+  return (rows as any[][]).map((row) => ({
+    id: row[0],
+    slot: -1,
+    sortName: row[1],
+    email: row[2],
+    emails: row[3].length ? row[3] : [],
+    firstName: words[row[4]],
+    lastName: words[row[5]],
+    createdAt: row[6],
+    updatedAt: row[7],
+    erasedAt: row[8] === null ? null : new Date(row[8]),
+    searchTokens: wordsOf(row[9]),
+    themes: wordsOf(row[10]),
+    territoryScope: wordsOf(row[11]),
+    organisationTypes: wordsOf(row[12]),
+    organisations: wordsOf(row[13]),
+    function: row[14] === null ? null : words[row[14]],
+    dispositifs: wordsOf(row[15]),
+  }));
+}
+
+type Chunk = { contacts?: StoredContacts; subscriptions?: string[][]; memberships?: Record<string, unknown>[] };
 
 function* chunksOf(current: Index): Generator<Chunk> {
   const slices = <T>(values: T[]) => Array.from({ length: Math.ceil(values.length / SNAPSHOT_CHUNK) }, (_, k) => values.slice(k * SNAPSHOT_CHUNK, (k + 1) * SNAPSHOT_CHUNK));
-  for (const contacts of slices([...current.entries.values()])) yield { contacts: contacts.map(storedEntry) };
+  for (const contacts of slices([...current.entries.values()])) yield { contacts: storedContacts(contacts) };
   for (const subscriptions of slices([...current.subscriptions])) yield { subscriptions: subscriptions.map(([id, s]) => [id, s.contact, s.list, s.status]) };
   yield { memberships: [...current.memberships].map(([id, m]) => ({ ...m, _id: id })) };
 }
 
 function loadChunk(loaded: Index, chunk: Chunk): void {
-  for (const row of chunk.contacts ?? []) setEntry(loaded, String(row[0]), fromStored(row), false);
+  for (const entry of chunk.contacts ? entriesFromStored(chunk.contacts) : []) setEntry(loaded, entry.id, entry, false);
   for (const [id, contact, list, status] of chunk.subscriptions ?? []) setSubscription(loaded, id, toSubscription({ contact, list, status }));
   for (const m of chunk.memberships ?? []) setMembership(loaded, String(m._id), toMembership(m));
 }
+
+const deflated = promisify(deflateRaw);
+const inflated = promisify(inflateRaw);
 
 let saving: Promise<void> | undefined;
 
@@ -449,22 +497,30 @@ async function writeSnapshot(current: Index): Promise<void> {
   const ids: string[] = [];
   for (const chunk of chunksOf(current)) {
     ids.push(`${key}:${ids.length}`);
-    await snapshots().insertOne({ _id: ids.at(-1)!, data: new Binary(Buffer.from(JSON.stringify(chunk))) });
+    await snapshots().insertOne({ _id: ids.at(-1)!, data: new Binary(await deflated(JSON.stringify(chunk), { level: 1 })) });
   }
-  await snapshots().replaceOne({ _id: 'manifest' }, { epoch, revision, key, chunks: ids.length }, { upsert: true });
+  await snapshots().replaceOne({ _id: 'manifest' }, { epoch, revision, key, chunks: ids.length, format: SNAPSHOT_FORMAT }, { upsert: true });
   await snapshots().deleteMany({ _id: { $nin: ['manifest', ...ids] } });
 }
 
 async function loadSnapshot(epoch: string): Promise<Index | undefined> {
   const manifest = (await snapshots().findOne({ _id: 'manifest' })) as Manifest | null;
-  if (manifest?.epoch !== epoch) return undefined;
+  if (manifest?.epoch !== epoch || manifest.format !== SNAPSHOT_FORMAT) return undefined;
   const loaded = emptyIndex(epoch, manifest.revision);
   const ids = Array.from({ length: manifest.chunks }, (_, k) => `${manifest.key}:${k}`);
-  // a few at a time: the next ones arrive while these are parsed
+  const read = async (from: number) => {
+    const wanted = ids.slice(from, from + 4);
+    const found = (await snapshots().find({ _id: { $in: wanted } }).toArray()) as Array<{ _id: string; data: Binary }>;
+    found.sort((a, b) => wanted.indexOf(a._id) - wanted.indexOf(b._id));
+    return found.length === wanted.length ? Promise.all(found.map((chunk) => inflated(chunk.data.buffer))) : undefined;
+  };
+  // a few at a time, the next ones read and inflated while these are parsed
+  let next = read(0);
   for (let k = 0; k < ids.length; k += 4) {
-    const found = await snapshots().find({ _id: { $in: ids.slice(k, k + 4) } }).toArray();
-    if (found.length !== ids.slice(k, k + 4).length) return undefined; // replaced meanwhile: read the collections instead
-    for (const chunk of found as Array<{ data: Binary }>) loadChunk(loaded, JSON.parse(Buffer.from(chunk.data.buffer).toString()) as Chunk);
+    const texts = await next;
+    if (!texts) return undefined; // replaced meanwhile: read the collections instead
+    if (k + 4 < ids.length) next = read(k + 4);
+    for (const text of texts) loadChunk(loaded, JSON.parse(text.toString()) as Chunk);
   }
   repost(loaded);
   return loaded;
