@@ -14,6 +14,7 @@ import { createScheduler } from './lib/scheduler.js';
 import { drainBackground } from './lib/background.js';
 import { runMigrations } from './ops/migration.service.js';
 import { ensureFirstAdmin } from './users/user.service.js';
+import { warmContactIndex } from './contacts/contact.store.js';
 
 export type Runtime = {
   ctx: AppContext;
@@ -41,6 +42,8 @@ export async function startRuntime(
     const unwatchConnection = watchConnection(logger);
     // Refuses a database migrated by a newer version; every process may run this at once (locked).
     await runMigrations(mongoose.connection.db!, logger);
+    // the contacts' index takes seconds to load at 100,000 contacts: meanwhile the rest starts
+    if (options.http) warmContactIndex();
     await loadReferenceData();
     if (await ensureFirstAdmin(config.firstAdmin)) logger.info('first administrator created');
     if (config.demoData) await loadDemoDataOnce(logger);

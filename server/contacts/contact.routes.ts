@@ -6,7 +6,6 @@ import { loadGeography } from '../territories/territory.data.js';
 import { actorOf, ADMIN, allow, READ, WRITE } from '../users/auth.middleware.js';
 import { exportContactsCsv, exportContactsJson } from './contact.export.js';
 import { contactQuery } from './contact.filter.js';
-import { warmContactIndex } from './contact.store.js';
 import { contactCreateBody, contactFilter, contactUpdateBody, mergeBody } from './contact.schemas.js';
 import {
   CONTACT_SORTABLE,
@@ -41,7 +40,6 @@ async function exportFilter(req: Request) {
 }
 
 export function contactRoutes(): Router {
-  warmContactIndex(); // the first full load takes seconds at 100,000 contacts: start it now
   setImmediate(loadGeography); // and the territories every territory filter reads (a second, under load)
   const router = Router();
   router.get('/', allow(READ), async (req, res) => {

@@ -1,4 +1,4 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 
 /**
  * Opens the mailbox named by an `imap[s]://user:password@host:port/Mailbox` URL, holds its lock
@@ -6,6 +6,7 @@ import { ImapFlow } from 'imapflow';
  */
 export async function withMailbox<T>(url: string, work: (client: ImapFlow) => Promise<T>): Promise<T> {
   const { hostname, port, username, password, pathname, protocol } = new URL(url);
+  const { ImapFlow } = await import('imapflow'); // loaded by the jobs that read a mailbox, not at every start
   const client = new ImapFlow({
     host: hostname,
     port: Number(port) || (protocol === 'imaps:' ? 993 : 143),

@@ -1,10 +1,14 @@
 import Handlebars from 'handlebars';
 import { convert } from 'html-to-text';
-import mjml2html from 'mjml';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../lib/config.js';
+
+/** MJML takes half a second to load: a process loads it when it first renders, not at start-up. */
+async function mjml2html(...args: Parameters<typeof import('mjml').default>) {
+  return (await import('mjml')).default(...args);
+}
 
 /**
  * The one e-mail template engine: `templates/emails/<name>.mjml` is rendered with Handlebars
