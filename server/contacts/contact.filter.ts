@@ -2,6 +2,7 @@ import mongoose, { Types } from 'mongoose';
 import { badRequest } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import { memberOf, memberStateFrom, type MemberState } from '../memberships/member-state.js';
+import { allListIds } from '../lists/list.service.js';
 import { segmentFilter } from '../segments/segment.filter.js';
 import { assertTerritories } from '../territories/territory.service.js';
 import { assertThemes, themeDescendants } from '../themes/theme.service.js';
@@ -88,12 +89,15 @@ export async function registeredContactIds(events: readonly string[], options: {
 async function assertKnown(name: string, ids: readonly string[], message: string, field: string): Promise<void> {
   const wanted = [...new Set(ids)];
   const found = await collection(name).find({ _id: { $in: objectIds(wanted) } }, { projection: { _id: 1 } }).toArray();
-  if (found.length !== wanted.length) throw badRequest(`${message} pour le champ « ${field} ».`, field);
+  if (found.length !== wanted.length) throw unknownIn(message, field);
 }
+
+const unknownIn = (message: string, field: string) => badRequest(`${message} pour le champ « ${field} ».`, field);
 
 /** Contacts with a subscription in one of these states to one of these lists (from the store's memory). */
 async function subscribedTo(lists: string[], statuses: string[], field: string): Promise<Where> {
-  await assertKnown('lists', lists, 'Liste inconnue', field);
+  const known = await allListIds();
+  if (!lists.every((id) => known.has(id))) throw unknownIn('Liste inconnue', field);
   return { _id: { $in: await subscriberIds(lists, statuses) } };
 }
 

@@ -64,3 +64,10 @@ const publicListsCache = new StampedCache<ReturnType<typeof frozenRows<ListRecor
 export async function publicLists() {
   return (await publicListsCache.get('public', async () => frozenRows(await List.find({ public: true, active: true }).sort({ order: 1 }).lean<ListRecord[]>())))!;
 }
+
+const listIdsCache = new StampedCache<ReadonlySet<string>>(LISTS_STAMP);
+
+/** The ids of every list, active or not; kept in memory until a list changes (each page filtered by list asks). */
+export async function allListIds(): Promise<ReadonlySet<string>> {
+  return (await listIdsCache.get('ids', async () => new Set((await List.find({}, { _id: 1 }).lean()).map((list) => String(list._id)))))!;
+}
