@@ -35,13 +35,13 @@ type Entry = {
   createdAt: number;
   updatedAt: number;
   erasedAt: Date | null;
-  searchTokens: string[];
-  themes: string[];
-  territoryScope: string[];
-  organisationTypes: string[];
-  organisations: string[];
+  searchTokens: readonly string[];
+  themes: readonly string[];
+  territoryScope: readonly string[];
+  organisationTypes: readonly string[];
+  organisations: readonly string[];
   function: string | null;
-  dispositifs: string[];
+  dispositifs: readonly string[];
 };
 
 /** What the index reads of a contact. */
@@ -71,7 +71,9 @@ const intern = (value: unknown) => {
   if (kept === undefined) interned.set(s, (kept = s));
   return kept;
 };
-const interns = (values: unknown) => ((values as unknown[] | undefined) ?? []).map(intern);
+/** Most contacts have no other address, organisation or dispositif: they share one empty list. */
+const NONE: readonly string[] = Object.freeze([]);
+const interns = (values: unknown): readonly string[] => ((values as unknown[] | undefined)?.length ? (values as unknown[]).map(intern) : NONE);
 const time = (value: unknown) => (value ? new Date(value as Date).getTime() : 0);
 
 function toEntry(doc: Record<string, any>): Entry {
@@ -80,7 +82,7 @@ function toEntry(doc: Record<string, any>): Entry {
     slot: -1,
     sortName: doc.sortName ?? '',
     email: doc.email ?? '',
-    emails: doc.emails?.length ? doc.emails : [],
+    emails: doc.emails?.length ? doc.emails : NONE,
     firstName: doc.firstName ?? '',
     lastName: doc.lastName ?? '',
     createdAt: time(doc.createdAt),
@@ -460,13 +462,13 @@ function storedContacts(entries: readonly Entry[]): StoredContacts {
 
 function entriesFromStored({ words: stored, rows }: StoredContacts): Entry[] {
   const words = stored.map(intern);
-  const wordsOf = (numbers: number[]) => numbers.map((n) => words[n]);
+  const wordsOf = (numbers: number[]) => (numbers.length ? numbers.map((n) => words[n]) : NONE);
   return (rows as any[][]).map((row) => ({
     id: row[0],
     slot: -1,
     sortName: row[1],
     email: row[2],
-    emails: row[3].length ? row[3] : [],
+    emails: row[3].length ? row[3] : NONE,
     firstName: words[row[4]],
     lastName: words[row[5]],
     createdAt: row[6],
@@ -992,7 +994,7 @@ export async function contactIdsWhere(where: Where): Promise<string[]> {
 }
 
 /** Name and organisations of every contact not erased, for the duplicates view. */
-export async function contactNames(): Promise<Array<{ id: string; firstName: string; lastName: string; email: string; sortName: string; organisations: string[] }>> {
+export async function contactNames(): Promise<Array<{ id: string; firstName: string; lastName: string; email: string; sortName: string; organisations: readonly string[] }>> {
   const current = await contactIndex();
   return [...current.entries.values()]
     .filter((e) => !e.erasedAt)
