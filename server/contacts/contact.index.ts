@@ -488,7 +488,8 @@ type Chunk = { contacts?: StoredContacts; subscriptions?: string[][]; membership
 
 function* chunksOf(current: Index): Generator<Chunk> {
   const slices = <T>(values: T[]) => Array.from({ length: Math.ceil(values.length / SNAPSHOT_CHUNK) }, (_, k) => values.slice(k * SNAPSHOT_CHUNK, (k + 1) * SNAPSHOT_CHUNK));
-  for (const contacts of slices([...current.entries.values()])) yield { contacts: storedContacts(contacts) };
+  // by name, the list's default order: a loaded copy's first sort by name then finds it sorted
+  for (const contacts of slices(sortedBy(current, 'sortName'))) yield { contacts: storedContacts(contacts) };
   for (const subscriptions of slices([...current.subscriptions])) yield { subscriptions: subscriptions.map(([id, s]) => [id, s.contact, s.list, s.status]) };
   yield { memberships: [...current.memberships].map(([id, m]) => ({ ...m, _id: id })) };
 }
