@@ -38,11 +38,14 @@ describe('several instances on one FerretDB-over-PostgreSQL database', function 
     });
     const env = baseEnv(ferretdb.uri, { JOBS: 'on', MAILLAGE_TEST_TICK_CRON: `*/${TICK_SECONDS} * * * * *` });
     const heartbeatOf = async (pid: number) => Boolean(await db.collection('heartbeats').findOne({ pid }));
-    [appA, appB, worker] = await Promise.all([
+    const started = await Promise.allSettled([
       startProcess('server/main.ts', env),
       startProcess('server/main.ts', env),
       startProcess('server/worker.ts', env, { ready: heartbeatOf }),
     ]);
+    // the ones that started are stopped by `after` even when another did not start
+    [appA, appB, worker] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined!));
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     readyAt = Date.now();
   });
   after(async () => {

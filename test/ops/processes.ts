@@ -53,7 +53,10 @@ export async function startProcess(
     },
   };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start in time:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running behind the failed test
+      reject(new Error(`${script} did not start in time:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const listening = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"HTTP server listening"/.exec(output);
