@@ -1,4 +1,4 @@
-import { simpleParser } from 'mailparser';
+import { parseMail } from '../lib/parse-mail.js';
 
 /**
  * What an incoming report says: a delivery status notification (RFC 3464), a feedback report
@@ -13,7 +13,7 @@ const OUR_MESSAGE_ID = /Message-ID:\s*<([a-f0-9]{24})\.[a-f0-9]{24}@/i;
 
 /** Undefined for anything that is neither (an out-of-office reply, spam): it is just deleted. */
 export async function parseBounceMessage(raw: Buffer | string): Promise<BounceReport | undefined> {
-  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  const mail = await parseMail(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
   const to = [mail.headers.get('delivered-to'), mail.headers.get('x-original-to'), mail.to]
     .flat()
     .map((v) => (v && typeof v === 'object' && 'text' in v ? (v as { text: string }).text : String(v ?? '')))

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { simpleParser } from 'mailparser';
+import { parseMail } from '../lib/parse-mail.js';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../lib/config.js';
 import { Outbox } from './outbox.model.js';
@@ -135,7 +135,7 @@ function outboxMailer(config: Config, stream: MailStream): Mailer {
 
 /** A composed message read back into its parts, for the outbox's readers. */
 async function decompose(message: ComposedMessage): Promise<StructuredMessage> {
-  const parsed = await simpleParser(message.raw);
+  const parsed = await parseMail(message.raw);
   const headers: Record<string, string> = {};
   for (const { key, line } of parsed.headerLines) {
     if (['from', 'to', 'subject', 'message-id', 'mime-version', 'content-type'].includes(key)) continue;

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { convert as htmlToText } from 'html-to-text';
-import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import type { Attachment, ParsedMail } from 'mailparser';
+import { parseMail } from '../lib/parse-mail.js';
 import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { isDuplicateKey } from '../lib/db.js';
@@ -45,7 +46,7 @@ export async function pollContactMailbox(ctx: Pick<AppContext, 'config' | 'logge
 
 /** One raw message of the contact mailbox → a new solicitation, a message in an existing one, or nothing. */
 export async function receiveContactMail(ctx: Pick<AppContext, 'config' | 'logger'>, raw: Buffer, now = new Date()): Promise<MailboxOutcome> {
-  const mail = await simpleParser(raw);
+  const mail = await parseMail(raw);
   const messageId = messageIds(mail.messageId)[0] ?? `sans-identifiant-${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`;
   if (await MailThread.exists({ _id: messageId })) return 'duplicate';
   if (automaticReason(mail)) return 'ignored';
