@@ -1,9 +1,19 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 export const PASSWORD_MIN_LENGTH = 12;
 
-/** zxcvbn-ts's list of the ~50,000 most common passwords, shipped with the app (no network). */
-const COMMON = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
+/**
+ * zxcvbn-ts's list of the ~50,000 most common passwords, shipped with the app (no network),
+ * read at the first password checked rather than at every start.
+ */
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  if (!common) {
+    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    common = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
+  }
+  return common;
+}
 
 /**
  * Why a password is refused, in French, or undefined. The policy: at least 12 characters, not the
@@ -19,7 +29,8 @@ export function passwordProblem(password: string, email: string): string | undef
     return "Le mot de passe ne doit pas reprendre l'adresse e-mail du compte.";
   }
   const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''); // without the digits and symbols around it
-  if (COMMON.has(lower) || COMMON.has(core) || /^(.)\1*$/u.test(lower)) {
+  const common = commonPasswords();
+  if (common.has(lower) || common.has(core) || /^(.)\1*$/u.test(lower)) {
     return 'Ce mot de passe fait partie des plus courants : choisissez-en un autre, par exemple une phrase de plusieurs mots.';
   }
   return undefined;
