@@ -1,4 +1,5 @@
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
+import { rawCollection } from '../lib/db.js';
 import { badRequest } from '../lib/errors.js';
 import { escapeRegExp, normalizeText } from '../lib/normalize.js';
 import { memberOf, memberStateFrom, type MemberState } from '../memberships/member-state.js';
@@ -72,7 +73,6 @@ function objectIds(ids: readonly string[]): Types.ObjectId[] {
   return ids.map((id) => new Types.ObjectId(id));
 }
 
-const collection = (name: string) => mongoose.connection.db!.collection(name);
 
 /**
  * The contacts registered to these events (not cancelled, not erased), or only those marked
@@ -81,14 +81,14 @@ const collection = (name: string) => mongoose.connection.db!.collection(name);
 export async function registeredContactIds(events: readonly string[], options: { attended?: boolean } = {}): Promise<Types.ObjectId[]> {
   const where: Where = { event: { $in: objectIds(events) }, status: { $ne: 'cancelled' }, erasedAt: { $exists: false } };
   if (options.attended) where.attendance = 'present';
-  const rows = await collection('event_registrations').find(where, { projection: { contact: 1 } }).toArray();
+  const rows = await rawCollection('event_registrations').find(where, { projection: { contact: 1 } }).toArray();
   return [...new Map(rows.map((r) => [String(r.contact), r.contact as Types.ObjectId])).values()];
 }
 
 /** Rejects ids that name no document of `name` (looked up by `_id`). */
 async function assertKnown(name: string, ids: readonly string[], message: string, field: string): Promise<void> {
   const wanted = [...new Set(ids)];
-  const found = await collection(name).find({ _id: { $in: objectIds(wanted) } }, { projection: { _id: 1 } }).toArray();
+  const found = await rawCollection(name).find({ _id: { $in: objectIds(wanted) } }, { projection: { _id: 1 } }).toArray();
   if (found.length !== wanted.length) throw unknownIn(message, field);
 }
 

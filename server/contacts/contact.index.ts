@@ -1,9 +1,9 @@
 import { Binary } from 'mongodb';
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRaw } from 'node:zlib';
-import { isDuplicateKey } from '../lib/db.js';
+import { isDuplicateKey, rawCollection } from '../lib/db.js';
 
 /**
  * An in-memory index of what filtering and sorting contacts need, kept by every process that
@@ -125,12 +125,12 @@ type Index = {
   entries: Map<string, Entry>;
   /** Every address of every contact (primary and others) → contact id. */
   byEmail: Map<string, string>;
-  /** field → value → the contacts holding it: a filter starts from its most selective criterion. */
+  /** field → value → the contacts holding it: a criterion's bitset is made from them. */
   postings: Map<string, Map<string, Entry[]>>;
   /** Entries by slot (a removed contact leaves a hole, reused by the next new one). */
   bySlot: Array<Entry | undefined>;
   freeSlots: number[];
-  /** Bitsets of criteria met before (the non-erased, a list's subscribers), dropped when contacts change. */
+  /** Bitsets kept between queries (every contact, the non-erased), dropped when contacts change. */
   bitsOf: Map<unknown, Uint32Array>;
   /** The distinct search tokens, sorted, for prefix lookups (rebuilt after a change). */
   tokens?: string[];
@@ -182,17 +182,23 @@ function post(postings: Index['postings'], entry: Entry, add: boolean): void {
     const byValue = postings.get(field);
     if (!byValue) continue; // search words not posted yet (postingsOf)
     for (const value of valuesOf(entry, field)) {
-      const holders = byValue.get(value);
-      if (add) {
-        if (!holders) byValue.set(value, [entry]);
-        else if (holders.at(-1) !== entry) holders.push(entry); // a value twice in one contact
-      } else if (holders) {
-        const at = holders.indexOf(entry);
-        if (at >= 0) holders.splice(at, 1);
-        if (!holders.length) byValue.delete(value);
-      }
+      if (add) addPosting(byValue, value, entry);
+      else removePosting(byValue, value, entry);
     }
   }
+}
+
+function addPosting(byValue: Map<string, Entry[]>, value: string, entry: Entry): void {
+  const holders = byValue.get(value);
+  if (holders === undefined) byValue.set(value, [entry]);
+  else if (holders[holders.length - 1] !== entry) holders.push(entry); // a value twice in one contact
+}
+
+function removePosting(byValue: Map<string, Entry[]>, value: string, entry: Entry): void {
+  const holders = byValue.get(value);
+  const at = holders ? holders.indexOf(entry) : -1;
+  if (at >= 0) holders!.splice(at, 1);
+  if (holders && !holders.length) byValue.delete(value);
 }
 
 const addressesOf = (entry: Entry) => [entry.email, ...entry.emails];
@@ -242,11 +248,7 @@ function postField(current: Index, field: (typeof POSTED)[number]): Map<string, 
   current.postings.set(field, byValue);
   for (const entry of current.entries.values()) {
     const values = valuesOf(entry, field);
-    for (let i = 0; i < values.length; i++) {
-      const holders = byValue.get(values[i]);
-      if (holders === undefined) byValue.set(values[i], [entry]);
-      else if (holders[holders.length - 1] !== entry) holders.push(entry); // a value twice in one contact
-    }
+    for (let i = 0; i < values.length; i++) addPosting(byValue, values[i], entry);
   }
   return byValue;
 }
@@ -281,8 +283,7 @@ let index: Index | undefined;
 /** An entry names what one write changed; `ids` are contacts. */
 type LogEntry = { _id: string; ids?: string[]; subscriptions?: string[]; memberships?: string[]; at: Date };
 type LogState = { _id: 'state'; epoch: string; hint: number };
-const log = () => mongoose.connection.db!.collection<LogEntry | LogState>('contact_index_log');
-const raw = (name: string) => mongoose.connection.db!.collection(name);
+const log = () => rawCollection<LogEntry | LogState>('contact_index_log');
 
 async function readState(): Promise<LogState> {
   const found = (await log().findOne({ _id: 'state' })) as LogState | null;
@@ -381,7 +382,7 @@ export function readContactsThrough(reader: ContactReader): void {
 }
 const contactReader = () => contacts ?? (() => { throw new Error('contact index: the contact store is not loaded'); })();
 
-const readRaw = (collection: string) => (ids: unknown[], projection: object) => raw(collection).find({ _id: { $in: ids } } as never, { projection }).toArray();
+const readRaw = (collection: string) => (ids: unknown[], projection: object) => rawCollection(collection).find({ _id: { $in: ids } } as never, { projection }).toArray();
 
 async function reread(read: (ids: unknown[], projection: object) => Promise<Record<string, any>[]>, projection: object, ids: readonly string[], set: (id: string, doc: Record<string, any> | undefined) => void): Promise<void> {
   for (let i = 0; i < ids.length; i += CATCH_UP_CHUNK) {
@@ -417,8 +418,8 @@ async function apply(current: Index, pending: Pending): Promise<void> {
 async function fullLoad(epoch: string, hint: number): Promise<Index> {
   const loaded = emptyIndex(epoch, hint);
   for await (const doc of contactReader().all(INDEXED)) setEntry(loaded, String(doc._id), toEntry(doc));
-  for await (const doc of raw('subscriptions').find({}, { projection: SUBSCRIPTION_FIELDS, batchSize: 5000 })) setSubscription(loaded, String(doc._id), toSubscription(doc));
-  for await (const doc of raw('memberships').find({}, { projection: MEMBERSHIP_FIELDS })) setMembership(loaded, String(doc._id), toMembership(doc));
+  for await (const doc of rawCollection('subscriptions').find({}, { projection: SUBSCRIPTION_FIELDS, batchSize: 5000 })) setSubscription(loaded, String(doc._id), toSubscription(doc));
+  for await (const doc of rawCollection('memberships').find({}, { projection: MEMBERSHIP_FIELDS })) setMembership(loaded, String(doc._id), toMembership(doc));
   return loaded;
 }
 
@@ -434,7 +435,7 @@ async function fullLoad(epoch: string, hint: number): Promise<Index> {
 type Manifest = { _id: 'manifest'; epoch: string; revision: number; key: string; chunks: number; format?: number };
 const SNAPSHOT_FORMAT = 2;
 export const CONTACT_INDEX_SNAPSHOTS = 'contact_index_snapshots';
-const snapshots = () => mongoose.connection.db!.collection<Manifest | { _id: string; data: Binary }>(CONTACT_INDEX_SNAPSHOTS);
+const snapshots = () => rawCollection<Manifest | { _id: string; data: Binary }>(CONTACT_INDEX_SNAPSHOTS);
 /** Contacts (or subscriptions) per stored document: each is parsed on its own, so a load never holds the whole copy twice. */
 const SNAPSHOT_CHUNK = 5000;
 
@@ -505,7 +506,7 @@ const inflated = promisify(inflateRaw);
 
 let saving: Promise<void> | undefined;
 
-/** The stored copy being written, if any, written (tests: a copy written meanwhile would replace theirs). */
+/** Resolves once the stored copy being written, if any, is written (tests: a copy written meanwhile would replace theirs). */
 export async function snapshotWritten(): Promise<void> {
   await saving?.catch(() => undefined);
 }
@@ -770,24 +771,11 @@ function sortedBy(current: Index, field: string): Entry[] {
 const wordsFor = (current: Index) => (current.bySlot.length + 31) >>> 5;
 const emptyBits = (current: Index) => new Uint32Array(wordsFor(current));
 
-/**
- * Bitsets lent to one evaluation, taken back by the next: evaluations are synchronous and never
- * overlap, and a new buffer for each criterion of each request grew the process's memory.
- */
-const lent: Uint32Array[] = [];
-let lentCount = 0;
-function borrowBits(current: Index): Uint32Array {
-  const size = wordsFor(current);
-  let bits = lent[lentCount];
-  if (bits?.length !== size) lent[lentCount] = bits = new Uint32Array(size);
-  else bits.fill(0);
-  lentCount++;
-  return bits;
-}
 const setBit = (bits: Uint32Array, slot: number) => (bits[slot >>> 5] |= 1 << (slot & 31));
 const hasBit = (bits: Uint32Array, slot: number) => (bits[slot >>> 5] & (1 << (slot & 31))) !== 0;
 
-function bitsOfEntries(current: Index, groups: Iterable<Iterable<Entry> | undefined>, bits = borrowBits(current)): Uint32Array {
+function bitsOfEntries(current: Index, groups: Iterable<Iterable<Entry> | undefined>): Uint32Array {
+  const bits = emptyBits(current);
   for (const group of groups) for (const entry of group ?? []) setBit(bits, entry.slot);
   return bits;
 }
@@ -800,7 +788,7 @@ function remembered(current: Index, key: unknown, make: () => Uint32Array): Uint
   return bits;
 }
 
-const everyContact = (current: Index) => remembered(current, 'every contact', () => bitsOfEntries(current, [current.entries.values()], emptyBits(current)));
+const everyContact = (current: Index) => remembered(current, 'every contact', () => bitsOfEntries(current, [current.entries.values()]));
 
 /** The contacts of an `_id: {$in}` criterion (a list's subscribers come as the same array until they change). */
 function bitsOfIds(current: Index, ids: readonly unknown[]): Uint32Array {
@@ -818,7 +806,7 @@ function bitsOfIds(current: Index, ids: readonly unknown[]): Uint32Array {
 }
 
 function union(current: Index, sets: Uint32Array[]): Uint32Array {
-  const bits = borrowBits(current);
+  const bits = emptyBits(current);
   for (const set of sets) for (let w = 0; w < bits.length; w++) bits[w] |= set[w];
   return bits;
 }
@@ -843,16 +831,16 @@ function criterionBits(current: Index, part: Where): Uint32Array | undefined {
     return any;
   }
   if (field === 'erasedAt' && condition === null) {
-    return remembered(current, 'not erased', () => bitsOfEntries(current, [[...current.entries.values()].filter((entry) => entry.erasedAt === null)], emptyBits(current)));
+    return remembered(current, 'not erased', () => bitsOfEntries(current, [[...current.entries.values()].filter((entry) => entry.erasedAt === null)]));
   }
   if (!condition || typeof condition !== 'object' || condition instanceof Types.ObjectId || Object.keys(condition).length !== 1) return undefined;
   if (field === '_id') return Array.isArray(condition.$in) ? bitsOfIds(current, condition.$in) : undefined;
   if (!(POSTED as readonly string[]).includes(field)) return undefined;
   const byValue = postingsOf(current, field as (typeof POSTED)[number]);
-  if (Array.isArray(condition.$in)) return bitsOfEntries(current, condition.$in.map((value) => byValue?.get(String(value))));
+  if (Array.isArray(condition.$in)) return bitsOfEntries(current, condition.$in.map((value) => byValue.get(String(value))));
   if (field === 'searchTokens' && typeof condition.$regex === 'string' && /^\^(?:[a-z0-9@]|\\\.)+$/.test(condition.$regex)) {
     const tokens = tokensWithPrefix(current, condition.$regex.slice(1).replace(/\\\./g, '.'));
-    return bitsOfEntries(current, tokens.map((token) => byValue?.get(token)));
+    return bitsOfEntries(current, tokens.map((token) => byValue.get(token)));
   }
   return undefined;
 }
@@ -869,9 +857,7 @@ function criteriaOf(where: Where): Where[] {
 type Evaluation = { bits: Uint32Array; rest: Test | undefined };
 
 function evaluate(current: Index, where: Where): Evaluation {
-  lentCount = 0;
-  const bits = borrowBits(current);
-  bits.set(everyContact(current));
+  const bits = everyContact(current).slice();
   const rest: Where[] = [];
   for (const criterion of criteriaOf(where)) {
     const found = criterionBits(current, criterion);

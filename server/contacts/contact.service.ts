@@ -1,7 +1,7 @@
 import type { Document, WithId } from 'mongodb';
 import mongoose, { Types } from 'mongoose';
 import { AppError, badRequest, conflict, notFound } from '../lib/errors.js';
-import { isDuplicateKey, withId } from '../lib/db.js';
+import { isDuplicateKey, rawCollection, withId } from '../lib/db.js';
 import { normalizeEmail, normalizeText } from '../lib/normalize.js';
 import type { ListQuery } from '../lib/rest.js';
 import { historyOf } from '../history/history.service.js';
@@ -246,7 +246,6 @@ export const CONTACT_REFERENCES: ReadonlyArray<ContactReference> = [
   { collection: 'event_registrations', field: 'contact' },
 ];
 
-const collection = (name: string) => mongoose.connection.db!.collection(name);
 
 type Repoint = { reference: ContactReference; row: WithId<Document>; set: Record<string, unknown>; clashes: boolean };
 
@@ -263,13 +262,13 @@ async function plannedRepoints(from: Types.ObjectId, to: Types.ObjectId): Promis
     const { collection: name, field, key } = reference;
     if (!existing.has(name)) continue;
     const set = { [field]: to, ...(key ? { [key.field]: key.of(to) } : {}) };
-    const uniqueKeys = (await collection(name).indexes())
+    const uniqueKeys = (await rawCollection(name).indexes())
       .filter((index) => index.unique && Object.keys(set).some((changed) => changed in index.key))
       .map((index) => Object.keys(index.key));
-    for (const row of await collection(name).find({ [field]: from }).toArray()) {
+    for (const row of await rawCollection(name).find({ [field]: from }).toArray()) {
       const after = { ...row, ...set };
       const clashes = await Promise.all(
-        uniqueKeys.map((keys) => collection(name).countDocuments({ ...Object.fromEntries(keys.map((k) => [k, after[k] ?? null])), _id: { $ne: row._id } }, { limit: 1 })),
+        uniqueKeys.map((keys) => rawCollection(name).countDocuments({ ...Object.fromEntries(keys.map((k) => [k, after[k] ?? null])), _id: { $ne: row._id } }, { limit: 1 })),
       );
       planned.push({ reference, row, set, clashes: clashes.some(Boolean) });
     }
@@ -280,8 +279,8 @@ async function plannedRepoints(from: Types.ObjectId, to: Types.ObjectId): Promis
 /** Re-points the references; a row that would duplicate one the kept contact has (same list, same mailing...) is dropped. */
 async function repoint(planned: readonly Repoint[]): Promise<void> {
   for (const { reference, row, set, clashes } of planned) {
-    if (clashes) await collection(reference.collection).deleteOne({ _id: row._id });
-    else await collection(reference.collection).updateOne({ _id: row._id }, { $set: set });
+    if (clashes) await rawCollection(reference.collection).deleteOne({ _id: row._id });
+    else await rawCollection(reference.collection).updateOne({ _id: row._id }, { $set: set });
   }
   const rows = (name: string) => planned.filter((p) => p.reference.collection === name).map((p) => p.row._id);
   await noteFactsChanged({ subscriptions: rows('subscriptions'), memberships: rows('memberships') });
@@ -378,7 +377,7 @@ export async function exportContactData(id: string) {
     await Promise.all(
       [...new Set(CONTACT_REFERENCES.map((r) => r.collection))].map(async (name) => {
         const fields = CONTACT_REFERENCES.filter((r) => r.collection === name).map((r) => ({ [r.field]: contact._id }));
-        const rows = await collection(name).find({ $or: fields }).toArray();
+        const rows = await rawCollection(name).find({ $or: fields }).toArray();
         return [name, rows.map((row) => withId(row))];
       }),
     ),
@@ -423,8 +422,8 @@ export async function eraseContact(id: string, actor?: Actor) {
   contact.set(await deriveContactFields(contact.toObject()));
   contact.set({ searchText: undefined, searchTokens: [], sortName: '' });
   await saveContact(contact, {}, { actor, via: 'erasure' }, 'erase');
-  const left = await collection('subscriptions').find({ contact: contact._id, status: { $in: ['pending', 'subscribed'] } }, { projection: { _id: 1 } }).toArray();
-  await collection('subscriptions').updateMany(
+  const left = await rawCollection('subscriptions').find({ contact: contact._id, status: { $in: ['pending', 'subscribed'] } }, { projection: { _id: 1 } }).toArray();
+  await rawCollection('subscriptions').updateMany(
     { _id: { $in: left.map((s) => s._id) } },
     { $set: { status: 'unsubscribed', unsubscribedAt: new Date(), unsubscribeSource: 'staff' } },
   );

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
+import { rawCollection } from '../lib/db.js';
 import { OWNER, ownerIsDead } from '../lib/process-owner.js';
 import { List } from '../lists/list.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
@@ -372,8 +373,6 @@ async function settleInterruptedRuns(ctx: Pick<AppContext, 'logger'>, mailing: M
 const OUTCOME_EVENTS = new Set<DeliveryEventKind>(['sent', 'failed', 'retry', 'uncertain', 'skipped']);
 /** The reply of an accepted message whose `sent` record was lost in an interruption. */
 const RECOVERED_RESPONSE = '250 (accepted; the server reply was not kept: the sender was interrupted)';
-
-const rawCollection = <T extends { _id: string }>(name: string) => mongoose.connection.db!.collection<T>(name);
 
 /** A sent mailing's claims are of no more use. */
 async function dropClaims(mailing: Types.ObjectId): Promise<void> {

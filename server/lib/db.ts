@@ -1,4 +1,4 @@
-import type { Db } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import mongoose from 'mongoose';
 import { OWNER, ownerIsDead } from './process-owner.js';
 
@@ -17,6 +17,9 @@ mongoose.set('toJSON', {
  * `prepare: false` leaves the collections and indexes as they are: for a child process (the
  * sender) whose parent prepared them, which would otherwise send ~40 commands for nothing.
  */
+/** A collection of the connected database through the driver, without a Mongoose model (a raw read or write). */
+export const rawCollection = <T extends Document = Document>(name: string) => mongoose.connection.db!.collection<T>(name);
+
 export async function connectDatabase(uri: string, options: { heartbeatFrequencyMS?: number; prepare?: boolean } = {}): Promise<typeof mongoose> {
   const { prepare = true, ...connection } = options;
   await mongoose.connect(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, ...(prepare ? {} : { autoCreate: false }), ...connection });
