@@ -771,11 +771,25 @@ function sortedBy(current: Index, field: string): Entry[] {
 const wordsFor = (current: Index) => (current.bySlot.length + 31) >>> 5;
 const emptyBits = (current: Index) => new Uint32Array(wordsFor(current));
 
+/**
+ * Bitsets lent to one evaluation, taken back by the next (evaluations are synchronous and never
+ * overlap): a new 12.5 KB buffer for each criterion of each request cost 10 % more CPU per
+ * request at 100,000 contacts (bench/contacts, paired runs).
+ */
+const lent: Uint32Array[] = [];
+let lentCount = 0;
+function borrowBits(current: Index): Uint32Array {
+  const size = wordsFor(current);
+  let bits = lent[lentCount];
+  if (bits?.length !== size) lent[lentCount] = bits = new Uint32Array(size);
+  else bits.fill(0);
+  lentCount++;
+  return bits;
+}
 const setBit = (bits: Uint32Array, slot: number) => (bits[slot >>> 5] |= 1 << (slot & 31));
 const hasBit = (bits: Uint32Array, slot: number) => (bits[slot >>> 5] & (1 << (slot & 31))) !== 0;
 
-function bitsOfEntries(current: Index, groups: Iterable<Iterable<Entry> | undefined>): Uint32Array {
-  const bits = emptyBits(current);
+function bitsOfEntries(current: Index, groups: Iterable<Iterable<Entry> | undefined>, bits = borrowBits(current)): Uint32Array {
   for (const group of groups) for (const entry of group ?? []) setBit(bits, entry.slot);
   return bits;
 }
@@ -788,7 +802,7 @@ function remembered(current: Index, key: unknown, make: () => Uint32Array): Uint
   return bits;
 }
 
-const everyContact = (current: Index) => remembered(current, 'every contact', () => bitsOfEntries(current, [current.entries.values()]));
+const everyContact = (current: Index) => remembered(current, 'every contact', () => bitsOfEntries(current, [current.entries.values()], emptyBits(current)));
 
 /** The contacts of an `_id: {$in}` criterion (a list's subscribers come as the same array until they change). */
 function bitsOfIds(current: Index, ids: readonly unknown[]): Uint32Array {
@@ -806,7 +820,7 @@ function bitsOfIds(current: Index, ids: readonly unknown[]): Uint32Array {
 }
 
 function union(current: Index, sets: Uint32Array[]): Uint32Array {
-  const bits = emptyBits(current);
+  const bits = borrowBits(current);
   for (const set of sets) for (let w = 0; w < bits.length; w++) bits[w] |= set[w];
   return bits;
 }
@@ -831,7 +845,7 @@ function criterionBits(current: Index, part: Where): Uint32Array | undefined {
     return any;
   }
   if (field === 'erasedAt' && condition === null) {
-    return remembered(current, 'not erased', () => bitsOfEntries(current, [[...current.entries.values()].filter((entry) => entry.erasedAt === null)]));
+    return remembered(current, 'not erased', () => bitsOfEntries(current, [[...current.entries.values()].filter((entry) => entry.erasedAt === null)], emptyBits(current)));
   }
   if (!condition || typeof condition !== 'object' || condition instanceof Types.ObjectId || Object.keys(condition).length !== 1) return undefined;
   if (field === '_id') return Array.isArray(condition.$in) ? bitsOfIds(current, condition.$in) : undefined;
@@ -857,7 +871,9 @@ function criteriaOf(where: Where): Where[] {
 type Evaluation = { bits: Uint32Array; rest: Test | undefined };
 
 function evaluate(current: Index, where: Where): Evaluation {
-  const bits = everyContact(current).slice();
+  lentCount = 0;
+  const bits = borrowBits(current);
+  bits.set(everyContact(current));
   const rest: Where[] = [];
   for (const criterion of criteriaOf(where)) {
     const found = criterionBits(current, criterion);
