@@ -114,6 +114,12 @@ describe('the contact store: one evaluator, the same answers as the database', f
     { q: 'ville.test' },
     { q: 'autre' },
     { q: 'jean luc' },
+    // as staff type them: punctuation, accents, case, an address fragment
+    { q: "N'Diaye" },
+    { q: 'Jean-Luc' },
+    { q: 'çelik' },
+    { q: '  LE   goff ' },
+    { q: 'bézier@' },
     { themes: [themes['sante-mentale']] },
     { themes: [themes['cadre-vie']] },
     { themes: [themes['cadre-vie'], themes.alimentation] },
