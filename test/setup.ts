@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureAdminBuild } from '../scripts/admin-build.js';
+import { bundleServer } from '../scripts/build.js';
 import mongoose from 'mongoose';
 import { connectDatabase, disconnectDatabase, prepareModels } from '../server/lib/db.js';
 import { startFerretdb, type RunningFerretdb } from '../server/lib/ferretdb.js';
@@ -27,6 +28,7 @@ export async function mochaGlobalSetup(this: unknown) {
   }
   process.env.TEST_SERVER_URI = uri;
   ensureAdminBuild(); // here, once: workers building admin/dist side by side would clobber it
+  await Promise.all([bundleServer('main'), bundleServer('worker')]); // the app and worker tests spawn, as `npm start` runs them
 }
 
 export async function mochaGlobalTeardown() {

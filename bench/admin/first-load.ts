@@ -28,6 +28,7 @@ import { ensureAdminBuild } from '../../scripts/admin-build.js';
 import mongoose from 'mongoose';
 import { createLogger } from '../../server/lib/logger.js';
 import { runMigrations } from '../../server/ops/migration.service.js';
+import { bundleServer } from '../../scripts/build.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -158,7 +159,7 @@ async function main() {
     const token = (await openSession('bench@maillage.test', 'premier chargement du tableau 2026'))!.token;
 
     const port = await findFreePort();
-    server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+    server = spawn(process.execPath, [await bundleServer('main')], {
       cwd: root,
       env: { ...process.env, NODE_ENV: 'development', MONGODB_URI: ferretdb.uri, PORT: String(port), HOST: '127.0.0.1', JOBS: 'off', DEMO_DATA: 'off', LOG_LEVEL: 'fatal', DATA_DIR: dir, SECRET: 'bench-secret-0123456789-abcdefghijklmnop' },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -25,6 +25,7 @@ import { Contact } from '../../server/contacts/contact.model.js';
 import { List } from '../../server/lists/list.model.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
 import { ProcessMeter, printFigures } from '../lib/proc.js';
+import { bundleServer } from '../../scripts/build.js';
 import { deriveContactFields } from '../../server/contacts/contact.service.js';
 import { connectDatabase, disconnectDatabase } from '../../server/lib/db.js';
 import { findFreePort, startFerretdb } from '../../server/lib/ferretdb.js';
@@ -227,11 +228,12 @@ async function main() {
     const cookie = `${SESSION_COOKIE}=${session!.token}`;
 
     const listId = String((await List.findOne({ code: 'lettre-mensuelle' }, { _id: 1 }).lean())!._id);
+    const app = await bundleServer('main'); // as `npm start` runs it
     const port = await findFreePort();
     const url = `http://127.0.0.1:${port}`;
     const start = () =>
       // CPU_PROF_DIR=dir: a V8 CPU profile of each app process, written when it stops
-      spawn(process.execPath, [...(process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : []), '--import', 'tsx', path.join(root, 'server/main.ts')], {
+      spawn(process.execPath, [...(process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : []), app], {
         cwd: root,
         env: {
           ...process.env,

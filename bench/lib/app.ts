@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { bundleServer } from '../../scripts/build.js';
 
 export type BenchApp = { url: string; pid: number; kill(signal: NodeJS.Signals): void };
 
 /**
- * The app in a process of its own, as in production (`NODE_ENV=production`, JOBS=off, info
+ * The app in a process of its own, as in production (its bundle, `NODE_ENV=production`, JOBS=off, info
  * logs read and dropped as a log shipper would), on the given database and SMTP sink.
  * `onError`: each error-level log line (a benchmark shows the first ones).
  */
@@ -24,7 +25,7 @@ export async function startBenchApp(options: { mongodbUri: string; smtpPort: num
   };
   // BENCH_APP_NODE_ARGS: extra Node flags for the app only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, await bundleServer('main')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the app did not start:\n${output}`)), 120_000);

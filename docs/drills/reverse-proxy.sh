@@ -23,10 +23,11 @@ for _ in $(seq 1 100); do (echo >"/dev/tcp/127.0.0.1/$db_port") 2>/dev/null && b
 common=(NODE_ENV=production MONGODB_URI="mongodb://127.0.0.1:$db_port/maillage" PUBLIC_URL="https://maillage.test:$tls"
   SECRET=drill-secret-0123456789-abcdefghijklmnop SMTP_URL=smtp://127.0.0.1:9 HOST=127.0.0.1 TRUST_PROXY=loopback
   ADMIN_EMAIL=admin@maillage.test ADMIN_PASSWORD=drill-password-2026 LOG_LEVEL=info DATA_DIR="$work/data")
-env "${common[@]}" JOBS=on node --import tsx server/worker.ts >"$work/worker.log" 2>&1 & pids+=($!)
+npm run --silent build # the admin, then the app's and the worker's bundles
+env "${common[@]}" JOBS=on node node_modules/.cache/maillage/worker.mjs >"$work/worker.log" 2>&1 & pids+=($!)
 sleep 3 # the worker creates the first administrator and runs the migrations first
-env "${common[@]}" JOBS=off PORT="$app1" node --import tsx server/main.ts >"$work/app1.log" 2>&1 & pids+=($!)
-env "${common[@]}" JOBS=off PORT="$app2" node --import tsx server/main.ts >"$work/app2.log" 2>&1 & pids+=($!)
+env "${common[@]}" JOBS=off PORT="$app1" node node_modules/.cache/maillage/main.mjs >"$work/app1.log" 2>&1 & pids+=($!)
+env "${common[@]}" JOBS=off PORT="$app2" node node_modules/.cache/maillage/main.mjs >"$work/app2.log" 2>&1 & pids+=($!)
 for port in "$app1" "$app2"; do
   for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/api/health/live" >/dev/null && break; sleep 0.2; done
 done

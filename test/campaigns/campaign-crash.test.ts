@@ -10,13 +10,14 @@ import { Mailing } from '../../server/delivery/mailing.model.js';
 import { clientAs, resetDatabase, startTestServer, TEST_SECRET, type Client, type TestServer } from '../helpers.js';
 import { subscribedContacts } from '../delivery/fixtures.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../delivery/smtp-receiver.js';
+import { serverBundleFile } from '../../scripts/build.js';
 
 const RECIPIENTS = 3000;
 const CONNECTIONS = 3;
 
 /** A real worker process (`npm run worker`'s entry point) on the test database: it prepares and sends. */
 function startWorker(smtpUrl: string, dataDir: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], {
+  return spawn(process.execPath, [serverBundleFile('worker')], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: {
       ...process.env,

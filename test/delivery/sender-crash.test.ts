@@ -8,13 +8,14 @@ import { createMailing, listDeliveries, mailingProgress } from '../../server/del
 import { resetDatabase, TEST_SECRET } from '../helpers.js';
 import { NEWSLETTER_CONTENT, subscribedContacts } from './fixtures.js';
 import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
+import { serverBundleFile } from '../../scripts/build.js';
 
 const RECIPIENTS = 2000;
 const CONNECTIONS = 3;
 
 /** A real worker process (`npm run worker`'s entry point) on the test database. */
 function startWorker(smtpUrl: string, dataDir: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], {
+  return spawn(process.execPath, [serverBundleFile('worker')], {
     cwd: path.resolve(import.meta.dirname, '../..'),
     env: {
       ...process.env,

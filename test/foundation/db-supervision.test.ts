@@ -8,12 +8,13 @@ import { ensureFerretdbBinary, findFreePort, startFerretdb, type RunningFerretdb
 import { createLogger } from '../../server/lib/logger.js';
 import { Client, startTestServer, type TestServer } from '../helpers.js';
 import { uploadForm, waitForImport } from '../imports/import-helpers.js';
+import { serverBundleFile } from '../../scripts/build.js';
 
 /** The real start command, as `npm start` runs it (embedded database unless `env` names one). */
 async function startApp(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'off', LOG_LEVEL: 'warn', ...env };
   if (!env.MONGODB_URI) delete childEnv.MONGODB_URI;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: childEnv, stdio: 'ignore' });
+  const child = spawn(process.execPath, [serverBundleFile('main')], { env: childEnv, stdio: 'ignore' });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if ((await status(`http://127.0.0.1:${port}/api/health/ready`)) === 200) return child;

@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../../server/lib/ferretdb.js';
+import { serverBundleFile } from '../../scripts/build.js';
 
 /** The real start command on the embedded database, as `npm start` runs it. */
 async function startApp(dataDir: string, port: number): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'off', LOG_LEVEL: 'warn' };
   delete env.MONGODB_URI;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: 'ignore' });
+  const child = spawn(process.execPath, [serverBundleFile('main')], { env, stdio: 'ignore' });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const health = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined);

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { serverBundleFile } from '../../scripts/build.js';
 import { TEST_SECRET } from '../helpers.js';
 
-/** A real `node --import tsx server/main.ts` (or worker.ts) process, its JSON log lines kept. */
+/** A real app (server/main.ts) or worker process, run from its bundle as `npm start` does, its JSON log lines kept. */
 export type AppProcess = {
   child: ChildProcess;
   url?: string;
@@ -37,7 +38,7 @@ export async function startProcess(
   options: { ready?: (pid: number) => Promise<boolean>; timeoutMs?: number } = {},
 ): Promise<AppProcess> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [serverBundleFile(script === 'server/main.ts' ? 'main' : 'worker')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const proc: AppProcess = {
