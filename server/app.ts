@@ -1,12 +1,10 @@
 import cookieParser from 'cookie-parser';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import { adminStatic } from './admin-static.js';
 import type { AppContext } from './context.js';
 import { errorHandler, notFoundHandler } from './lib/errors.js';
-import { loggablePath } from './lib/logger.js';
+import { requestLog } from './lib/request-log.js';
 import { sameOriginWrites } from './lib/same-origin.js';
 import { apiRoutes, publicRoutes } from './routes.js';
 
@@ -14,19 +12,7 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
-  const logRequests = pinoHttp({
-    logger: ctx.logger,
-    genReqId: (req, res) => {
-      const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: loggablePath(req.url) }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-  });
+  const logRequests = requestLog(ctx.logger);
   // Reading the public archive and loading the admin's files are not events worth a line each
   // (a crowd on /lettres spent a fifth of its CPU logging); an error there is still logged.
   const quietRead = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && /^\/(lettres|admin\/assets)(\/|$)/.test(req.path);

@@ -15,6 +15,7 @@ import { drainBackground } from './lib/background.js';
 import { runMigrations } from './ops/migration.service.js';
 import { ensureFirstAdmin } from './users/user.service.js';
 import { warmContactIndex } from './contacts/contact.store.js';
+import { httpServerFor } from './lib/http-server.js';
 
 export type Runtime = {
   ctx: AppContext;
@@ -99,7 +100,9 @@ function watchConnection(logger: Logger): () => void {
 
 function listen(app: ReturnType<typeof createApp>, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    const server = httpServerFor(app);
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve(server));
   });
 }
 

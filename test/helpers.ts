@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { loadReferenceData } from '../fixtures/index.js';
 import { defineJobs } from '../jobs/index.js';
 import { createApp } from '../server/app.js';
+import { httpServerFor } from '../server/lib/http-server.js';
 import type { AppContext } from '../server/context.js';
 import { loadConfig, type Config } from '../server/lib/config.js';
 import { UPLOAD_HEADER, UPLOAD_HEADER_VALUE } from '../server/lib/same-origin.js';
@@ -49,7 +50,7 @@ export async function startTestServer(options: { env?: Record<string, string>; j
   defineJobs(ctx);
   if (options.jobs) await scheduler.start();
   const server: Server = await new Promise((resolve) => {
-    const s = createApp(ctx).listen(0, '127.0.0.1', () => resolve(s));
+    const s = httpServerFor(createApp(ctx)).listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return {

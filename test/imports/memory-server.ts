@@ -5,6 +5,7 @@ import { connectDatabase } from '../../server/lib/db.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createScheduler } from '../../server/lib/scheduler.js';
 import { testConfig } from '../helpers.js';
+import { httpServerFor } from '../../server/lib/http-server.js';
 
 /**
  * The app in a process of its own, for the memory test: it reports its resident set size
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     peak = Math.max(peak, usage.rss);
     peakHeap = Math.max(peakHeap, usage.heapUsed + usage.external + usage.arrayBuffers);
   }, 20).unref();
-  const server = createApp(ctx).listen(0, '127.0.0.1', () => {
+  const server = httpServerFor(createApp(ctx)).listen(0, '127.0.0.1', () => {
     process.send!({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
   });
   process.on('message', (message: string) => {
