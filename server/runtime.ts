@@ -16,6 +16,7 @@ import { runMigrations } from './ops/migration.service.js';
 import { ensureFirstAdmin } from './users/user.service.js';
 import { warmContactIndex } from './contacts/contact.store.js';
 import { httpServerFor } from './lib/http-server.js';
+import { loadGeography } from './territories/territory.data.js';
 
 export type Runtime = {
   ctx: AppContext;
@@ -43,8 +44,9 @@ export async function startRuntime(
     const unwatchConnection = watchConnection(logger);
     // Refuses a database migrated by a newer version; every process may run this at once (locked).
     await runMigrations(mongoose.connection.db!, logger);
-    // the contacts' index takes seconds to load at 100,000 contacts: meanwhile the rest starts
-    if (options.http) warmContactIndex();
+    // the contacts' index takes seconds to load at 100,000 contacts: meanwhile the rest starts;
+    // then the territories every territory filter reads (not before: every contact page needs the index)
+    if (options.http) void warmContactIndex().then(() => loadGeography()).catch(() => undefined); // a failure shows at the first territory filter
     await loadReferenceData();
     if (await ensureFirstAdmin(config.firstAdmin)) logger.info('first administrator created');
     if (config.demoData) await loadDemoDataOnce(logger);

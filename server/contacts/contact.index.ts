@@ -74,7 +74,23 @@ const intern = (value: unknown) => {
 /** Most contacts have no other address, organisation or dispositif: they share one empty list. */
 const NONE: readonly string[] = Object.freeze([]);
 const interns = (values: unknown): readonly string[] => ((values as unknown[] | undefined)?.length ? (values as unknown[]).map(intern) : NONE);
+// The contacts of one commune share one territory scope, those of one organisation one list of
+// organisations, and so on: keep one copy of each list too (a list costs 100 bytes and more).
+const internedLists = new Map<string, readonly string[]>();
+const internList = (values: unknown): readonly string[] => {
+  if (!(values as unknown[] | undefined)?.length) return NONE;
+  const key = (values as unknown[]).join('\u0000');
+  let kept = internedLists.get(key);
+  if (kept === undefined) internedLists.set(key, (kept = Object.freeze((values as unknown[]).map(intern))));
+  return kept;
+};
 const time = (value: unknown) => (value ? new Date(value as Date).getTime() : 0);
+
+/** After a whole load: the contacts changed later are few, and the maps' own memory is not. */
+const forgetInterned = () => {
+  interned.clear();
+  internedLists.clear();
+};
 
 function toEntry(doc: Record<string, any>): Entry {
   return {
@@ -89,12 +105,12 @@ function toEntry(doc: Record<string, any>): Entry {
     updatedAt: time(doc.updatedAt),
     erasedAt: doc.erasedAt ? new Date(doc.erasedAt) : null,
     searchTokens: interns(doc.searchTokens),
-    themes: interns(doc.themes),
-    territoryScope: interns(doc.territoryScope),
-    organisationTypes: interns(doc.organisationTypes),
-    organisations: interns(doc.organisations),
+    themes: internList(doc.themes),
+    territoryScope: internList(doc.territoryScope),
+    organisationTypes: internList(doc.organisationTypes),
+    organisations: internList(doc.organisations),
     function: doc.function ? intern(doc.function) : null,
-    dispositifs: interns(doc.dispositifs),
+    dispositifs: internList(doc.dispositifs),
   };
 }
 
@@ -126,7 +142,7 @@ type Index = {
   /** Every address of every contact (primary and others) → contact id. */
   byEmail: Map<string, string>;
   /** field → value → the contacts holding it: a criterion's bitset is made from them. */
-  postings: Map<string, Map<string, Entry[]>>;
+  postings: Map<string, Map<string, Holders>>;
   /** Entries by slot (a removed contact leaves a hole, reused by the next new one). */
   bySlot: Array<Entry | undefined>;
   freeSlots: number[];
@@ -175,8 +191,8 @@ const POSTED_AT_LOAD = POSTED.filter((field) => field !== 'searchTokens');
 const valuesOf = (entry: Entry, field: (typeof POSTED)[number]): readonly string[] =>
   field === 'function' ? (entry.function ? [entry.function] : []) : entry[field];
 
-// Arrays, not sets: a third of the memory, and most words are held by one contact. Removal
-// scans the array, but only on a change, and each value is posted once per contact.
+// Arrays, not sets (a third of the memory), and a lone contact without one. Removal scans the
+// array, but only on a change, and each value is posted once per contact.
 function post(postings: Index['postings'], entry: Entry, add: boolean): void {
   for (const field of POSTED) {
     const byValue = postings.get(field);
@@ -188,17 +204,24 @@ function post(postings: Index['postings'], entry: Entry, add: boolean): void {
   }
 }
 
-function addPosting(byValue: Map<string, Entry[]>, value: string, entry: Entry): void {
+/** The contacts holding a value: most search words belong to one contact, kept without an array. */
+type Holders = Entry | Entry[];
+
+function addPosting(byValue: Map<string, Holders>, value: string, entry: Entry): void {
   const holders = byValue.get(value);
-  if (holders === undefined) byValue.set(value, [entry]);
-  else if (holders[holders.length - 1] !== entry) holders.push(entry); // a value twice in one contact
+  if (holders === undefined) byValue.set(value, entry);
+  else if (!Array.isArray(holders)) {
+    if (holders !== entry) byValue.set(value, [holders, entry]); // else a value twice in one contact
+  } else if (holders[holders.length - 1] !== entry) holders.push(entry);
 }
 
-function removePosting(byValue: Map<string, Entry[]>, value: string, entry: Entry): void {
+function removePosting(byValue: Map<string, Holders>, value: string, entry: Entry): void {
   const holders = byValue.get(value);
-  const at = holders ? holders.indexOf(entry) : -1;
-  if (at >= 0) holders!.splice(at, 1);
-  if (holders && !holders.length) byValue.delete(value);
+  if (holders === entry) byValue.delete(value);
+  if (!Array.isArray(holders)) return;
+  const at = holders.indexOf(entry);
+  if (at >= 0) holders.splice(at, 1);
+  if (!holders.length) byValue.delete(value);
 }
 
 const addressesOf = (entry: Entry) => [entry.email, ...entry.emails];
@@ -243,8 +266,8 @@ function repost(current: Index): void {
   for (const field of POSTED_AT_LOAD) postField(current, field);
 }
 
-function postField(current: Index, field: (typeof POSTED)[number]): Map<string, Entry[]> {
-  const byValue = new Map<string, Entry[]>();
+function postField(current: Index, field: (typeof POSTED)[number]): Map<string, Holders> {
+  const byValue = new Map<string, Holders>();
   current.postings.set(field, byValue);
   for (const entry of current.entries.values()) {
     const values = valuesOf(entry, field);
@@ -420,6 +443,7 @@ async function fullLoad(epoch: string, hint: number): Promise<Index> {
   for await (const doc of contactReader().all(INDEXED)) setEntry(loaded, String(doc._id), toEntry(doc));
   for await (const doc of rawCollection('subscriptions').find({}, { projection: SUBSCRIPTION_FIELDS, batchSize: 5000 })) setSubscription(loaded, String(doc._id), toSubscription(doc));
   for await (const doc of rawCollection('memberships').find({}, { projection: MEMBERSHIP_FIELDS })) setMembership(loaded, String(doc._id), toMembership(doc));
+  forgetInterned();
   return loaded;
 }
 
@@ -433,7 +457,7 @@ async function fullLoad(epoch: string, hint: number): Promise<Index> {
  * loads it catches up from there through the log. A copy of another `format` is ignored.
  */
 type Manifest = { _id: 'manifest'; epoch: string; revision: number; key: string; chunks: number; format?: number };
-const SNAPSHOT_FORMAT = 2;
+const SNAPSHOT_FORMAT = 3;
 export const CONTACT_INDEX_SNAPSHOTS = 'contact_index_snapshots';
 const snapshots = () => rawCollection<Manifest | { _id: string; data: Binary }>(CONTACT_INDEX_SNAPSHOTS);
 /** Contacts (or subscriptions) per stored document: each is parsed on its own, so a load never holds the whole copy twice. */
@@ -441,9 +465,10 @@ const SNAPSHOT_CHUNK = 5000;
 
 /**
  * A contact as stored: the strings many contacts share (names, words, codes, ids of themes,
- * territories and organisations) as numbers into the chunk's `words`, so each is parsed once.
+ * territories and organisations) as numbers into the chunk's `words`, so each is parsed once,
+ * and its lists of themes, territories, organisations… as numbers into the chunk's `lists`.
  */
-type StoredContacts = { words: string[]; rows: unknown[][] };
+type StoredContacts = { words: string[]; lists: number[][]; rows: unknown[][] };
 
 function storedContacts(entries: readonly Entry[]): StoredContacts {
   const numbers = new Map<string, number>();
@@ -453,17 +478,25 @@ function storedContacts(entries: readonly Entry[]): StoredContacts {
     return n;
   };
   const words = (values: readonly string[]) => values.map(word);
+  // by identity: the entries of a loaded index share their lists (internList)
+  const listNumbers = new Map<readonly string[], number>();
+  const lists: number[][] = [];
+  const list = (values: readonly string[]) => {
+    let n = listNumbers.get(values);
+    if (n === undefined) listNumbers.set(values, (n = lists.push(words(values)) - 1));
+    return n;
+  };
   const rows = entries.map((e) => [
     e.id, e.sortName, e.email, e.emails, word(e.firstName), word(e.lastName), e.createdAt, e.updatedAt, e.erasedAt?.getTime() ?? null,
-    words(e.searchTokens), words(e.themes), words(e.territoryScope), words(e.organisationTypes), words(e.organisations),
-    e.function === null ? null : word(e.function), words(e.dispositifs),
+    words(e.searchTokens), list(e.themes), list(e.territoryScope), list(e.organisationTypes), list(e.organisations),
+    e.function === null ? null : word(e.function), list(e.dispositifs),
   ]); // prettier-ignore
-  return { words: [...numbers.keys()], rows };
+  return { words: [...numbers.keys()], lists, rows };
 }
 
-function entriesFromStored({ words: stored, rows }: StoredContacts): Entry[] {
-  const words = stored.map(intern);
+function entriesFromStored({ words, lists: storedLists, rows }: StoredContacts): Entry[] {
   const wordsOf = (numbers: number[]) => (numbers.length ? numbers.map((n) => words[n]) : NONE);
+  const lists = storedLists.map((numbers) => internList(wordsOf(numbers)));
   return (rows as any[][]).map((row) => ({
     id: row[0],
     slot: -1,
@@ -476,12 +509,12 @@ function entriesFromStored({ words: stored, rows }: StoredContacts): Entry[] {
     updatedAt: row[7],
     erasedAt: row[8] === null ? null : new Date(row[8]),
     searchTokens: wordsOf(row[9]),
-    themes: wordsOf(row[10]),
-    territoryScope: wordsOf(row[11]),
-    organisationTypes: wordsOf(row[12]),
-    organisations: wordsOf(row[13]),
+    themes: lists[row[10]],
+    territoryScope: lists[row[11]],
+    organisationTypes: lists[row[12]],
+    organisations: lists[row[13]],
     function: row[14] === null ? null : words[row[14]],
-    dispositifs: wordsOf(row[15]),
+    dispositifs: lists[row[15]],
   }));
 }
 
@@ -549,6 +582,7 @@ async function loadSnapshot(epoch: string): Promise<Index | undefined> {
     for (const text of texts) loadChunk(loaded, JSON.parse(text.toString()) as Chunk);
   }
   repost(loaded);
+  forgetInterned();
   return loaded;
 }
 
@@ -633,9 +667,12 @@ export async function contactIndex(): Promise<Index> {
   return next.promise;
 }
 
-/** Loads the index ahead of the first request (a full load takes seconds at 100,000 contacts). */
-export function warmContactIndex(): void {
-  contactIndex().catch(() => undefined);
+/** Loads the index ahead of the first request (a full load takes seconds at 100,000 contacts); resolves when done or failed. */
+export function warmContactIndex(): Promise<void> {
+  return contactIndex().then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 // ---- evaluating the Mongo filter of contactQuery ------------------------------------------
@@ -789,8 +826,12 @@ function borrowBits(current: Index): Uint32Array {
 const setBit = (bits: Uint32Array, slot: number) => (bits[slot >>> 5] |= 1 << (slot & 31));
 const hasBit = (bits: Uint32Array, slot: number) => (bits[slot >>> 5] & (1 << (slot & 31))) !== 0;
 
-function bitsOfEntries(current: Index, groups: Iterable<Iterable<Entry> | undefined>, bits = borrowBits(current)): Uint32Array {
-  for (const group of groups) for (const entry of group ?? []) setBit(bits, entry.slot);
+function bitsOfEntries(current: Index, groups: Iterable<Holders | Iterable<Entry> | undefined>, bits = borrowBits(current)): Uint32Array {
+  for (const group of groups) {
+    if (group === undefined) continue;
+    if ('slot' in group) setBit(bits, group.slot);
+    else for (const entry of group) setBit(bits, entry.slot);
+  }
   return bits;
 }
 

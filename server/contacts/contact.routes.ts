@@ -2,7 +2,6 @@ import { Router, type Request, type Response } from 'express';
 import { Readable } from 'node:stream';
 import { eraseRegistrationsOf } from '../events/registration.erase.js';
 import { idParam, parseBody, parseListQuery, sendList } from '../lib/rest.js';
-import { loadGeography } from '../territories/territory.data.js';
 import { actorOf, ADMIN, allow, READ, WRITE } from '../users/auth.middleware.js';
 import { exportContactsCsv, exportContactsJson } from './contact.export.js';
 import { contactQuery } from './contact.filter.js';
@@ -40,7 +39,6 @@ async function exportFilter(req: Request) {
 }
 
 export function contactRoutes(): Router {
-  setImmediate(loadGeography); // and the territories every territory filter reads (a second, under load)
   const router = Router();
   router.get('/', allow(READ), async (req, res) => {
     const query = parseListQuery(req, contactFilter, listDefaults);
