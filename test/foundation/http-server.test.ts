@@ -19,10 +19,15 @@ function capturedLogger(level: string) {
   return { logger: createLogger(level, destination), lines };
 }
 
-async function serve(app: express.Express): Promise<{ server: Server; url: string }> {
-  const server = httpServerFor(app);
+/** Serves `app` through httpServerFor while `use` runs. */
+async function withServer(app: express.Express, use: (url: string) => Promise<void>): Promise<void> {
+  const server: Server = httpServerFor(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  try {
+    await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.close();
+  }
 }
 
 const until = async (holds: () => boolean) => {
@@ -35,14 +40,11 @@ describe('the HTTP server and its request log', () => {
     app.get('/prototypes', (req, res) => {
       res.json({ request: Object.getPrototypeOf(req) === app.request, response: Object.getPrototypeOf(res) === app.response, path: req.path, query: req.query });
     });
-    const { server, url } = await serve(app);
-    try {
+    await withServer(app, async (url) => {
       const reply = await fetch(`${url}/prototypes?territoire=69`);
       expect(reply.status).to.equal(200);
       expect(await reply.json()).to.deep.equal({ request: true, response: true, path: '/prototypes', query: { territoire: '69' } });
-    } finally {
-      server.close();
-    }
+    });
   });
 
   it('logs one line per request when it ends: id, method, path without query or token, status, time; the level follows the status', async () => {
@@ -51,8 +53,7 @@ describe('the HTTP server and its request log', () => {
     app.use(requestLog(logger));
     app.get('/ok', (_req, res) => res.json({ ok: true }));
     app.get('/boom', (_req, res) => res.status(500).json({}));
-    const { server, url } = await serve(app);
-    try {
+    await withServer(app, async (url) => {
       const ok = await fetch(`${url}/ok?email=helene.martin@exemple.fr`, { headers: { 'x-request-id': 'demande-1' } });
       expect(ok.headers.get('x-request-id')).to.equal('demande-1');
       const missing = await fetch(`${url}/desinscription/${'a'.repeat(20)}.${'b'.repeat(20)}`);
@@ -67,9 +68,7 @@ describe('the HTTP server and its request log', () => {
       expect(lines[0].req.id).to.equal('demande-1');
       expect(lines[0].responseTime).to.be.a('number');
       expect(JSON.stringify(lines)).not.to.include('helene');
-    } finally {
-      server.close();
-    }
+    });
   });
 
   it('writes nothing for a request below the logged level, and an error line for a client gone before the answer', async () => {
@@ -78,8 +77,7 @@ describe('the HTTP server and its request log', () => {
     app.use(requestLog(logger));
     app.get('/ok', (_req, res) => res.json({ ok: true }));
     app.get('/slow', (_req, res) => void setTimeout(() => res.end(), 300));
-    const { server, url } = await serve(app);
-    try {
+    await withServer(app, async (url) => {
       await fetch(`${url}/ok`);
       const gone = new AbortController();
       const request = fetch(`${url}/slow`, { signal: gone.signal }).catch(() => undefined);
@@ -87,8 +85,6 @@ describe('the HTTP server and its request log', () => {
       await request;
       await until(() => lines.length === 1);
       expect(lines.map((line) => [line.level, line.req.url, line.msg])).to.deep.equal([[50, '/slow', 'request aborted']]);
-    } finally {
-      server.close();
-    }
+    });
   });
 });
