@@ -1,6 +1,6 @@
 import type { Db, Filter, UpdateFilter } from 'mongodb';
 import { Types, type Model, type Query, type Schema } from 'mongoose';
-import { creationChanges, diffFields, forgetHistoryValues, moveHistory, recordHistories, startHistories, type HistoryInput } from '../history/history.service.js';
+import { creationChanges, diffFields, forgetHistoryValues, moveHistory, newIdBlocks, recordHistories, startHistories, type HistoryInput } from '../history/history.service.js';
 import { insertDocuments } from '../lib/db.js';
 import type { HistoryAction } from '../history/history.model.js';
 import type { Actor } from '../users/user.service.js';
@@ -254,6 +254,9 @@ export function newContactDefaults(): Record<string, unknown> {
   for (const [field, value] of schemaDefaults) doc[field] = Array.isArray(value) ? [] : value; // strings and empty lists
   return doc;
 }
+
+/** Ids for contacts created together (an import's batch): their histories then start in one document. */
+export const newContactIds = (count: number): Types.ObjectId[] => newIdBlocks(count);
 
 /** New contacts, as complete documents (derived fields included), written raw. */
 export async function insertContacts(docs: readonly Doc[], change: Change): Promise<void> {

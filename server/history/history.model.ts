@@ -7,7 +7,9 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
  *
  * One document per record, `_id` = "<resource>:<record id>", entries appended: reading or
  * extending a record's history is a lookup by `_id`, the only filter FerretDB/SQLite does not
- * answer by reading the whole collection.
+ * answer by reading the whole collection. Records created together (an import's batch) have
+ * their first entries in one document of another shape, "<resource>-block:<id>" (see
+ * `startHistories` in history.service.ts), read with it.
  */
 export const HISTORY_ACTIONS = ['create', 'update', 'delete', 'merge', 'erase'] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];

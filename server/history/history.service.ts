@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Types } from 'mongoose';
 import { insertDocuments } from '../lib/db.js';
 import type { ListQuery } from '../lib/rest.js';
 import type { Actor } from '../users/user.service.js';
-import { History, type HistoryAction, type HistoryResource } from './history.model.js';
+import { HISTORY_RESOURCES, History, type HistoryAction, type HistoryResource } from './history.model.js';
 
 export type Change = { field: string; before: unknown; after: unknown };
 
@@ -119,37 +120,152 @@ export async function recordHistories(entries: readonly HistoryInput[]): Promise
 /**
  * The first entry of records just created (new ids: no history yet): each history starts as
  * an insert, which costs the database a fraction of an upsert's read-then-write, with its
- * changes as one JSON string (see `changesJson`). Should a
+ * changes as one JSON string (see `changesJson`). Records created together whose ids come from
+ * one block (`newIdBlocks`) start in one document for the block (see `BlockDoc`). Should a
  * history already exist, its entry is appended as usual.
  */
 export async function startHistories(entries: readonly HistoryInput[]): Promise<void> {
   if (!entries.length) return;
   const at = new Date();
-  const docs = entries.map((entry) => ({ _id: key(entry.resource, entry.record), resource: entry.resource, record: new Types.ObjectId(String(entry.record)), entries: [storedEntry(entry, at, true)] }));
+  const { blocks, single } = groupByBlock(entries);
+  const blockDocs = blocks.map((group) => blockDoc(group, at));
+  const takenBlocks = await insertDocuments(History.collection.collectionName, blockDocs);
+  const alone = [...single, ...takenBlocks.flatMap((i) => blocks[i])];
+  const docs = alone.map((entry) => ({ _id: key(entry.resource, entry.record), resource: entry.resource, record: new Types.ObjectId(String(entry.record)), entries: [storedEntry(entry, at, true)] }));
   const taken = await insertDocuments(History.collection.collectionName, docs);
-  if (taken.length) await recordHistories(taken.map((i) => entries[i]));
+  if (taken.length) await recordHistories(taken.map((i) => alone[i]));
+}
+
+// ---------- histories started by block ----------
+
+/**
+ * FerretDB/SQLite's cost is per document written: an import's first history entries, one
+ * document per contact, were a third of its commit. Contacts created together take their ids
+ * from one block (ids equal but for their last BLOCK_BITS bits) and their first entries share
+ * one document, whose `_id` any of those ids gives back: reading a history stays two lookups by
+ * `_id`. A merge or an erasure moves the record's entry to its own document first (`detach`).
+ */
+const BLOCK_BITS = 10;
+const BLOCK_SIZE = 1 << BLOCK_BITS;
+
+type BlockDoc = {
+  _id: string;
+  resource: HistoryResource;
+  /** The records, in the order of `changesJson`. */
+  records: Types.ObjectId[];
+  /** Their common entry (action, at, who, through what), without changes. */
+  entry: Omit<Entry, 'changes' | 'changesJson'>;
+  changesJson: string[];
+};
+
+/** `count` new ids, in blocks: each block's ids differ only in their last BLOCK_BITS bits (a fresh random middle per block). */
+export function newIdBlocks(count: number): Types.ObjectId[] {
+  const ids: Types.ObjectId[] = [];
+  while (ids.length < count) {
+    const first = Buffer.alloc(12);
+    first.writeUInt32BE(Math.floor(Date.now() / 1000), 0);
+    randomBytes(8).copy(first, 4);
+    first[11] = 0;
+    first[10] &= ~((1 << (BLOCK_BITS - 8)) - 1);
+    const size = Math.min(BLOCK_SIZE, count - ids.length);
+    for (let k = 0; k < size; k++) {
+      const id = Buffer.from(first);
+      id.writeUIntBE(first.readUIntBE(9, 3) + k, 9, 3);
+      ids.push(new Types.ObjectId(id));
+    }
+  }
+  return ids;
+}
+
+/** The `_id` of the block document a record's first entry may be in. */
+function blockKey(resource: HistoryResource, record: Types.ObjectId | string): string {
+  const id = Buffer.from(String(record), 'hex');
+  id[11] = 0;
+  id[10] &= ~((1 << (BLOCK_BITS - 8)) - 1);
+  return `${resource}-block:${id.toString('hex')}`;
+}
+
+/** Entries of two or more records of one block, with one action, actor and origin, go together. */
+function groupByBlock(entries: readonly HistoryInput[]): { blocks: HistoryInput[][]; single: HistoryInput[] } {
+  const groups = new Map<string, HistoryInput[]>();
+  for (const entry of entries) {
+    const group = `${blockKey(entry.resource, entry.record)} ${entry.action} ${entry.actor?.id ?? ''} ${entry.via ?? ''} ${entry.mergedFrom ?? ''}`;
+    groups.set(group, [...(groups.get(group) ?? []), entry]);
+  }
+  const all = [...groups.values()];
+  return { blocks: all.filter((group) => group.length > 1), single: all.filter((group) => group.length === 1).flat() };
+}
+
+function blockDoc(group: HistoryInput[], at: Date): BlockDoc {
+  const { changes: _, ...entry } = storedEntry(group[0], at) as Entry;
+  return {
+    _id: blockKey(group[0].resource, group[0].record),
+    resource: group[0].resource,
+    records: group.map((e) => new Types.ObjectId(String(e.record))),
+    entry,
+    changesJson: group.map((e) => JSON.stringify(e.changes ?? [])),
+  };
+}
+
+/** A record's entry in a block document, if it is there. */
+function entryInBlock(block: BlockDoc | null | undefined, record: Types.ObjectId | string): Entry | undefined {
+  const i = block?.records.findIndex((r) => String(r) === String(record)) ?? -1;
+  return i < 0 ? undefined : { ...block!.entry, changes: [], changesJson: block!.changesJson[i] };
+}
+
+/** Moves a record's entry out of its block document into its own history. */
+async function detach(resource: HistoryResource, record: Types.ObjectId): Promise<void> {
+  const block = await History.collection.findOne<BlockDoc>({ _id: blockKey(resource, record) as never });
+  const entry = entryInBlock(block, record);
+  if (!block || !entry) return;
+  const keep = block.records.map((r, i) => i).filter((i) => String(block.records[i]) !== String(record));
+  await History.collection.updateOne({ _id: block._id as never }, { $set: { records: keep.map((i) => block.records[i]), changesJson: keep.map((i) => block.changesJson[i]) } });
+  await History.collection.updateOne({ _id: key(resource, record) as never }, { $push: { entries: entry as never }, $set: { resource, record } }, { upsert: true });
+}
+
+// ---------- reads ----------
+
+type RecordEntries = { resource: HistoryResource; record: unknown; entries: Entry[] };
+
+/** Per record, its entries from its own document and from block documents. */
+function byRecord(docs: Array<Record<string, unknown>>): RecordEntries[] {
+  const records = new Map<string, RecordEntries>();
+  const of = (resource: HistoryResource, record: unknown) => {
+    const id = `${resource}:${record}`;
+    if (!records.has(id)) records.set(id, { resource, record, entries: [] });
+    return records.get(id)!;
+  };
+  for (const doc of docs) {
+    if ('records' in doc) {
+      const block = doc as unknown as BlockDoc;
+      block.records.forEach((record) => of(block.resource, record).entries.unshift(entryInBlock(block, record)!));
+    } else {
+      of(doc.resource as HistoryResource, doc.record).entries.push(...(doc.entries as Entry[]));
+    }
+  }
+  return [...records.values()];
 }
 
 export async function historyOf(resource: HistoryResource, record: string) {
-  const doc = await History.findById(key(resource, record)).lean();
-  return doc ? present(resource, record, doc.entries as Entry[]) : [];
+  const docs = await History.collection.find({ _id: { $in: [key(resource, record), blockKey(resource, record)] as never[] } }).toArray();
+  const mine = byRecord(docs).find((r) => String(r.record) === String(record));
+  return mine ? present(resource, record, mine.entries) : [];
 }
 
-/** `/api/history`: one record's entries (a lookup), or every entry of a resource (a full read). */
+/** `/api/history`: one record's entries (lookups by `_id`), or every entry of a resource (a full read). */
 export async function listHistory(query: ListQuery<{ resource?: HistoryResource; record?: string; action?: HistoryAction }>) {
   const { resource, record, action } = query.filter;
-  const docs = record
-    ? (await Promise.all((resource ? [resource] : (['contacts', 'organisations'] as const)).map((r) => History.findById(key(r, record)).lean()))).filter((d) => d !== null)
-    : await History.find(resource ? { resource } : {}).lean();
-  const all = docs
-    .flatMap((doc) => present(doc.resource as HistoryResource, doc.record, doc.entries as Entry[]))
-    .filter((entry) => !action || entry.action === action)
-    .sort((a, b) => query.sort.order * (a.at.getTime() - b.at.getTime()));
+  const resources = resource ? [resource] : HISTORY_RESOURCES;
+  const records = record
+    ? (await Promise.all(resources.map((r) => historyOf(r, record)))).flat()
+    : byRecord(await History.collection.find(resource ? { resource } : {}).toArray()).flatMap((r) => present(r.resource, r.record, r.entries));
+  const all = records.filter((entry) => !action || entry.action === action).sort((a, b) => query.sort.order * (a.at.getTime() - b.at.getTime()));
   return { items: all.slice(query.skip, query.skip + query.limit), total: all.length };
 }
 
 /** A merge keeps both histories: the absorbed record's entries move to the kept one. */
 export async function moveHistory(resource: HistoryResource, from: Types.ObjectId, to: Types.ObjectId): Promise<void> {
+  await detach(resource, from);
   const absorbed = await History.findById(key(resource, from)).lean();
   if (!absorbed) return;
   const moved = (absorbed.entries as Entry[]).map((entry) => ({ ...entry, mergedFrom: from }));
@@ -159,6 +275,7 @@ export async function moveHistory(resource: HistoryResource, from: Types.ObjectI
 
 /** RGPD erase: entries keep who/when/which field, but no value. */
 export async function forgetHistoryValues(resource: HistoryResource, record: Types.ObjectId): Promise<void> {
+  await detach(resource, record);
   const doc = await History.findById(key(resource, record));
   if (!doc) return;
   doc.set(

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { contactIdsOfOrganisation, deleteContacts, insertContacts, newContactDefaults, readContacts, updateContacts, type Change, type ContactUpdate } from '../contacts/contact.store.js';
+import { contactIdsOfOrganisation, deleteContacts, insertContacts, newContactDefaults, newContactIds, readContacts, updateContacts, type Change, type ContactUpdate } from '../contacts/contact.store.js';
 import { deriveContactFields } from '../contacts/contact.service.js';
 import { List } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';
@@ -46,7 +46,9 @@ export async function prepareBatch(batch: BatchResult, ctx: CommitContext) {
   const actorId = ctx.actor ? new Types.ObjectId(ctx.actor.id) : undefined;
   const all = [...batch.plans, ...batch.laterDuplicates];
   const organisations: Types.ObjectId[] = []; // created before the first batch (import.entries.ts)
-  const creates = batch.plans.filter((p) => p.action === 'create').map((plan) => ({ plan, id: new Types.ObjectId() }));
+  const planned = batch.plans.filter((p) => p.action === 'create');
+  const ids = newContactIds(planned.length);
+  const creates = planned.map((plan, i) => ({ plan, id: ids[i] }));
   const updates = all.filter((p): p is UpdatePlan => p.action === 'update');
   const subscriptions = await plannedSubscriptions(all, creates, ctx);
   return { at, organisations, creates, updates, subscriptions, ...(await contactWrites(creates, updates, at, actorId)) };

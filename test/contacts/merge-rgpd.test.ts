@@ -2,11 +2,12 @@ import { expect } from 'chai';
 import mongoose, { Types } from 'mongoose';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { createContact, findOrCreateContactByEmail } from '../../server/contacts/contact.service.js';
+import { insertContacts, newContactDefaults, newContactIds } from '../../server/contacts/contact.store.js';
 import { History } from '../../server/history/history.model.js';
 import '../../server/memberships/membership.model.js'; // its unique (memberKey, year) index is what a merge must respect
 import { Suppression } from '../../server/suppressions/suppression.model.js';
 import { emailHash, isSuppressed } from '../../server/suppressions/suppression.service.js';
-import { clientAs, Client, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
+import { clientAs, Client, listPath, resetDatabase, startTestServer, type TestServer } from '../helpers.js';
 import { postContact, postOrganisation, themeIds } from './fixtures.js';
 
 const raw = (name: string) => mongoose.connection.db!.collection(name);
@@ -207,6 +208,40 @@ describe('merging and erasing contacts', () => {
     await findOrCreateContactByEmail({ email: 'mlambert@perso.fr' }).catch((error: unknown) => (blocked = error));
     expect(blocked).to.have.property('code', 'erased');
     expect(await Contact.countDocuments({ email: /lambert/ })).to.equal(0);
+  });
+
+  it('keeps the histories of contacts created together (one document for their first entries) through a merge and an erasure', async () => {
+    const ids = newContactIds(3);
+    const at = new Date();
+    const people = [
+      ['Anne', 'Vasseur', 'anne.vasseur@bloc.fr'],
+      ['Bruno', 'Quentel', 'bruno.quentel@bloc.fr'],
+      ['Chloé', 'Ribeiro', 'chloe.ribeiro@bloc.fr'],
+    ].map(([firstName, lastName, email], i) => ({ ...newContactDefaults(), _id: ids[i], firstName, lastName, email, sortName: lastName.toLowerCase(), createdAt: at, updatedAt: at }));
+    const before = await History.countDocuments();
+    await insertContacts(people, { via: 'import:6b11d4c91787a3910c0dec34' });
+    expect(await History.countDocuments(), 'one history document for the three').to.equal(before + 1);
+    for (const person of people) {
+      const history = (await staff.get(`/api/contacts/${person._id}/history`)).body as { action: string; via: string; changes: { field: string; after: unknown }[] }[];
+      expect(history.map((h) => h.action)).to.deep.equal(['create']);
+      expect(history[0].via).to.equal('import:6b11d4c91787a3910c0dec34');
+      expect(history[0].changes).to.deep.include({ field: 'lastName', before: null, after: person.lastName });
+    }
+
+    expect((await admin.post(`/api/contacts/${ids[1]}/erase`)).status).to.equal(200);
+    const everything = JSON.stringify(await History.find().lean());
+    expect(everything).not.to.contain('Quentel');
+    expect(everything).to.contain('Vasseur').and.to.contain('Ribeiro');
+    const erased = (await staff.get(`/api/contacts/${ids[1]}/history`)).body as { action: string }[];
+    expect(erased.map((h) => h.action)).to.deep.equal(['erase', 'create']);
+
+    expect((await staff.post(`/api/contacts/${ids[2]}/merge`, { source: String(ids[0]) })).status).to.equal(200);
+    const kept = (await staff.get(`/api/contacts/${ids[2]}/history`)).body as { action: string; mergedFrom?: string; changes: { field: string; after: unknown }[] }[];
+    expect(kept.map((h) => h.action)).to.deep.equal(['merge', 'create', 'create']);
+    expect(kept.find((h) => h.action === 'create' && h.mergedFrom === String(ids[0]))?.changes).to.deep.include({ field: 'lastName', before: null, after: 'Vasseur' });
+    const all = (await staff.get(listPath('history', { filter: { resource: 'contacts' }, range: [0, 999] }))).body as { record: string; action: string }[];
+    expect(all.filter((h) => h.record === String(ids[0]))).to.deep.equal([]);
+    expect(all.filter((h) => h.record === String(ids[2])).map((h) => h.action)).to.have.members(['merge', 'create', 'create']);
   });
 
   it('gives importers findOrCreateContactByEmail, which keeps an existing contact as it is', async () => {
