@@ -164,7 +164,7 @@ describe('the contact store: one evaluator, the same answers as the database', f
     }
     if (membership?.length) {
       const states = await memberStatesFromDatabase();
-      const linked = (c: { _id: unknown; organisations: unknown[] }) => [String(c._id), ...c.organisations.map(String)].flatMap((id) => [...(states.get(id) ?? [])]);
+      const linked = (c: { _id: unknown; organisations?: unknown[] }) => [String(c._id), ...(c.organisations ?? []).map(String)].flatMap((id) => [...(states.get(id) ?? [])]);
       // a contact is a non-member when nothing links it to a member in another state
       found = membership.includes('non-membre')
         ? found.filter((c) => linked(c).every((state) => membership.includes(state)))
