@@ -5,7 +5,7 @@
  * `{ phase: 'dry-run' }` uploads and dry-runs the file with the value map, `{ phase: 'commit' }`
  * commits the last dry run; each answers `{ done: true, ... }` on the IPC channel.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { loadReferenceData } from '../../fixtures/index.js';
 import { createImport, requestCommit, runCommit, storeFile } from '../../server/imports/import.service.js';
 import { connectDatabase } from '../../server/lib/db.js';
@@ -37,7 +37,9 @@ async function run(request: ImporterRequest): Promise<ImporterAnswer> {
 const detail = (when: string) => {
   if (!process.env.BENCH_DETAIL) return;
   const m = process.memoryUsage();
-  console.log(`importer ${when}: RSS ${Math.round(m.rss / 2 ** 20)} MB, heap ${Math.round(m.heapUsed / 2 ** 20)} of ${Math.round(m.heapTotal / 2 ** 20)} MB, external ${Math.round(m.external / 2 ** 20)} MB`);
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name: string) => Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+  console.log(`importer ${when}: RSS ${Math.round(m.rss / 2 ** 20)} MB (anonymous ${kb('RssAnon')}, files ${kb('RssFile')}), heap ${Math.round(m.heapUsed / 2 ** 20)} of ${Math.round(m.heapTotal / 2 ** 20)} MB, external ${Math.round(m.external / 2 ** 20)} MB`);
 };
 process.on('message', (request: ImporterRequest) => {
   run(request).then(

@@ -15,6 +15,8 @@
  * a staff decision (the value map of the import wizard), applied to every row.
  *
  *   npx tsx bench/import/run.ts [--rows 100000] [--passes 1]
+ *   BENCH_DETAIL=1: the importer's memory when ready and after each phase;
+ *   BENCH_IMPORTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node options of the importer
  *   (MONGODB_URI=... to use an existing server instead of a fresh FerretDB)
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -46,7 +48,7 @@ await generateCsv(file, ROWS, { functions: true });
 console.log(`${ROWS} rows, ${(statSync(file).size / MB).toFixed(1)} MB, load average ${loadAverage()}`);
 
 const importerBundle = await bundleEntry(fileURLToPath(new URL('importer.ts', import.meta.url)), () => 'bench-importer.mjs');
-const importer = fork(importerBundle, [process.env.MONGODB_URI ?? db!.uri, file, dir], { stdio: 'inherit' });
+const importer = fork(importerBundle, [process.env.MONGODB_URI ?? db!.uri, file, dir], { stdio: 'inherit', execArgv: process.env.BENCH_IMPORTER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
 await answerOf(importer);
 
 /** The importer's next answer; its failure, or its exit, fails the bench. */
