@@ -16,7 +16,7 @@ import type { Resolver } from './import.rows.js';
  * written when nothing ties them), writing it, and reverting one. A batch's journal (what it created, each
  * updated contact's fields before and after) is written before its contacts, so a batch is
  * either fully done or fully revertible: undo replays journals backwards, and a commit
- * resumed after a crash reverts the interrupted batch before redoing it.
+ * resumed after a crash reverts the batches written since its cursor was last saved before redoing them.
  */
 export type CommitContext = { importId: Types.ObjectId; actor?: Actor; resolver: Resolver; subscribeList?: Types.ObjectId | null };
 export type KeptContact = { contact: string; email: string; line: number; fields: string[]; reason: string };

@@ -13,7 +13,8 @@ import type { ColumnMapping } from './import.mapping.js';
  * addresses and the suppression list are read once per run, then one `_id` query per batch
  * for the existing contacts it names.
  */
-export const BATCH_SIZE = 2000;
+/** A thousand rows: two batches in flight (one written, one prepared) keep the importing process near 250 MB at 100,000 rows (bench/RESULTS.md). */
+export const BATCH_SIZE = 1000;
 /** Wide rows make smaller batches: memory stays flat whatever the file (two batches are held at once). */
 const BATCH_BYTES = 2 * 1024 * 1024;
 

@@ -301,7 +301,8 @@ describe('contact imports (POST /api/imports, commit, undo)', () => {
     const stored = await storeFile(Readable.from([Buffer.from(csv)]), 'gros.csv', server.ctx.config.dataDir);
     const doc = await createImport(stored, {});
     await requestCommit(String(doc._id));
-    // The process "dies" after writing the second batch's contacts, before its cursor is saved.
+    // The process "dies" after writing the second batch's contacts, before its cursor is saved
+    // (saved at most once a second: every batch written since its last save is reverted and redone).
     const crash = await runCommit(String(doc._id), {
       batchSize: BATCH_SIZE,
       afterBatchWritten: (index) => {
