@@ -1,20 +1,14 @@
-import type { Db } from 'mongodb';
-import { migrateContacts } from '../../contacts/contact.store.js';
 import type { Migration } from './types.js';
 
 /**
- * Contacts written before these list fields existed (or loaded from another tool) lack them;
- * filters such as "not yet qualified" (`themes: { $size: 0 }`) need the empty array.
- * `$set` rather than `$setOnInsert`: FerretDB drops `[]` given to the latter.
+ * Once gave every contact missing one of its lists an empty one, for filters written as
+ * `themes: { $size: 0 }`. No filter asks that any more (the contacts' index answers them, and a
+ * missing list is an empty one to it and to `$in`), and contacts written in bulk are now stored
+ * without their empty lists on purpose (contact.store.ts, `storedForm`): run again, it would
+ * rewrite every imported contact. Kept, doing nothing, so that version 2 stays applied.
  */
-const ARRAY_FIELDS = ['emails', 'phones', 'organisations', 'dispositifs', 'themes', 'territories', 'territoryScope', 'organisationTypes'];
-
 export const migration: Migration = {
   version: 2,
   name: 'contact-arrays',
-  async up(db: Db) {
-    for (const field of ARRAY_FIELDS) {
-      await migrateContacts(db, { [field]: { $exists: false } }, { $set: { [field]: [] } }, { via: 'migration:2' });
-    }
-  },
+  async up() {},
 };
