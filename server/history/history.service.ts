@@ -158,6 +158,13 @@ type BlockDoc = {
   changesJson: string[];
 };
 
+/** Clears an id's last BLOCK_BITS bits: the first id of its block. */
+function toBlockStart(id: Buffer): Buffer {
+  id[11] = 0;
+  id[10] &= ~((1 << (BLOCK_BITS - 8)) - 1);
+  return id;
+}
+
 /** `count` new ids, in blocks: each block's ids differ only in their last BLOCK_BITS bits (a fresh random middle per block). */
 export function newIdBlocks(count: number): Types.ObjectId[] {
   const ids: Types.ObjectId[] = [];
@@ -165,8 +172,7 @@ export function newIdBlocks(count: number): Types.ObjectId[] {
     const first = Buffer.alloc(12);
     first.writeUInt32BE(Math.floor(Date.now() / 1000), 0);
     randomBytes(8).copy(first, 4);
-    first[11] = 0;
-    first[10] &= ~((1 << (BLOCK_BITS - 8)) - 1);
+    toBlockStart(first);
     const size = Math.min(BLOCK_SIZE, count - ids.length);
     for (let k = 0; k < size; k++) {
       const id = Buffer.from(first);
@@ -179,10 +185,7 @@ export function newIdBlocks(count: number): Types.ObjectId[] {
 
 /** The `_id` of the block document a record's first entry may be in. */
 function blockKey(resource: HistoryResource, record: Types.ObjectId | string): string {
-  const id = Buffer.from(String(record), 'hex');
-  id[11] = 0;
-  id[10] &= ~((1 << (BLOCK_BITS - 8)) - 1);
-  return `${resource}-block:${id.toString('hex')}`;
+  return `${resource}-block:${toBlockStart(Buffer.from(String(record), 'hex')).toString('hex')}`;
 }
 
 /** Entries of two or more records of one block, with one action, actor and origin, go together. */
@@ -190,7 +193,9 @@ function groupByBlock(entries: readonly HistoryInput[]): { blocks: HistoryInput[
   const groups = new Map<string, HistoryInput[]>();
   for (const entry of entries) {
     const group = `${blockKey(entry.resource, entry.record)} ${entry.action} ${entry.actor?.id ?? ''} ${entry.via ?? ''} ${entry.mergedFrom ?? ''}`;
-    groups.set(group, [...(groups.get(group) ?? []), entry]);
+    const members = groups.get(group);
+    if (members) members.push(entry);
+    else groups.set(group, [entry]);
   }
   const all = [...groups.values()];
   return { blocks: all.filter((group) => group.length > 1), single: all.filter((group) => group.length === 1).flat() };
@@ -207,19 +212,18 @@ function blockDoc(group: HistoryInput[], at: Date): BlockDoc {
   };
 }
 
-/** A record's entry in a block document, if it is there. */
-function entryInBlock(block: BlockDoc | null | undefined, record: Types.ObjectId | string): Entry | undefined {
-  const i = block?.records.findIndex((r) => String(r) === String(record)) ?? -1;
-  return i < 0 ? undefined : { ...block!.entry, changes: [], changesJson: block!.changesJson[i] };
-}
+/** A block's entry for its i-th record. */
+const entryInBlock = (block: BlockDoc, i: number): Entry => ({ ...block.entry, changes: [], changesJson: block.changesJson[i] });
 
 /** Moves a record's entry out of its block document into its own history. */
 async function detach(resource: HistoryResource, record: Types.ObjectId): Promise<void> {
   const block = await History.collection.findOne<BlockDoc>({ _id: blockKey(resource, record) as never });
-  const entry = entryInBlock(block, record);
-  if (!block || !entry) return;
-  const keep = block.records.map((r, i) => i).filter((i) => String(block.records[i]) !== String(record));
-  await History.collection.updateOne({ _id: block._id as never }, { $set: { records: keep.map((i) => block.records[i]), changesJson: keep.map((i) => block.changesJson[i]) } });
+  const i = block?.records.findIndex((r) => String(r) === String(record)) ?? -1;
+  if (!block || i < 0) return;
+  const entry = entryInBlock(block, i);
+  block.records.splice(i, 1);
+  block.changesJson.splice(i, 1);
+  await History.collection.updateOne({ _id: block._id as never }, { $set: { records: block.records, changesJson: block.changesJson } });
   await History.collection.updateOne({ _id: key(resource, record) as never }, { $push: { entries: entry as never }, $set: { resource, record } }, { upsert: true });
 }
 
@@ -238,7 +242,7 @@ function byRecord(docs: Array<Record<string, unknown>>): RecordEntries[] {
   for (const doc of docs) {
     if ('records' in doc) {
       const block = doc as unknown as BlockDoc;
-      block.records.forEach((record) => of(block.resource, record).entries.unshift(entryInBlock(block, record)!));
+      block.records.forEach((record, i) => of(block.resource, record).entries.unshift(entryInBlock(block, i)));
     } else {
       of(doc.resource as HistoryResource, doc.record).entries.push(...(doc.entries as Entry[]));
     }
