@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { senderEntry } from '../server/delivery/isolated-sender.js';
 import { BUNDLE_DIR, bundleEntry } from '../server/lib/bundle.js';
 import { ensureAdminBuild } from './admin-build.js';
 
@@ -22,13 +23,13 @@ export function bundleServer(name: ServerEntry): Promise<string> {
 
 // `tsx scripts/build.ts [main|worker]`, run by npm before `start` (main) and `worker`, and by
 // `npm run build` (both): the admin when its sources changed (not for the worker alone), then
-// the server's bundles.
+// the server's bundles, and the sending process's for the worker's first mailing.
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const only = process.argv[2] as ServerEntry | undefined;
   if (only !== 'worker' && ensureAdminBuild()) console.log('Interface d’administration construite dans admin/dist.');
   const names: ServerEntry[] = only ? [only] : ['main', 'worker'];
   // not a top-level await: mocha's setup loads this file as CommonJS
-  Promise.all(names.map(bundleServer)).catch((error: unknown) => {
+  Promise.all([...names.map(bundleServer), ...(names.includes('worker') ? [senderEntry()] : [])]).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

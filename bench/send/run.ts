@@ -18,7 +18,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { loadReferenceData } from '../../fixtures/index.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
-import { runMailingInChildProcess } from '../../server/delivery/isolated-sender.js';
+import { runMailingInChildProcess, senderEntry } from '../../server/delivery/isolated-sender.js';
 import { createMailing, mailingProgress } from '../../server/delivery/mailing.service.js';
 import { resolveAudience } from '../../server/delivery/audience.js';
 import { loadConfig } from '../../server/lib/config.js';
@@ -73,6 +73,8 @@ const config = loadConfig({
   DATA_DIR: dir,
   LOG_LEVEL: 'warn',
 });
+// Made before the worker's first mailing by its build step (`npm run worker`), so here before measuring.
+await senderEntry();
 // The production path: the mailing-send job's sending process. CPU and memory of every process
 // involved are read from /proc from here to the sending process's exit.
 const meter = new ProcessMeter({ bench: process.pid, database: db?.process.pid, sink: sink.pid });
