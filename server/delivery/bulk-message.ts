@@ -75,10 +75,14 @@ export function bulkComposer(
       fixed.listId,
       'Precedence: bulk',
     ];
+    const chunks = alternativeMessage(headers, boundary, textBody(placeholderValues(parts.text, values, false)), htmlBody(placeholderValues(parts.html, values, true)));
     return {
       to: recipient.email,
       envelopeFrom: verpAddress(config, recipient.deliveryId),
-      raw: alternativeMessage(headers, boundary, textBody(placeholderValues(parts.text, values, false)), htmlBody(placeholderValues(parts.html, values, true))),
+      chunks,
+      get raw() {
+        return Buffer.concat(chunks).toString('utf8');
+      },
     };
   };
 }

@@ -25,8 +25,10 @@ export type MailAttachment = { filename: string; content: string; contentType: s
 /**
  * A message already composed (bulk mail, see bulk-message.ts): sent as is. `raw` has CRLF line
  * breaks only and no line starting with a dot (mime.ts), so SMTP DATA needs no dot-stuffing.
+ * `chunks`, when given, is the same text in the Buffers the SMTP lanes write one after the
+ * other (most of them shared by every message of a mailing); `raw` is then joined when asked.
  */
-export type ComposedMessage = { to: string; envelopeFrom: string; raw: string };
+export type ComposedMessage = { to: string; envelopeFrom: string; raw: string; chunks?: readonly Buffer[] };
 
 export type OutgoingMessage = StructuredMessage | ComposedMessage;
 
@@ -66,7 +68,7 @@ export function createMailer(config: Config, stream: MailStream, overrides: { ma
   return {
     kind: 'smtp',
     async send(message) {
-      if ('raw' in message && lanes) return lanes.send({ from: message.envelopeFrom, to: message.to }, message.raw);
+      if ('raw' in message && lanes) return lanes.send({ from: message.envelopeFrom, to: message.to }, message);
       const info = await pool().sendMail('raw' in message ? { raw: message.raw, envelope: { from: message.envelopeFrom, to: message.to } } : toNodemailer(config, message));
       return { messageId: info.messageId, response: info.response ?? '' };
     },

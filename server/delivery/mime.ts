@@ -26,18 +26,25 @@ const crlf = (text: string) => text.replace(/\r?\n/g, CRLF);
  */
 const qp = (text: string) => qpWrap(qpEncode(crlf(text)), 73).replace(/^\./gm, '=2E');
 
-/** A quoted-printable body whose odd pieces are filled per message. */
-export function qpBody(pieces: Pieces): (values: string[]) => string {
-  const literals = pieces.map((piece, i) => (i % 2 === 0 ? qp(piece) : ''));
+/**
+ * A quoted-printable body whose odd pieces are filled per message, as Buffers: the literal
+ * pieces are encoded once and are the same Buffers in every message, so a message of 200 KB
+ * costs only its few values, not a copy and a UTF-8 encoding of the whole text.
+ */
+export function qpBody(pieces: Pieces): (values: string[]) => Buffer[] {
+  const literals = pieces.map((piece, i) => Buffer.from(i % 2 === 0 ? qp(piece) : ''));
   return (values) => {
-    const out: string[] = [];
+    const out: Buffer[] = [];
     for (let i = 0; i < literals.length; i++) {
-      const encoded = i % 2 === 0 ? literals[i] : qp(values[(i - 1) / 2]);
-      if (encoded) out.push(encoded);
+      const encoded = i % 2 === 0 ? literals[i] : Buffer.from(qp(values[(i - 1) / 2]));
+      if (!encoded.length) continue;
+      if (out.length) out.push(SOFT_BREAK_BYTES);
+      out.push(encoded);
     }
-    return out.join(SOFT_BREAK);
+    return out;
   };
 }
+const SOFT_BREAK_BYTES = Buffer.from(SOFT_BREAK);
 
 /** `Name <address>`, the name quoted or RFC 2047-encoded as needed; `name` replaces the value's own. */
 export function formatAddress(value: string, name?: string | null): string {
@@ -69,15 +76,12 @@ export const mimeDate = (at = new Date()) => at.toUTCString().replace(/GMT/, '+0
 /** A boundary that quoted-printable text cannot contain (it always writes `=` as `=3D`). */
 export const newBoundary = () => `=_maillage_${randomBytes(12).toString('hex')}`;
 
-/** The whole message: header fields, then a text and an HTML alternative in quoted-printable. */
-export function alternativeMessage(headers: string[], boundary: string, text: string, html: string): string {
-  const part = (type: string, body: string) =>
-    `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: quoted-printable${CRLF}${CRLF}${body}${CRLF}`;
-  return [
-    ...headers,
-    'MIME-Version: 1.0',
-    header('Content-Type', `multipart/alternative; boundary="${boundary}"`),
-    '',
-    part('text/plain', text) + part('text/html', html) + `--${boundary}--${CRLF}`,
-  ].join(CRLF);
+/**
+ * The whole message, in the chunks it is written in: header fields, then a text and an HTML
+ * alternative in quoted-printable (their chunks from `qpBody`). Ends with CRLF.
+ */
+export function alternativeMessage(headers: string[], boundary: string, text: Buffer[], html: Buffer[]): Buffer[] {
+  const partHead = (type: string) => `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: quoted-printable${CRLF}${CRLF}`;
+  const head = [...headers, 'MIME-Version: 1.0', header('Content-Type', `multipart/alternative; boundary="${boundary}"`), '', partHead('text/plain')].join(CRLF);
+  return [Buffer.from(head), ...text, Buffer.from(`${CRLF}${partHead('text/html')}`), ...html, Buffer.from(`${CRLF}--${boundary}--${CRLF}`)];
 }

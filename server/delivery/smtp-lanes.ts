@@ -3,11 +3,14 @@ import DKIM from 'nodemailer/lib/dkim';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Config } from '../lib/config.js';
+import type { ComposedMessage } from './mailer.js';
 
 /** Messages a connection sends before it is closed and a new one opened (as Nodemailer's pool does). */
 const MESSAGES_PER_CONNECTION = 1000;
 
 export type SmtpReply = { messageId: string; response: string };
+/** What DATA carries: a message's text, or its chunks written one after the other. */
+type MessageData = string | readonly Buffer[];
 
 /**
  * The SMTP connections of bulk mail: up to `maxConnections` Nodemailer SMTPConnections, each
@@ -38,9 +41,12 @@ export class SmtpLanes {
     if (config.smtp.dkim) this.dkim = new DKIM(config.smtp.dkim);
   }
 
-  /** Sends a composed message (CRLF only, no line starting with a dot) to one recipient. */
-  async send(envelope: { from: string; to: string }, raw: string): Promise<SmtpReply> {
-    const data = dotStuffed(this.dkim ? await signed(this.dkim, raw) : raw);
+  /**
+   * Sends a composed message (CRLF only, no line starting with a dot) to one recipient: its
+   * chunks as they are, or its text once signed or checked for dots.
+   */
+  async send(envelope: { from: string; to: string }, message: Pick<ComposedMessage, 'raw' | 'chunks'>): Promise<SmtpReply> {
+    const data = message.chunks && !this.dkim ? message.chunks : dotStuffed(this.dkim ? await signed(this.dkim, message.raw) : message.raw);
     await this.throttle();
     const lane = await this.acquire();
     try {
@@ -115,7 +121,7 @@ type ConnectionInternals = {
   _socket: Socket;
   _responseActions: Array<(reply: string) => void>;
   _actionSMTPStream(reply: string, callback: (error: Error | null, reply?: string) => void): void;
-  _createSendStream(callback: (error: Error | null, reply?: string) => void): { outByteCount: number; write(data: string): void; end(): void };
+  _createSendStream(callback: (error: Error | null, reply?: string) => void): { outByteCount: number; write(data: MessageData): void; end(): void };
 };
 
 /** One SMTP connection that sends one message at a time. */
@@ -133,14 +139,20 @@ class Lane {
     internals._createSendStream = (callback) => {
       internals._responseActions.push((reply) => internals._actionSMTPStream(reply, callback));
       const socket = internals._socket;
-      let message = '';
+      let message: MessageData = '';
       return {
         outByteCount: 0,
-        write(data: string) {
-          this.outByteCount += data.length;
+        write(data: MessageData) {
           message = data;
+          this.outByteCount = typeof data === 'string' ? Buffer.byteLength(data) : data.reduce((sum, chunk) => sum + chunk.length, 0);
         },
-        end: () => socket.write(`${message}.\r\n`), // one write for the message and its end
+        end: () => {
+          // one write (writev) for the message and its end
+          socket.cork();
+          for (const chunk of typeof message === 'string' ? [message] : message) socket.write(chunk);
+          socket.write('.\r\n');
+          socket.uncork();
+        },
       };
     };
   }
@@ -164,10 +176,10 @@ class Lane {
     });
   }
 
-  send(envelope: { from: string; to: string }, data: string): Promise<string> {
+  send(envelope: { from: string; to: string }, data: MessageData): Promise<string> {
     this.sent++;
     return new Promise((resolve, reject) => {
-      this.connection.send({ from: envelope.from, to: [envelope.to] }, data, (error, info) => (error ? reject(error) : resolve(info.response ?? '')));
+      this.connection.send({ from: envelope.from, to: [envelope.to] }, data as string, (error, info) => (error ? reject(error) : resolve(info.response ?? '')));
     });
   }
 
