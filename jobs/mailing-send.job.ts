@@ -1,8 +1,8 @@
 import type { Agenda } from 'agenda';
 import type { AppContext } from '../server/context.js';
+import { ensureAudience } from '../server/delivery/audience.js';
 import { MAILING_SEND_JOB } from '../server/delivery/mailing.service.js';
 import { runMailingInChildProcess } from '../server/delivery/isolated-sender.js';
-import { ensureAudience } from '../server/delivery/sender.js';
 
 /** Sends one mailing (payload: its id) in a process of its own. Several may run at once; a lease keeps one sender per mailing. */
 export const MAILING_SEND = MAILING_SEND_JOB;

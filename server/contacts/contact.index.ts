@@ -382,6 +382,28 @@ async function changesAfter(epoch: string, revision: number): Promise<{ pending:
   }
 }
 
+/**
+ * Where the log is now: the `_id` of its last entry (`<epoch>:<revision>`, the revision a lower
+ * bound). What is noted after it is what changed since: `subscriptionsNotedAfter`.
+ */
+export async function logPosition(): Promise<string> {
+  const { epoch, hint } = await readState();
+  return `${epoch}:${hint}`;
+}
+
+/**
+ * The subscriptions noted as changed (created, updated, deleted) after a log position, and
+ * the position after them; undefined when the log cannot tell (another epoch, a gap).
+ * A few lookups by `_id`, where a query on the subscriptions reads every one of them.
+ */
+export async function subscriptionsNotedAfter(position: string): Promise<{ ids: string[]; position: string } | undefined> {
+  const at = position.lastIndexOf(':');
+  const [epoch, revision] = [position.slice(0, at), Number(position.slice(at + 1))];
+  const { pending, state } = await changesAfter(epoch, revision);
+  if (!state || state.epoch !== epoch || state.hint > pending.revision) return undefined;
+  return { ids: [...pending.subscriptions], position: `${epoch}:${pending.revision}` };
+}
+
 /** Past this many changed contacts, reading them all is faster than looking each one up. */
 const CATCH_UP_LIMIT = 20_000;
 /** Changed documents are re-read by `_id` in groups this size (FerretDB answers `_id: {$in}` from its index). */

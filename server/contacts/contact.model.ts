@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-import { CIVILITIES } from './contact.schemas.js';
+
+export const CIVILITIES = ['madame', 'monsieur'] as const;
 
 /**
  * A person of the qualified contact base. Field names are part of the HTTP contract

@@ -11,6 +11,7 @@ import {
   contactNames,
   contactsView,
   countContactIndex,
+  logPosition,
   mailingFieldsWhere,
   membershipFacts,
   noteChanged,
@@ -18,6 +19,7 @@ import {
   queryContactIndex,
   readContactsThrough,
   subscriberIds,
+  subscriptionsNotedAfter,
   warmContactIndex,
 } from './contact.index.js';
 import { Contact, type ContactRecord } from './contact.model.js';
@@ -32,7 +34,7 @@ import { Contact, type ContactRecord } from './contact.model.js';
  * implementation detail of this file. README "Contacts" says how it would query MongoDB instead.
  */
 
-export { contactNames, contactsView, mailingFieldsWhere, membershipFacts, subscriberIds, warmContactIndex };
+export { contactNames, contactsView, logPosition, mailingFieldsWhere, membershipFacts, subscriberIds, subscriptionsNotedAfter, warmContactIndex };
 export type { ContactsView, MailingFields, MembershipFact } from './contact.index.js';
 export { CONTACT_INDEX_SNAPSHOTS } from './contact.index.js';
 

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { mailingFieldsWhere, type MailingFields } from '../contacts/contact.store.js';
+import { logPosition, mailingFieldsWhere, type MailingFields } from '../contacts/contact.store.js';
 import { isDuplicateKey } from '../lib/db.js';
 import { List, type ListRecord } from '../lists/list.model.js';
 import { Organisation } from '../organisations/organisation.model.js';
@@ -110,13 +110,18 @@ export function sampleNames(recipients: AudienceRecipient[]): string[] {
     .map((r) => `${[r.firstName, r.lastName].filter(Boolean).join(' ') || r.email}${r.organisation ? ` (${r.organisation})` : ''}`);
 }
 
+/** When a mailing's audience was read (see the mailing's `audienceReadAt`). */
+export type AudienceRead = { readAt: Date; logPosition?: string };
+
 /**
  * Freezes a mailing's audience: one delivery per recipient, the total on the mailing. Safe to
  * run again after a crash (deliveries are unique per mailing and contact). Recipients of a
  * legitimate-interest list without a subscription get one, so that every message carries a
  * working link to object (unsubscribe).
  */
-export async function resolveAudience(mailing: MailingRecord): Promise<AudienceSummary> {
+export async function resolveAudience(mailing: MailingRecord): Promise<AudienceSummary & AudienceRead> {
+  const readAt = new Date(Date.now() - 1000); // overlap: a write in flight during the read is looked at again
+  const logPositionAtRead = await logPosition();
   const list = (await List.findById(mailing.list).lean())!;
   const { basis, recipients, excluded } = await evaluateAudience({ list, segment: mailing.segment ? String(mailing.segment) : null });
   if (basis === 'legitimate-interest') await subscribeUnlisted(list, recipients);
@@ -135,8 +140,14 @@ export async function resolveAudience(mailing: MailingRecord): Promise<AudienceS
     );
   }
   const total = await Delivery.countDocuments({ mailing: mailing._id });
-  await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date() } });
-  return { basis, count: total, excluded, sample: sampleNames(recipients) };
+  await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date(), audienceReadAt: readAt, audienceLogPosition: logPositionAtRead } });
+  return { basis, count: total, excluded, sample: sampleNames(recipients), readAt, logPosition: logPositionAtRead };
+}
+
+/** Resolves a mailing's audience now if it has none yet: the worker does it before forking the sending process, which then keeps no contact index. */
+export async function ensureAudience(mailingId: string): Promise<void> {
+  const mailing = await Mailing.findById(mailingId).lean();
+  if (mailing?.status === 'sending' && !mailing.audienceResolvedAt) await resolveAudience(mailing);
 }
 
 async function subscribeUnlisted(list: ListRecord, recipients: AudienceRecipient[]): Promise<void> {

@@ -27,6 +27,12 @@ const mailingSchema = new Schema(
     status: { type: String, enum: MAILING_STATUSES, default: 'draft', index: true },
     total: { type: Number, default: 0 },
     audienceResolvedAt: { type: Date },
+    /**
+     * When the audience's subscriptions and suppressions were read, and where the contact
+     * index's log was then: the sender looks for who left since (server/delivery/sender.ts).
+     */
+    audienceReadAt: { type: Date },
+    audienceLogPosition: { type: String },
     /** Messages accepted by SMTP or not, we cannot know: the process died between the two records. */
     uncertain: { type: Number, default: 0 },
     pauseReason: { type: String },

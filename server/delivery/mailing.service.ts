@@ -258,7 +258,10 @@ export async function resendUncertain(ctx: Pick<AppContext, 'scheduler'>, id: st
   });
   const rows = await Delivery.find({ _id: { $in: recipients.map((r) => new Types.ObjectId(r.id)) } }, { _id: 0, createdAt: 0 }).lean();
   await Delivery.insertMany(rows.map((row) => ({ ...row, mailing: resend._id })));
-  await Mailing.updateOne({ _id: resend._id }, { $set: { total: rows.length, audienceResolvedAt: new Date() } });
+  // Who left since the original's audience was read is looked for before the first message.
+  const readAt = original.audienceReadAt ?? original.audienceResolvedAt;
+  const read = { ...(readAt && { audienceReadAt: readAt }), ...(original.audienceLogPosition && { audienceLogPosition: original.audienceLogPosition }) };
+  await Mailing.updateOne({ _id: resend._id }, { $set: { total: rows.length, audienceResolvedAt: new Date(), ...read } });
   await startMailing(ctx, String(resend._id));
   return { mailing: String(resend._id), count: rows.length };
 }

@@ -3,11 +3,11 @@ import { Types } from 'mongoose';
 import type { AppContext } from '../context.js';
 import { rawCollection } from '../lib/db.js';
 import { OWNER, ownerIsDead } from '../lib/process-owner.js';
+import { logPosition, subscriptionsNotedAfter } from '../contacts/contact.store.js';
 import { List } from '../lists/list.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
 import { emailHash } from '../suppressions/suppression.service.js';
-import { resolveAudience } from './audience.js';
 import { bulkComposer } from './bulk-message.js';
 import {
   claimsCollection,
@@ -89,13 +89,15 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
   let sender: ReturnType<typeof createSender> | undefined;
   try {
     const mailing = (await Mailing.findById(mailingId).lean())!;
-    // A mailing whose audience is resolved by this run has no event and no claim yet.
-    const resuming = Boolean(mailing.audienceResolvedAt);
-    const resolvedByThisRun = resuming ? undefined : { since: new Date(Date.now() - 1000) };
-    if (!resuming) await resolveAudience(mailing);
-    const states = resuming ? await settleInterruptedRuns(ctx, mailing) : new Map<string, DeliveryState>();
+    // Resolved by whoever started this run (the mailing-send job: ensureAudience), so that the
+    // sending process does without the contact index and the segments.
+    if (!mailing.audienceResolvedAt) {
+      ctx.logger.warn({ mailing: mailingId }, 'mailing audience not resolved: nothing sent');
+      return 'stopped';
+    }
+    const states = await settleInterruptedRuns(ctx, mailing);
     const list = (await List.findById(mailing.list, { code: 1, name: 1 }).lean())!;
-    sender = createSender(ctx, opts, mailing, list, resolvedByThisRun);
+    sender = createSender(ctx, opts, mailing, list);
     let touchedAt = 0;
     const stillSending = async (): Promise<RunOutcome | undefined> => {
       if (Date.now() - touchedAt >= TOUCH_EVERY_MS) {
@@ -155,7 +157,6 @@ function createSender(
   opts: SenderOptions,
   mailing: MailingRecord,
   list: { code: string; name: string },
-  resolvedByThisRun: { since: Date } | undefined,
 ) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
   const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined, mailing.fromName);
@@ -163,7 +164,7 @@ function createSender(
   const claims = new GroupInsert<DeliveryClaimRecord>(claimsCollection(mailing._id), { size: () => lanesRunning, waitMs: CLAIM_WAIT_MS });
   const outcomes = new BufferedInsert<DeliveryEventRecord>(DeliveryEvent.collection.collectionName, OUTCOMES);
   const run = randomBytes(4).toString('hex');
-  const left = departures(mailing, resolvedByThisRun);
+  const left = departures(mailing);
   const state = { paused: false, consecutiveFailures: 0 };
   const event = (d: DeliveryRecord, attempt: number, kind: DeliveryEventKind, extra: Partial<DeliveryEventRecord> = {}): DeliveryEventRecord => ({
     _id: `${d._id}:${attempt}:${kind}`,
@@ -289,29 +290,39 @@ function createSender(
 const SKIPPED = "Désabonné·e ou exclu·e des envois avant l'envoi.";
 
 /**
- * Who left since the audience was resolved (unsubscribed, suppressed), looked up at the start of
- * a run that did not resolve the audience itself and then every 30 seconds with two queries on what changed since the last look,
- * so a recipient who leaves mid-send is skipped without a lookup per message. Each look reads
- * every subscription on FerretDB/SQLite (no filter but `_id` is served by an index there), which
- * is why it is not more frequent: every five seconds, it was most of the database's CPU in a send.
+ * Who left since the audience was read (unsubscribed, suppressed): looked up before the first
+ * message, then every 30 seconds, with two queries on what changed since the last look, so a
+ * recipient who leaves mid-send is skipped without a lookup per message. The subscriptions
+ * changed are named by the contact index's log (a few lookups by `_id`); only when the log
+ * cannot tell are the list's subscriptions read, every one of them on FerretDB/SQLite, which
+ * made a look cost as much as sending a few thousand messages. The suppressions are few.
  */
 const DEPARTURES_CHECK_MS = 30_000;
 
-function departures(mailing: MailingRecord, resolvedByThisRun: { since: Date } | undefined) {
+function departures(mailing: MailingRecord) {
   const contacts = new Set<string>();
   const hashes = new Set<string>();
-  let since = resolvedByThisRun?.since ?? mailing.audienceResolvedAt ?? new Date(0);
-  let checkedAt = resolvedByThisRun ? Date.now() : 0;
+  let since = mailing.audienceReadAt ?? mailing.audienceResolvedAt ?? new Date(0);
+  let position = mailing.audienceLogPosition ?? undefined;
+  let checkedAt = 0;
   let refreshing: Promise<void> | undefined;
   const look = async () => {
     const now = new Date();
-    const [left, suppressed] = await Promise.all([
-      Subscription.find({ list: mailing.list, status: { $ne: 'subscribed' }, updatedAt: { $gte: since } }, { contact: 1 }).lean(),
-      Suppression.find({ updatedAt: { $gte: since } }, { emailHash: 1 }).lean(),
-    ]);
-    for (const s of left) contacts.add(String(s.contact));
+    const [left, suppressed] = await Promise.all([subscriptionsLeft(), Suppression.find({ updatedAt: { $gte: since } }, { emailHash: 1 }).lean()]);
+    for (const contact of left) contacts.add(contact);
     for (const s of suppressed) hashes.add(s.emailHash);
     since = new Date(now.getTime() - 1000); // overlap: a write in flight during the query is seen next time
+  };
+  const subscriptionsLeft = async (): Promise<string[]> => {
+    const noted = position ? await subscriptionsNotedAfter(position) : undefined;
+    position = noted?.position ?? (await logPosition());
+    const fields = { contact: 1, list: 1, status: 1 };
+    const changed = !noted
+      ? await Subscription.find({ list: mailing.list, updatedAt: { $gte: since } }, fields).lean()
+      : noted.ids.length
+        ? await Subscription.find({ _id: { $in: noted.ids.map((id) => new Types.ObjectId(id)) } }, fields).lean()
+        : [];
+    return changed.filter((s) => String(s.list) === String(mailing.list) && s.status !== 'subscribed').map((s) => String(s.contact));
   };
   return {
     /** Called before a lane takes deliveries; lanes asking during a look wait for it. */
@@ -384,12 +395,6 @@ async function dropClaims(mailing: Types.ObjectId): Promise<void> {
   await rawCollection(LEGACY_CLAIMS).deleteMany({ mailing });
 }
 const NAMESPACE_NOT_FOUND = 26;
-
-/** Resolves a mailing's audience now if it has none yet: the worker does it before forking the sending process, which then keeps no contact index. */
-export async function ensureAudience(mailingId: string): Promise<void> {
-  const mailing = await Mailing.findById(mailingId).lean();
-  if (mailing?.status === 'sending' && !mailing.audienceResolvedAt) await resolveAudience(mailing);
-}
 
 async function acquireLease(mailingId: string, leaseMs: number): Promise<boolean> {
   const now = new Date();

@@ -6,6 +6,7 @@ import { Delivery } from '../../server/delivery/delivery.model.js';
 import { closeMailers } from '../../server/delivery/mailer.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
 import { createMailing, listDeliveries, mailingProgress } from '../../server/delivery/mailing.service.js';
+import { ensureAudience } from '../../server/delivery/audience.js';
 import { runMailing } from '../../server/delivery/sender.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
 import { isSuppressed } from '../../server/suppressions/suppression.service.js';
@@ -130,6 +131,7 @@ describe('bounces and complaints', function () {
     const mailing = await createMailing({ source: { kind: 'test', id: 'retours' }, list: 'lettre-mensuelle', content: NEWSLETTER_CONTENT });
     mailingId = String(mailing._id);
     await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending', startedAt: new Date() } });
+    await ensureAudience(mailingId);
     expect(await runMailing({ config: server.ctx.config, logger: silent }, mailingId)).to.equal('sent');
     recipients = (await Delivery.find({ mailing: mailing._id }).sort({ email: 1 }).lean()).map((d) => ({
       id: String(d._id),
@@ -211,6 +213,7 @@ describe('bounces and complaints', function () {
   it('leaves suppressed addresses out of the next mailing', async () => {
     const next = await createMailing({ source: { kind: 'test', id: 'suivante' }, list: 'lettre-mensuelle', content: NEWSLETTER_CONTENT });
     await Mailing.updateOne({ _id: next._id }, { $set: { status: 'sending' } });
+    await ensureAudience(String(next._id));
     await runMailing({ config: server.ctx.config, logger: silent }, String(next._id));
     const emails = (await Delivery.find({ mailing: next._id }).lean()).map((d) => d.email).sort();
     expect(emails).to.deep.equal([recipients[4].email]);

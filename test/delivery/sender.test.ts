@@ -4,7 +4,7 @@ import { Delivery } from '../../server/delivery/delivery.model.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
 import { createMailing, listDeliveries, mailingProgress, startMailing } from '../../server/delivery/mailing.service.js';
 import { insertEvents } from '../../server/delivery/event-log.js';
-import { resolveAudience } from '../../server/delivery/audience.js';
+import { ensureAudience, resolveAudience } from '../../server/delivery/audience.js';
 import { runMailing } from '../../server/delivery/sender.js';
 import { createContact } from '../../server/contacts/contact.service.js';
 import { List } from '../../server/lists/list.model.js';
@@ -120,6 +120,7 @@ describe('the sender: bulk mail through a real SMTP server', () => {
     const segment = await Segment.create({ name: 'ASV', filter: { functions: ['coordo-asv'] } });
     const mailing = await createMailing({ source: { kind: 'test', id: 'seg' }, list: 'adherents', segment: String(segment._id), content: NEWSLETTER_CONTENT });
     await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending' } });
+    await ensureAudience(String(mailing._id));
     expect(await runMailing({ config: server.ctx.config, logger: silent }, String(mailing._id))).to.equal('sent');
     const emails = (await Delivery.find({ mailing: mailing._id }).lean()).map((d) => d.email).sort();
     expect(emails).to.deep.equal(['segment-0@exemple.fr', 'segment-2@exemple.fr']);
@@ -177,6 +178,7 @@ describe('the sender: bulk mail through a real SMTP server', () => {
       const mailing = await createMailing({ source: { kind: 'test', id: prefix }, list: 'adherents', content: NEWSLETTER_CONTENT });
       await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending', startedAt: new Date() } });
       await Delivery.deleteMany({});
+      await ensureAudience(String(mailing._id));
       const mailer = createMailer(config, 'bulk');
       const outcome = await runMailing({ config, logger: silent }, String(mailing._id), { mailer, backoffMs: () => 30, ...options });
       mailer.close();
