@@ -19,7 +19,8 @@ export const BUNDLE_DIR = path.join(path.dirname(createRequire(import.meta.url).
  * modification time) did not change since it was made is used again without running esbuild.
  */
 export async function bundleEntry(source: string, fileName: (contentHash: string) => string, options: { withPackages?: boolean } = {}): Promise<string> {
-  const manifest = path.join(BUNDLE_DIR, `${path.basename(source)}${options.withPackages ? '+packages' : ''}.inputs.json`);
+  const key = createHash('sha256').update(`${source}${options.withPackages ? '+packages' : ''}`).digest('hex').slice(0, 12);
+  const manifest = path.join(BUNDLE_DIR, `${path.basename(source)}-${key}.inputs.json`); // one per checkout
   const unchanged = unchangedBundle(manifest, source);
   if (unchanged) return unchanged;
   const { build } = await import('esbuild');
