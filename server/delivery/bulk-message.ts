@@ -16,10 +16,10 @@ export function verpAddress(config: Config, deliveryId: string): string {
   return `${local}+${deliveryId}@${domain}`;
 }
 
-/** The mailto: unsubscribe address; the token rides in the subject (read by the bounce mailbox job). */
-export function unsubscribeMailto(config: Config, subscriptionId: string): string {
+/** The mailto: unsubscribe address; the token (`unsubscribeToken`) rides in the subject (read by the bounce mailbox job). */
+export function unsubscribeMailto(config: Config, token: string): string {
   const { local, domain } = senderDomain(config);
-  return `mailto:${local}+unsubscribe@${domain}?subject=${encodeURIComponent(`unsubscribe ${unsubscribeToken(config, subscriptionId)}`)}`;
+  return `mailto:${local}+unsubscribe@${domain}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
 }
 
 export type BulkRecipient = {
@@ -53,7 +53,8 @@ export function bulkComposer(
   const fixed = { from: header('From', formatAddress(config.mailFrom, fromName)), listId: header('List-Id', `${listIdName(list.name)} <${list.code}.${domain}>`) };
   const boundary = newBoundary();
   return (recipient) => {
-    const httpsUnsubscribe = unsubscribeUrl(config, recipient.subscriptionId);
+    const token = unsubscribeToken(config, recipient.subscriptionId); // one HMAC for both addresses
+    const httpsUnsubscribe = unsubscribeUrl(config, recipient.subscriptionId, token);
     const values: Recipient = {
       firstName: recipient.firstName,
       lastName: recipient.lastName,
@@ -70,7 +71,7 @@ export function bulkComposer(
       header('Date', mimeDate()),
       header('Message-ID', `<${recipient.deliveryId}.${recipient.mailingId}@${domain}>`),
       // one List-Unsubscribe header holding both addresses (RFC 2369), as RFC 8058 expects
-      header('List-Unsubscribe', `<${httpsUnsubscribe}>, <${unsubscribeMailto(config, recipient.subscriptionId)}>`),
+      header('List-Unsubscribe', `<${httpsUnsubscribe}>, <${unsubscribeMailto(config, token)}>`),
       'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
       fixed.listId,
       'Precedence: bulk',

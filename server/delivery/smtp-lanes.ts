@@ -11,6 +11,7 @@ const MESSAGES_PER_CONNECTION = 1000;
 export type SmtpReply = { messageId: string; response: string };
 /** What DATA carries: a message's text, or its chunks written one after the other. */
 type MessageData = string | readonly Buffer[];
+const END_OF_DATA = Buffer.from('.\r\n');
 
 /**
  * The SMTP connections of bulk mail: up to `maxConnections` Nodemailer SMTPConnections, each
@@ -146,13 +147,7 @@ class Lane {
           message = data;
           this.outByteCount = typeof data === 'string' ? Buffer.byteLength(data) : data.reduce((sum, chunk) => sum + chunk.length, 0);
         },
-        end: () => {
-          // one write (writev) for the message and its end
-          socket.cork();
-          for (const chunk of typeof message === 'string' ? [message] : message) socket.write(chunk);
-          socket.write('.\r\n');
-          socket.uncork();
-        },
+        end: () => writeData(socket, message),
       };
     };
   }
@@ -178,8 +173,11 @@ class Lane {
 
   send(envelope: { from: string; to: string }, data: MessageData): Promise<string> {
     this.sent++;
+    const socket = (this.connection as unknown as ConnectionInternals)._socket;
     return new Promise((resolve, reject) => {
+      socket.cork(); // MAIL FROM and RCPT TO, pipelined, in one write
       this.connection.send({ from: envelope.from, to: [envelope.to] }, data as string, (error, info) => (error ? reject(error) : resolve(info.response ?? '')));
+      socket.uncork();
     });
   }
 
@@ -188,6 +186,27 @@ class Lane {
     this.connection.quit();
   }
 }
+
+/**
+ * The message and the end-of-data line in one write: copied into one Buffer when small (one
+ * write request), else written chunk by chunk under cork (one writev, the shared chunks not copied).
+ */
+function writeData(socket: Socket, message: MessageData): void {
+  if (typeof message === 'string') {
+    socket.write(`${message}.\r\n`);
+    return;
+  }
+  const size = message.reduce((sum, chunk) => sum + chunk.length, 0);
+  if (size <= COPY_UP_TO_BYTES) {
+    socket.write(Buffer.concat([...message, END_OF_DATA], size + END_OF_DATA.length));
+    return;
+  }
+  socket.cork();
+  for (const chunk of message) socket.write(chunk);
+  socket.write(END_OF_DATA);
+  socket.uncork();
+}
+const COPY_UP_TO_BYTES = 64 * 1024;
 
 /** The message ends with CRLF before the end-of-data line; a line starting with a dot (not made by mime.ts) is stuffed. */
 function dotStuffed(raw: string): string {

@@ -40,7 +40,7 @@ export function readConfirmToken(config: Config, token: string): SubscriptionReq
 }
 
 export const unsubscribeToken = (config: Config, subscriptionId: string) => signToken(config.secret, { purpose: 'unsubscribe', subject: subscriptionId });
-export const unsubscribeUrl = (config: Config, subscriptionId: string) => `${config.publicUrl}/desabonnement/${unsubscribeToken(config, subscriptionId)}`;
+export const unsubscribeUrl = (config: Config, subscriptionId: string, token = unsubscribeToken(config, subscriptionId)) => `${config.publicUrl}/desabonnement/${token}`;
 export const readUnsubscribeToken = (config: Config, token: string) => validId(verifyToken(config.secret, 'unsubscribe', token));
 
 export const preferencesUrl = (config: Config, contactId: string) =>
