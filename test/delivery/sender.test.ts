@@ -139,6 +139,19 @@ describe('the sender: bulk mail through a real SMTP server', () => {
     expect(await mailingProgress(String(mailing._id))).to.include({ skipped: 1, remaining: 0 });
   });
 
+  it('still skips who left when the contact index log cannot tell, by reading the list', async () => {
+    const { contacts } = await subscribedContacts(2, { list: 'adherents', prefix: 'sanslog' });
+    const mailing = await createMailing({ source: { kind: 'test', id: 'sanslog' }, list: 'adherents', content: NEWSLETTER_CONTENT });
+    await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending' } });
+    await resolveAudience((await Mailing.findById(mailing._id).lean())!);
+    // a log position of another epoch (an emptied log), and a departure the log did not note
+    await Mailing.updateOne({ _id: mailing._id }, { $set: { audienceLogPosition: 'une-autre-epoque:0' } });
+    await Subscription.collection.updateOne({ contact: contacts[0]._id }, { $set: { status: 'unsubscribed', updatedAt: new Date() } });
+    await runMailing({ config: server.ctx.config, logger: silent }, String(mailing._id));
+    const states = Object.fromEntries((await deliveriesOf(mailing._id)).filter((d) => d.email.startsWith('sanslog-')).map((d) => [d.email, d.status]));
+    expect(states).to.deep.equal({ 'sanslog-0@exemple.fr': 'skipped', 'sanslog-1@exemple.fr': 'sent' });
+  });
+
   it('refuses a mailing without a list or a text part, naming the field', async () => {
     let error: { status?: number; field?: string } = {};
     await createMailing({ source: { kind: 'test' }, list: 'inconnue', content: NEWSLETTER_CONTENT }).catch((e) => (error = e));
