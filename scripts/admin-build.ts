@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const ADMIN_DIST = path.join(root, 'admin/dist');
 const BUILT_MARK = path.join(ADMIN_DIST, 'index.html');
-const SOURCES = ['admin/src', 'admin/index.html', 'admin/vite.config.ts', 'package-lock.json'].map((p) => path.join(root, p));
+const SOURCES = ['admin/src', 'admin/public', 'admin/index.html', 'admin/vite.config.ts', 'package-lock.json'].map((p) => path.join(root, p));
 
 function newestMtime(file: string): number {
   const stat = statSync(file);

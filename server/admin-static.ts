@@ -1,5 +1,5 @@
 import express, { Router, type RequestHandler } from 'express';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,7 @@ export function adminStatic(distDir = DEFAULT_DIST): Router {
   router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }), (_req, res) => {
     res.status(404).end();
   });
+  router.get('/login', loginPage(distDir));
   router.use(express.static(distDir, { index: false, maxAge: 0 }));
   router.get('/{*splat}', (_req, res) => {
     const index = path.join(distDir, 'index.html');
@@ -25,6 +26,27 @@ export function adminStatic(distDir = DEFAULT_DIST): Router {
     res.set('Cache-Control', 'no-cache').sendFile(index);
   });
   return router;
+}
+
+/**
+ * The login page: a plain HTML form (admin/public/login.html, its script login.js), shown at
+ * once, where the React app would first load its whole first bundle to draw two fields. It
+ * prefetches that bundle (the files index.html loads), so the screen after logging in opens
+ * from the browser's cache.
+ */
+function loginPage(distDir: string): RequestHandler {
+  let page: string | undefined;
+  return (_req, res, next) => {
+    if (!existsSync(path.join(distDir, 'login.html'))) return next();
+    page ??= withPrefetch(readFileSync(path.join(distDir, 'login.html'), 'utf8'), readFileSync(path.join(distDir, 'index.html'), 'utf8'));
+    res.set('Cache-Control', 'no-cache').type('html').send(page);
+  };
+}
+
+function withPrefetch(login: string, index: string): string {
+  const assets = [...index.matchAll(/(?:src|href)="(\/admin\/assets\/[^"]+)"/g)].map((match) => match[1]);
+  const links = assets.map((href) => `<link rel="prefetch" href="${href}"${href.endsWith('.js') ? ' as="script" crossorigin' : ' as="style"'} />`).join('\n    ');
+  return login.replace('</head>', `    ${links}\n  </head>`);
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };

@@ -26,6 +26,7 @@ import { Dashboard } from './dashboard/Dashboard';
 import { dataProvider } from './dataProvider';
 import { i18nProvider } from './i18n';
 import { Layout } from './layout/Layout';
+import { LoginRedirect } from './layout/LoginRedirect';
 import { theme } from './theme';
 
 // Screens outside the resources, loaded when opened (the report brings its charts).
@@ -66,6 +67,7 @@ export function App() {
         i18nProvider={i18nProvider}
         dashboard={Dashboard}
         layout={Layout}
+        loginPage={LoginRedirect}
         theme={theme}
         requireAuth
         disableTelemetry

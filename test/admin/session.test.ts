@@ -42,6 +42,29 @@ describe('the admin in a browser: logging in and roles', () => {
     await page.close();
   });
 
+  it('shows a plain, accessible login page that comes back to the page asked for, and only to the admin', async () => {
+    await suite.browser.context.clearCookies();
+    const page = await suite.browser.context.newPage();
+    await page.goto(`${suite.server.url}/admin/contacts`);
+    await page.waitForURL(/\/admin\/login\?suite=%2Fadmin%2Fcontacts$/);
+    expect(await page.title()).to.equal('Connexion — Maillage');
+    const violations = await seriousAxeViolations(page);
+    expect(violations, describeViolations(violations)).to.deep.equal([]);
+    await page.getByLabel('Identifiant').fill('claire@fts.test');
+    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Connexion' }).click();
+    await page.waitForURL(/\/admin\/contacts$/);
+    await page.getByRole('menuitem', { name: 'Contacts' }).waitFor();
+    await suite.browser.context.clearCookies();
+    await page.goto(`${suite.server.url}/admin/login?suite=${encodeURIComponent('//ailleurs.example/admin')}`);
+    await page.getByLabel('Identifiant').fill('claire@fts.test');
+    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Connexion' }).click();
+    await page.getByRole('heading', { name: /Bonjour Claire Martin/ }).waitFor();
+    expect(new URL(page.url()).host).to.equal(new URL(suite.server.url).host);
+    await page.close();
+  });
+
   it('shows the dashboard without serious accessibility violations', async () => {
     const page = await pageAs(suite.browser, suite.server, 'staff');
     await page.goto(`${suite.server.url}/admin/`);
