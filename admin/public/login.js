@@ -7,7 +7,7 @@
   // Where to go once logged in: the admin's page asked for (`?suite=/admin/contacts`), never another site.
   function next() {
     var asked = new URLSearchParams(window.location.search).get('suite') || '';
-    return /^\/admin(\/|$)/.test(asked) && !/^\/\//.test(asked) ? asked : '/admin/';
+    return /^\/admin(\/|$)/.test(asked) ? asked : '/admin/';
   }
 
   form.addEventListener('submit', function (event) {

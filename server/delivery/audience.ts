@@ -110,16 +110,13 @@ export function sampleNames(recipients: AudienceRecipient[]): string[] {
     .map((r) => `${[r.firstName, r.lastName].filter(Boolean).join(' ') || r.email}${r.organisation ? ` (${r.organisation})` : ''}`);
 }
 
-/** When a mailing's audience was read (see the mailing's `audienceReadAt`). */
-export type AudienceRead = { readAt: Date; logPosition?: string };
-
 /**
  * Freezes a mailing's audience: one delivery per recipient, the total on the mailing. Safe to
  * run again after a crash (deliveries are unique per mailing and contact). Recipients of a
  * legitimate-interest list without a subscription get one, so that every message carries a
  * working link to object (unsubscribe).
  */
-export async function resolveAudience(mailing: MailingRecord): Promise<AudienceSummary & AudienceRead> {
+export async function resolveAudience(mailing: MailingRecord): Promise<AudienceSummary> {
   const readAt = new Date(Date.now() - 1000); // overlap: a write in flight during the read is looked at again
   const logPositionAtRead = await logPosition();
   const list = (await List.findById(mailing.list).lean())!;
@@ -141,7 +138,7 @@ export async function resolveAudience(mailing: MailingRecord): Promise<AudienceS
   }
   const total = await Delivery.countDocuments({ mailing: mailing._id });
   await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date(), audienceReadAt: readAt, audienceLogPosition: logPositionAtRead } });
-  return { basis, count: total, excluded, sample: sampleNames(recipients), readAt, logPosition: logPositionAtRead };
+  return { basis, count: total, excluded, sample: sampleNames(recipients) };
 }
 
 /** Resolves a mailing's audience now if it has none yet: the worker does it before forking the sending process, which then keeps no contact index. */

@@ -152,6 +152,16 @@ describe('the sender: bulk mail through a real SMTP server', () => {
     expect(states).to.deep.equal({ 'sanslog-0@exemple.fr': 'skipped', 'sanslog-1@exemple.fr': 'sent' });
   });
 
+  it('sends nothing for a mailing whose audience was not resolved by whoever started the run', async () => {
+    const mailing = await createMailing({ source: { kind: 'test', id: 'non-resolu' }, list: 'adherents', content: NEWSLETTER_CONTENT });
+    await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending' } });
+    const before = smtp.mails.length;
+    expect(await runMailing({ config: server.ctx.config, logger: silent }, String(mailing._id))).to.equal('stopped');
+    expect(await Delivery.countDocuments({ mailing: mailing._id })).to.equal(0);
+    expect(smtp.mails.length).to.equal(before);
+    expect((await Mailing.findById(mailing._id).lean())!).to.include({ status: 'sending' }).and.not.have.property('leaseOwner');
+  });
+
   it('refuses a mailing without a list or a text part, naming the field', async () => {
     let error: { status?: number; field?: string } = {};
     await createMailing({ source: { kind: 'test' }, list: 'inconnue', content: NEWSLETTER_CONTENT }).catch((e) => (error = e));
