@@ -1,6 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
-
-export const CIVILITIES = ['madame', 'monsieur'] as const;
+import { CIVILITIES } from './contact.civilities.js';
 
 /**
  * A person of the qualified contact base. Field names are part of the HTTP contract

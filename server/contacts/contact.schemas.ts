@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { objectId } from '../lib/rest.js';
 import { territoryId } from '../territories/territory.schemas.js';
-import { CIVILITIES } from './contact.model.js';
+import { CIVILITIES } from './contact.civilities.js';
 
 const code = z.string().regex(/^[a-z0-9-]+$/, 'code invalide').max(60);
 const email = z.string().trim().max(320).pipe(z.email('adresse e-mail invalide'));
