@@ -35,10 +35,10 @@ export function adminStatic(distDir = DEFAULT_DIST): Router {
  * from the browser's cache.
  */
 function loginPage(distDir: string): RequestHandler {
-  let page: string | undefined;
   return (_req, res, next) => {
     if (!existsSync(path.join(distDir, 'login.html'))) return next();
-    page ??= withPrefetch(readFileSync(path.join(distDir, 'login.html'), 'utf8'), readFileSync(path.join(distDir, 'index.html'), 'utf8'));
+    // read at each request, like index.html below: a rebuilt admin names other files
+    const page = withPrefetch(readFileSync(path.join(distDir, 'login.html'), 'utf8'), readFileSync(path.join(distDir, 'index.html'), 'utf8'));
     res.set('Cache-Control', 'no-cache').type('html').send(page);
   };
 }

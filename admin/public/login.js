@@ -12,6 +12,14 @@
 
   form.addEventListener('submit', function (event) {
     event.preventDefault();
+    var empty = [form.username, form.password].filter(function (field) {
+      return !field.value.trim();
+    });
+    if (empty.length) {
+      error.textContent = 'Saisissez votre identifiant et votre mot de passe.';
+      empty[0].focus();
+      return;
+    }
     error.textContent = '';
     button.disabled = true;
     fetch('/api/auth/login', {

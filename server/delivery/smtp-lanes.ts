@@ -147,7 +147,9 @@ class Lane {
           message = data;
           this.outByteCount = typeof data === 'string' ? Buffer.byteLength(data) : data.reduce((sum, chunk) => sum + chunk.length, 0);
         },
-        end: () => writeData(socket, message),
+        end() {
+          writeData(socket, message, this.outByteCount);
+        },
       };
     };
   }
@@ -191,12 +193,11 @@ class Lane {
  * The message and the end-of-data line in one write: copied into one Buffer when small (one
  * write request), else written chunk by chunk under cork (one writev, the shared chunks not copied).
  */
-function writeData(socket: Socket, message: MessageData): void {
+function writeData(socket: Socket, message: MessageData, size: number): void {
   if (typeof message === 'string') {
     socket.write(`${message}.\r\n`);
     return;
   }
-  const size = message.reduce((sum, chunk) => sum + chunk.length, 0);
   if (size <= COPY_UP_TO_BYTES) {
     socket.write(Buffer.concat([...message, END_OF_DATA], size + END_OF_DATA.length));
     return;

@@ -62,6 +62,14 @@ describe('the admin in a browser: logging in and roles', () => {
     await page.getByRole('button', { name: 'Connexion' }).click();
     await page.getByRole('heading', { name: /Bonjour Claire Martin/ }).waitFor();
     expect(new URL(page.url()).host).to.equal(new URL(suite.server.url).host);
+    // logging out comes back to the same page; an empty field is named, not sent
+    await page.getByRole('button', { name: /menu du compte/ }).click();
+    await page.getByRole('menuitem', { name: 'Déconnexion' }).click();
+    await page.waitForURL(/\/admin\/login/);
+    await page.getByLabel('Identifiant').fill('claire@fts.test');
+    await page.getByRole('button', { name: 'Connexion' }).click();
+    await page.getByText('Saisissez votre identifiant et votre mot de passe.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal('mot-de-passe');
     await page.close();
   });
 
