@@ -24,11 +24,15 @@ export const FERRETDB_VERSION = 'v1.24.2';
  *   waited for a second, and the whole server hung. They now read the matched documents first;
  * - update and findAndModify read, compute and write back by `_id` without a lock: two at once
  *   on one document could lose the first's write (a campaign reopened to draft came back as
- *   "preparing"). Each now holds its collection's lock from the read to the write.
+ *   "preparing"). Each now holds its collection's lock from the read to the write;
+ * - its SQLite backend inserted every batch (100 documents at most) inside an explicit
+ *   transaction, where SQLite also keeps a statement journal of the multi-row INSERT, in memory
+ *   allocated and freed at each insert. One INSERT statement is atomic on its own: without the
+ *   transaction, a small insert (a sender's claims) costs the database a third less CPU.
  */
 const PATCHES = {
-  files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch', 'ferretdb-write-after-read.patch', 'ferretdb-atomic-updates.patch'],
-  suffix: 'maillage.4',
+  files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch', 'ferretdb-write-after-read.patch', 'ferretdb-atomic-updates.patch', 'ferretdb-sqlite-insert-autocommit.patch'],
+  suffix: 'maillage.5',
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
