@@ -3,7 +3,7 @@ import { parseMail } from '../lib/parse-mail.js';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../lib/config.js';
 import { Outbox } from './outbox.model.js';
-import { SmtpLanes } from './smtp-lanes.js';
+import { SmtpLanes, type Envelope } from './smtp-lanes.js';
 
 /** A message to compose; `from` defaults to MAIL_FROM. */
 export type StructuredMessage = {
@@ -37,7 +37,19 @@ export type SendResult = { messageId: string; response: string };
 export type Mailer = {
   kind: 'smtp' | 'outbox';
   send(message: OutgoingMessage): Promise<SendResult>;
+  /** Bulk mail over SMTP: a connection kept for one sender lane's messages (smtp-lanes.ts). */
+  session?(): MailSession;
   close(): void;
+};
+
+/**
+ * Composed messages sent one after the other on one connection; `next` names the envelope of
+ * the message to be sent after this one, which goes out with its end. `end` gives the
+ * connection back (dropped if a message named as next was not sent).
+ */
+export type MailSession = {
+  send(message: ComposedMessage, next?: Envelope): Promise<SendResult>;
+  end(): void;
 };
 
 export type MailStream = 'bulk' | 'transactional';
@@ -67,6 +79,12 @@ export function createMailer(config: Config, stream: MailStream, overrides: { ma
     } as never) as Transporter);
   return {
     kind: 'smtp',
+    session: lanes
+      ? () => {
+          const session = lanes.session();
+          return { send: (message, next) => session.send({ from: message.envelopeFrom, to: message.to }, message, next), end: () => session.end() };
+        }
+      : undefined,
     async send(message) {
       if ('raw' in message && lanes) return lanes.send({ from: message.envelopeFrom, to: message.to }, message);
       const info = await pool().sendMail('raw' in message ? { raw: message.raw, envelope: { from: message.envelopeFrom, to: message.to } } : toNodemailer(config, message));

@@ -8,7 +8,7 @@ import { List } from '../lists/list.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
 import { emailHash } from '../suppressions/suppression.service.js';
-import { bulkComposer } from './bulk-message.js';
+import { bulkComposer, verpAddress } from './bulk-message.js';
 import {
   claimsCollection,
   Delivery,
@@ -22,7 +22,8 @@ import {
   type DeliveryState,
 } from './delivery.model.js';
 import { BufferedInsert, GroupInsert, insertEvents } from './event-log.js';
-import { failureReason, isTemporaryFailure, mailerFor, type Mailer } from './mailer.js';
+import { failureReason, isTemporaryFailure, mailerFor, type MailSession, type Mailer } from './mailer.js';
+import type { Envelope } from './smtp-lanes.js';
 import { Mailing, type MailingRecord } from './mailing.model.js';
 
 export type SenderOptions = {
@@ -218,16 +219,23 @@ function createSender(
         void checking.finally(() => (checking = undefined));
       };
       const lane = async (id: string) => {
+        const session = mailer.session?.();
         let n = 0;
-        for (let batch = await take(); batch.length && !halted(); batch = await take()) {
-          for (const p of batch) {
+        let batch: Pending[] = [];
+        const following = async () => batch.shift() ?? (batch = await take()).shift();
+        try {
+          for (let p = await following(); p && !halted(); ) {
             if (checkDue()) checkNow();
             await checking; // no claim while the status is being read: a stop is seen before the next message
             if (halted()) break;
             const claim = { _id: `${p.delivery._id}:${p.attempt}`, lane: id, n: n++ };
-            if ((await claims.write([claim])).has(claim._id)) continue; // this attempt was already made
-            await one(p);
+            const alreadyMade = (await claims.write([claim])).has(claim._id);
+            const next = await following();
+            if (!alreadyMade) await one(p, session, next);
+            p = next;
           }
+        } finally {
+          session?.end(); // drops the connection if it awaits a message named as next and not sent
         }
       };
       // A lane that fails (the database gone) stops the others after their current message.
@@ -250,11 +258,11 @@ function createSender(
   };
   return sender;
 
-  async function one({ delivery, attempt }: Pending) {
+  /** Sends one message; `next`, the lane's message after it, has its envelope sent with this one's end. */
+  async function one({ delivery, attempt }: Pending, session: MailSession | undefined, next: Pending | undefined) {
     let result;
     try {
-      result = await mailer.send(
-        compose({
+      const message = compose({
           deliveryId: String(delivery._id),
           mailingId: String(mailing._id),
           contactId: String(delivery.contact),
@@ -263,14 +271,18 @@ function createSender(
           firstName: delivery.firstName,
           lastName: delivery.lastName,
           organisation: delivery.organisation,
-        }),
-      );
+      });
+      result = await (session ? session.send(message, next && envelopeOf(next.delivery)) : mailer.send(message));
     } catch (error) {
       await recordFailure(delivery, attempt, error);
       return;
     }
     outcomes.append(event(delivery, attempt, 'sent', { response: result.response.slice(0, 300) }));
     state.consecutiveFailures = 0;
+  }
+
+  function envelopeOf(delivery: DeliveryRecord): Envelope {
+    return { from: verpAddress(ctx.config, String(delivery._id)), to: delivery.email };
   }
 
   /** Recorded before the lane's next claim: a claim without an outcome then means accepted. */

@@ -9,14 +9,20 @@ import type { ComposedMessage } from './mailer.js';
 const MESSAGES_PER_CONNECTION = 1000;
 
 export type SmtpReply = { messageId: string; response: string };
+export type Envelope = { from: string; to: string };
+export type SmtpSession = {
+  send(envelope: Envelope, message: Pick<ComposedMessage, 'raw' | 'chunks'>, next?: Envelope): Promise<SmtpReply>;
+  end(): void;
+};
 /** What DATA carries: a message's text, or its chunks written one after the other. */
 type MessageData = string | readonly Buffer[];
 const END_OF_DATA = Buffer.from('.\r\n');
 
 /**
- * The SMTP connections of bulk mail: up to `maxConnections` Nodemailer SMTPConnections, each
- * sending one message at a time (envelope and DATA pipelined when the server offers
- * PIPELINING), reopened after 1,000 messages or any error, under one rate limit.
+ * The SMTP connections of bulk mail: up to `maxConnections` connections opened by Nodemailer,
+ * each sending one message at a time (with PIPELINING, the envelope and DATA in one write, and
+ * the next message's envelope with the end of the current one), reopened after 1,000 messages
+ * or any error, under one rate limit.
  *
  * Why not Nodemailer's pool: for a message already composed it still builds a MIME tree,
  * parses the addresses and streams the text through a byte-by-byte dot-stuffing transform.
@@ -42,22 +48,54 @@ export class SmtpLanes {
     if (config.smtp.dkim) this.dkim = new DKIM(config.smtp.dkim);
   }
 
-  /**
-   * Sends a composed message (CRLF only, no line starting with a dot) to one recipient: its
-   * chunks as they are, or its text once signed or checked for dots.
-   */
-  async send(envelope: { from: string; to: string }, message: Pick<ComposedMessage, 'raw' | 'chunks'>): Promise<SmtpReply> {
-    const data = message.chunks && !this.dkim ? message.chunks : dotStuffed(this.dkim ? await signed(this.dkim, message.raw) : message.raw);
-    await this.throttle();
-    const lane = await this.acquire();
+  /** Sends one composed message on any free connection. */
+  async send(envelope: Envelope, message: Pick<ComposedMessage, 'raw' | 'chunks'>): Promise<SmtpReply> {
+    const session = this.session();
     try {
-      const response = await lane.send(envelope, data);
-      this.release(lane);
-      return { messageId: '', response };
-    } catch (error) {
-      this.discard(lane);
-      throw error;
+      return await session.send(envelope, message);
+    } finally {
+      session.end();
     }
+  }
+
+  /**
+   * A connection kept for one sender lane's messages, one after the other. With `next` (the
+   * envelope of the lane's following message), that envelope goes out with the end of the
+   * current message; the lane must then send that message, or end the session, which drops
+   * the connection rather than leave the server waiting for it.
+   */
+  session(): SmtpSession {
+    let held: Lane | undefined; // the connection that sent the envelope of the session's next message
+    return {
+      send: async (envelope, message, next) => {
+        const data = await this.dataOf(message);
+        await this.throttle();
+        let lane = held;
+        held = undefined;
+        if (lane && !lane.canSend(envelope)) {
+          this.discard(lane);
+          lane = undefined;
+        }
+        lane ??= await this.acquire();
+        const ahead = next && lane.sent + 1 < MESSAGES_PER_CONNECTION ? next : undefined;
+        try {
+          return { messageId: '', response: await lane.send(envelope, data, ahead) };
+        } finally {
+          if (lane.holdsNext) held = lane;
+          else this.release(lane);
+        }
+      },
+      end: () => {
+        if (held) this.release(held);
+        held = undefined;
+      },
+    };
+  }
+
+  /** A composed message (CRLF only, no line starting with a dot): its chunks as they are, or its text once signed or checked for dots. */
+  private dataOf(message: Pick<ComposedMessage, 'raw' | 'chunks'>): MessageData | Promise<MessageData> {
+    if (message.chunks && !this.dkim) return message.chunks;
+    return this.dkim ? signed(this.dkim, message.raw).then(dotStuffed) : dotStuffed(message.raw);
   }
 
   close(): void {
@@ -88,7 +126,7 @@ export class SmtpLanes {
   }
 
   private release(lane: Lane): void {
-    if (this.closed || !lane.usable || lane.sent >= MESSAGES_PER_CONNECTION) return this.discard(lane);
+    if (this.closed || !lane.usable || lane.holdsNext || lane.sent >= MESSAGES_PER_CONNECTION) return this.discard(lane);
     this.idle.push(lane);
     this.wakeOne();
   }
@@ -120,38 +158,41 @@ export class SmtpLanes {
 /** What SMTPConnection keeps inside and this file relies on (nodemailer 10, pinned in package-lock.json). */
 type ConnectionInternals = {
   _socket: Socket;
-  _responseActions: Array<(reply: string) => void>;
-  _actionSMTPStream(reply: string, callback: (error: Error | null, reply?: string) => void): void;
-  _createSendStream(callback: (error: Error | null, reply?: string) => void): { outByteCount: number; write(data: MessageData): void; end(): void };
+  _onSocketData: (chunk: Buffer) => void;
+  _supportedExtensions: string[];
 };
 
-/** One SMTP connection that sends one message at a time. */
+type Waiter = { resolve: (reply: string) => void; reject: (error: Error) => void };
+
+/**
+ * One SMTP connection that sends one message at a time. Nodemailer opens it (greeting, EHLO,
+ * STARTTLS, AUTH); the lane then writes the transactions and reads the replies itself, so that
+ * the envelope of the next message can go out with the end of the current one (RFC 2920: the
+ * message content may be the first "command" of a group): one write and one read per message
+ * instead of two of each.
+ */
 class Lane {
   sent = 0;
   usable = true;
+  /** The envelope written with the previous message's end, and its replies (resolved on 354). */
+  private ahead?: { envelope: Envelope; ready: Promise<void> };
+  private readonly waiting: Waiter[] = [];
+  private received = '';
+  private replyLines: string[] = [];
+  private readonly socket: Socket;
+  private readonly pipelining: boolean;
+  private readonly utf8: boolean;
 
   private constructor(private readonly connection: SMTPConnection) {
-    const markUnusable = () => (this.usable = false);
-    connection.on('error', markUnusable); // an idle connection dropped by the server
-    connection.on('end', markUnusable);
-    // The message is written as is, followed by the end-of-data line: it is already composed
-    // without any line starting with a dot and with CRLF line breaks only.
     const internals = connection as unknown as ConnectionInternals;
-    internals._createSendStream = (callback) => {
-      internals._responseActions.push((reply) => internals._actionSMTPStream(reply, callback));
-      const socket = internals._socket;
-      let message: MessageData = '';
-      return {
-        outByteCount: 0,
-        write(data: MessageData) {
-          message = data;
-          this.outByteCount = typeof data === 'string' ? Buffer.byteLength(data) : data.reduce((sum, chunk) => sum + chunk.length, 0);
-        },
-        end() {
-          writeData(socket, message, this.outByteCount);
-        },
-      };
-    };
+    this.socket = internals._socket;
+    this.pipelining = internals._supportedExtensions.includes('PIPELINING');
+    this.utf8 = internals._supportedExtensions.includes('SMTPUTF8');
+    this.socket.removeListener('data', internals._onSocketData);
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const lost = (error?: Error) => this.fail(Object.assign(new Error(`Connexion SMTP perdue${error ? ` : ${error.message}` : ''}`), { code: 'ECONNECTION' }));
+    connection.on('error', lost); // includes the socket timeout
+    connection.on('end', () => lost());
   }
 
   static connect(options: ReturnType<typeof parseConnectionUrl>): Promise<Lane> {
@@ -173,38 +214,139 @@ class Lane {
     });
   }
 
-  send(envelope: { from: string; to: string }, data: MessageData): Promise<string> {
-    this.sent++;
-    const socket = (this.connection as unknown as ConnectionInternals)._socket;
-    return new Promise((resolve, reject) => {
-      socket.cork(); // MAIL FROM and RCPT TO, pipelined, in one write
-      this.connection.send({ from: envelope.from, to: [envelope.to] }, data as string, (error, info) => (error ? reject(error) : resolve(info.response ?? '')));
-      socket.uncork();
-    });
+  /** Whether the envelope of a message to come was written with the previous one's end. */
+  get holdsNext(): boolean {
+    return Boolean(this.ahead);
   }
 
+  /** Whether `envelope` was written ahead with the previous message (or nothing was). */
+  canSend(envelope: Envelope): boolean {
+    return this.usable && (!this.ahead || (this.ahead.envelope.from === envelope.from && this.ahead.envelope.to === envelope.to));
+  }
+
+  /**
+   * Sends one message; `next`, the envelope of the message to send after it on this lane, goes
+   * out with its end. Resolves with the server's reply to the message.
+   */
+  async send(envelope: Envelope, data: MessageData, next?: Envelope): Promise<string> {
+    this.sent++;
+    const ready = this.ahead?.ready ?? this.writeEnvelope(envelope);
+    this.ahead = undefined;
+    await ready;
+    const accepted = this.reply();
+    const following = next && this.pipelining ? next : undefined;
+    if (following) {
+      const ready = this.envelopeReplies();
+      ready.catch(() => undefined); // awaited by the next send, if the lane sends it
+      this.ahead = { envelope: following, ready };
+    }
+    writeData(this.socket, data, following ? this.envelopeCommands(following) : '');
+    const reply = await accepted;
+    if (!reply.startsWith('2')) throw smtpError('EMESSAGE', 'Message refusé', reply);
+    return reply;
+  }
+
+  /** Closes the connection politely, or at once when a DATA written ahead awaits a message. */
   quit(): void {
+    const midData = Boolean(this.ahead);
     this.usable = false;
-    this.connection.quit();
+    this.ahead = undefined;
+    if (midData || this.socket.destroyed) return void this.socket.destroy(); // the server drops an unfinished message
+    this.socket.write('QUIT\r\n');
+    this.connection.close();
+  }
+
+  private writeEnvelope(envelope: Envelope): Promise<void> {
+    const commands = this.envelopeCommands(envelope);
+    if (!this.pipelining) return this.oneByOne(commands.split('\r\n').filter(Boolean));
+    const ready = this.envelopeReplies();
+    this.socket.write(commands);
+    return ready;
+  }
+
+  private async oneByOne(commands: string[]): Promise<void> {
+    for (const [i, command] of commands.entries()) {
+      const reply = this.reply();
+      this.socket.write(`${command}\r\n`);
+      this.check(await reply, i);
+    }
+  }
+
+  private envelopeCommands({ from, to }: Envelope): string {
+    const utf8 = this.utf8 && /[^\x00-\x7f]/.test(from + to) ? ' SMTPUTF8' : '';
+    return `MAIL FROM:<${from}>${utf8}\r\nRCPT TO:<${to}>\r\nDATA\r\n`;
+  }
+
+  /**
+   * The replies to MAIL FROM, RCPT TO and DATA: resolved once DATA is answered 354, rejected
+   * with the first refusal (a server that refuses with 421 closes the connection before DATA's).
+   */
+  private async envelopeReplies(): Promise<void> {
+    const replies = [this.reply(), this.reply(), this.reply()];
+    for (const reply of replies) reply.catch(() => undefined); // those after a refusal are not awaited
+    for (const [i, reply] of replies.entries()) this.check(await reply, i);
+  }
+
+  /**
+   * The envelope's `i`-th reply: 2xx to MAIL FROM and RCPT TO, 354 to DATA. After a refusal the
+   * connection is not reused (its state after one varies between servers).
+   */
+  private check(reply: string, i: number): void {
+    if (reply.startsWith(i === 2 ? '354' : '2')) return;
+    this.usable = false;
+    throw smtpError('EENVELOPE', 'Enveloppe refusée', reply);
+  }
+
+  private reply(): Promise<string> {
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.received += chunk.toString('utf8');
+    for (let end = this.received.indexOf('\n'); end >= 0; end = this.received.indexOf('\n')) {
+      const line = this.received.slice(0, end).replace(/\r$/, '');
+      this.received = this.received.slice(end + 1);
+      this.replyLines.push(line);
+      if (line[3] === '-') continue; // a multi-line reply goes on
+      const reply = this.replyLines.join('\n');
+      this.replyLines = [];
+      const waiter = this.waiting.shift();
+      if (!waiter) return this.fail(Object.assign(new Error(`Réponse SMTP inattendue : ${reply}`), { code: 'EPROTOCOL' }));
+      waiter.resolve(reply);
+    }
+  }
+
+  private fail(error: Error): void {
+    for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+    if (!this.usable) return; // already given up (quit: its QUIT is still to be written)
+    this.usable = false;
+    this.socket.destroy();
   }
 }
 
+/** An error shaped like Nodemailer's: `responseCode` tells temporary (4xx) from permanent (5xx) failures (mailer.ts). */
+function smtpError(code: 'EENVELOPE' | 'EMESSAGE', what: string, response: string): Error {
+  return Object.assign(new Error(`${what} : ${response}`), { code, response, responseCode: Number(response.slice(0, 3)) });
+}
+
 /**
- * The message and the end-of-data line in one write: copied into one Buffer when small (one
- * write request), else written chunk by chunk under cork (one writev, the shared chunks not copied).
+ * The message, the end-of-data line and the commands that follow it in one write: copied into
+ * one Buffer when small (one write request), else written chunk by chunk under cork (one
+ * writev, the shared chunks not copied).
  */
-function writeData(socket: Socket, message: MessageData, size: number): void {
+function writeData(socket: Socket, message: MessageData, after: string): void {
   if (typeof message === 'string') {
-    socket.write(`${message}.\r\n`);
+    socket.write(`${message}.\r\n${after}`);
     return;
   }
+  const size = message.reduce((sum, chunk) => sum + chunk.length, 0);
   if (size <= COPY_UP_TO_BYTES) {
-    socket.write(Buffer.concat([...message, END_OF_DATA], size + END_OF_DATA.length));
+    socket.write(Buffer.concat([...message, END_OF_DATA, Buffer.from(after)]));
     return;
   }
   socket.cork();
   for (const chunk of message) socket.write(chunk);
-  socket.write(END_OF_DATA);
+  socket.write(Buffer.concat([END_OF_DATA, Buffer.from(after)]));
   socket.uncork();
 }
 const COPY_UP_TO_BYTES = 64 * 1024;

@@ -3,7 +3,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closeMailers, createMailer, isTemporaryFailure } from '../../server/delivery/mailer.js';
+import { closeMailers, createMailer, isTemporaryFailure, type ComposedMessage } from '../../server/delivery/mailer.js';
 import { Outbox } from '../../server/delivery/outbox.model.js';
 import { simpleParser } from 'mailparser';
 import { bulkComposer } from '../../server/delivery/bulk-message.js';
@@ -101,6 +101,51 @@ describe('mail transport, personalisation and the public page layout', () => {
     const expected = personalize(content, { firstName: '.Inès', email: 'points@exemple.fr', unsubscribeUrl: '', preferencesUrl: '' });
     expect(mail.parsed!.html).to.equal(expected.html);
     expect(mail.parsed!.text).to.equal(expected.text);
+  });
+
+  it("sends a lane's messages one after the other with the next envelope ahead, and never delivers one named as next but not sent", async () => {
+    const receiver = await startSmtpReceiver({ reject: (rcpt) => (rcpt.startsWith('inconnu') ? { code: 550, message: '5.1.1 Utilisateur inconnu' } : undefined) });
+    const config = testConfig({ SMTP_URL: receiver.url });
+    const compose = bulkComposer(config, { code: 'lettre-mensuelle', name: 'Lettre mensuelle' }, { subject: 'Suite %%FIRST_NAME%%', html: '<p>Bonjour %%FIRST_NAME%%</p>', text: 'Bonjour %%FIRST_NAME%%' }, undefined);
+    const message = (name: string, email = `${name}@exemple.fr`) => compose({ deliveryId: `d-${name}`, mailingId: 'm-suite', contactId: 'c', subscriptionId: 's', email, firstName: name });
+    const [a, b, unknown, c, d] = [message('a'), message('b'), message('x', 'inconnu@exemple.fr'), message('c'), message('d')];
+    const envelope = (m: ComposedMessage) => ({ from: m.envelopeFrom, to: m.to });
+    const mailer = createMailer(config, 'bulk');
+    const session = mailer.session!();
+    expect((await session.send(a, envelope(b))).response).to.match(/^250/);
+    await session.send(b, envelope(unknown)); // the unknown address's envelope goes out, and is refused, with b's end
+    const refusal = await session.send(unknown, envelope(c)).catch((error: unknown) => error);
+    expect(refusal).to.include({ code: 'EENVELOPE', responseCode: 550 });
+    expect(isTemporaryFailure(refusal)).to.equal(false);
+    await session.send(c, envelope(d)); // on a new connection
+    session.end(); // d was named as next and never sent: its connection is dropped mid-DATA
+    mailer.close();
+    await receiver.waitFor(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.mails.map((m) => [m.rcptTo[0], m.parsed!.subject])).to.deep.equal([
+      ['a@exemple.fr', 'Suite a'],
+      ['b@exemple.fr', 'Suite b'],
+      ['c@exemple.fr', 'Suite c'],
+    ]);
+    const [first, second, third] = receiver.mails.map((m) => m.connection);
+    expect(second).to.equal(first);
+    expect(third).not.to.equal(first);
+    await receiver.close();
+  });
+
+  it('sends the envelope one command at a time to a server without PIPELINING', async () => {
+    const receiver = await startSmtpReceiver({ pipelining: false });
+    const config = testConfig({ SMTP_URL: receiver.url });
+    const compose = bulkComposer(config, { code: 'lettre-mensuelle', name: 'Lettre mensuelle' }, { subject: 'Pas à pas', html: '<p>Bonjour</p>', text: 'Bonjour' }, undefined);
+    const [a, b] = ['a', 'b'].map((name) => compose({ deliveryId: `d-${name}`, mailingId: 'm-pas', contactId: 'c', subscriptionId: 's', email: `${name}@exemple.fr` }));
+    const mailer = createMailer(config, 'bulk');
+    const session = mailer.session!();
+    await session.send(a, { from: b.envelopeFrom, to: b.to });
+    await session.send(b);
+    session.end();
+    mailer.close();
+    expect((await receiver.waitFor(2)).map((m) => m.rcptTo[0])).to.deep.equal(['a@exemple.fr', 'b@exemple.fr']);
+    await receiver.close();
   });
 
   it('signs composed bulk messages with DKIM when configured', async () => {

@@ -2,14 +2,16 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
-export type ReceivedMail = { envelopeFrom: string; rcptTo: string[]; raw: string; parsed?: ParsedMail };
+/** `connection`: the id of the SMTP session that carried it. */
+export type ReceivedMail = { envelopeFrom: string; rcptTo: string[]; raw: string; connection: string; parsed?: ParsedMail };
 
 /**
  * A real SMTP server on a free port that keeps what it accepted. `parse: false` keeps only the
  * envelope and raw source (fast, for thousands of messages). `reject(rcpt)` may answer an error.
+ * `pipelining: false`: a server that does not offer PIPELINING.
  */
 export async function startSmtpReceiver(
-  options: { parse?: boolean; reject?: (rcpt: string) => { code: number; message: string } | undefined } = {},
+  options: { parse?: boolean; reject?: (rcpt: string) => { code: number; message: string } | undefined; pipelining?: boolean } = {},
 ) {
   const mails: ReceivedMail[] = [];
   const waiters: Array<() => void> = [];
@@ -19,6 +21,7 @@ export async function startSmtpReceiver(
     logger: false,
     closeTimeout: 200,
     size: 10 * 1024 * 1024,
+    hidePIPELINING: options.pipelining === false,
     onRcptTo(address, _session, callback) {
       const refusal = options.reject?.(address.address);
       if (refusal) return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
@@ -34,6 +37,7 @@ export async function startSmtpReceiver(
           envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           raw,
+          connection: session.id,
         };
         if (options.parse !== false) mail.parsed = await simpleParser(raw);
         mails.push(mail);
