@@ -52,6 +52,7 @@ export function bulkComposer(
   const [textBody, htmlBody] = [qpBody(parts.text), qpBody(parts.html)];
   const fixed = { from: header('From', formatAddress(config.mailFrom, fromName)), listId: header('List-Id', `${listIdName(list.name)} <${list.code}.${domain}>`) };
   const boundary = newBoundary();
+  const dateHeader = oncePerSecond(() => header('Date', mimeDate()));
   return (recipient) => {
     const token = unsubscribeToken(config, recipient.subscriptionId); // one HMAC for both addresses
     const httpsUnsubscribe = unsubscribeUrl(config, recipient.subscriptionId, token);
@@ -68,7 +69,7 @@ export function bulkComposer(
       fixed.from,
       header('To', asciiAddress(recipient.email)),
       header('Subject', personalSubject(parts.subject, values), true),
-      header('Date', mimeDate()),
+      dateHeader(),
       header('Message-ID', `<${recipient.deliveryId}.${recipient.mailingId}@${domain}>`),
       // one List-Unsubscribe header holding both addresses (RFC 2369), as RFC 8058 expects
       header('List-Unsubscribe', `<${httpsUnsubscribe}>, <${unsubscribeMailto(config, token)}>`),
@@ -85,6 +86,17 @@ export function bulkComposer(
         return Buffer.concat(chunks).toString('utf8');
       },
     };
+  };
+}
+
+/** `make()`'s value, made again when the second changes (a Date header has no finer precision). */
+function oncePerSecond(make: () => string): () => string {
+  let second = -1;
+  let value = '';
+  return () => {
+    const now = Math.floor(Date.now() / 1000);
+    if (now !== second) [second, value] = [now, make()];
+    return value;
   };
 }
 

@@ -118,7 +118,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
     const now = Date.now();
     // One read of the whole audience, in order (a few hundred bytes per recipient): FerretDB
     // answers a cursor's later batches far slower than one query.
-    const audience = await Delivery.find({ mailing: mailing._id }, { createdAt: 0 }).sort({ _id: 1 }).lean<DeliveryRecord[]>();
+    const audience = await Delivery.find({ mailing: mailing._id }, { createdAt: 0, mailing: 0 }).sort({ _id: 1 }).lean<DeliveryRecord[]>();
     for (const delivery of audience) {
       const state = states.get(String(delivery._id));
       if (state && state.status !== 'queued') continue;
