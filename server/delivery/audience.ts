@@ -6,7 +6,7 @@ import { Organisation } from '../organisations/organisation.model.js';
 import { segmentContactQuery } from '../segments/segment.service.js';
 import { Subscription, type SubscriptionStatus } from '../subscriptions/subscription.model.js';
 import { suppressionReasons } from '../suppressions/suppression.service.js';
-import { Delivery } from './delivery.model.js';
+import { Delivery, deliveriesOf } from './delivery.model.js';
 import { Mailing, type MailingRecord } from './mailing.model.js';
 
 /**
@@ -136,7 +136,7 @@ export async function resolveAudience(mailing: MailingRecord): Promise<AudienceS
       })),
     );
   }
-  const total = await Delivery.countDocuments({ mailing: mailing._id });
+  const total = await Delivery.countDocuments(deliveriesOf(mailing));
   await Mailing.updateOne({ _id: mailing._id }, { $set: { total, audienceResolvedAt: new Date(), audienceReadAt: readAt, audienceLogPosition: logPositionAtRead } });
   return { basis, count: total, excluded, sample: sampleNames(recipients) };
 }

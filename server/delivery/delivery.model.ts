@@ -26,6 +26,32 @@ deliverySchema.index({ contact: 1 });
 export type DeliveryRecord = InferSchemaType<typeof deliverySchema> & { _id: mongoose.Types.ObjectId };
 export const Delivery = mongoose.model('Delivery', deliverySchema, 'deliveries');
 
+export type MailingRange = { _id: mongoose.Types.ObjectId; deliveriesFrom?: mongoose.Types.ObjectId | null };
+
+/**
+ * The filter of one or more mailings' deliveries. Their `_id`s are at least the mailings'
+ * `deliveriesFrom`: with that range FerretDB reads them through its `_id` index, where a filter
+ * on `mailing` alone reads every mailing's deliveries (server/lib/ferretdb.ts). Mailings made
+ * before the field existed have none: their deliveries are found by `mailing` alone.
+ */
+export function deliveriesOf(mailings: MailingRange | MailingRange[]) {
+  const { mailing, from } = rangeOf(mailings);
+  return { mailing, ...(from && { _id: { $gte: from } }) };
+}
+
+/** The filter of their delivery events, whose `_id`s start with their delivery's (see `deliveriesOf`). */
+export function eventsOf(mailings: MailingRange | MailingRange[]) {
+  const { mailing, from } = rangeOf(mailings);
+  return { mailing, ...(from && { _id: { $gte: from.toHexString() } }) };
+}
+
+function rangeOf(mailings: MailingRange | MailingRange[]) {
+  const all = Array.isArray(mailings) ? mailings : [mailings];
+  const floors = all.map((m) => m.deliveriesFrom);
+  const from = floors.every(Boolean) ? floors.reduce((low, f) => (f!.toHexString() < low!.toHexString() ? f : low)) : undefined;
+  return { mailing: all.length === 1 ? all[0]._id : { $in: all.map((m) => m._id) }, from: from ?? undefined };
+}
+
 /** What a delivery is, folded from its events. `queued` = no event yet, or a retry waiting. */
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain', 'bounced'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -43,6 +43,11 @@ const mailingSchema = new Schema(
     startedAt: { type: Date },
     finishedAt: { type: Date },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User' },
+    /**
+     * Below the `_id` of every delivery of this mailing (they are made after it; an hour of
+     * margin for a clock set back): see `deliveriesOf` in delivery.model.ts.
+     */
+    deliveriesFrom: { type: Schema.Types.ObjectId, default: () => mongoose.Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 3600) },
     /** A send of the uncertain recipients of this mailing, on staff's request. */
     resendOf: { type: Schema.Types.ObjectId, ref: 'Mailing' },
   },

@@ -8,7 +8,7 @@ import { Subscription } from '../subscriptions/subscription.model.js';
 import type { Actor } from '../users/user.service.js';
 import { ensureUnsubscribeLink } from './bulk-message.js';
 import { withId } from '../lib/db.js';
-import { Delivery, DeliveryEvent, foldEvents, type DeliveryEventKind, type DeliveryRecord, type DeliveryStatus } from './delivery.model.js';
+import { Delivery, DeliveryEvent, deliveriesOf, eventsOf, foldEvents, type DeliveryEventKind, type DeliveryRecord, type DeliveryStatus, type MailingRange } from './delivery.model.js';
 import { Mailing, type MailingStatus } from './mailing.model.js';
 import type { MailContent } from './personalize.js';
 
@@ -136,7 +136,7 @@ export async function mailingProgress(id: string): Promise<MailingProgress> {
   const mailing = await Mailing.findById(id).lean();
   if (!mailing) throw notFound('Envoi');
   const rows = await DeliveryEvent.aggregate<{ _id: DeliveryEventKind; n: number }>([
-    { $match: { mailing: mailing._id } },
+    { $match: eventsOf(mailing) },
     { $group: { _id: '$event', n: { $sum: 1 } } },
   ]);
   const count = Object.fromEntries(rows.map((r) => [r._id, r.n])) as Partial<Record<DeliveryEventKind, number>>;
@@ -174,7 +174,7 @@ export async function listMailings(query: ListQuery<{ status?: MailingStatus[]; 
   if (f.list) where.list = f.list;
   if (f.sourceKind) where['source.kind'] = f.sourceKind;
   if (f.sourceId) where['source.id'] = f.sourceId;
-  if (f.id) where._id = { $in: f.id };
+  if (f.id) where._id = { ...(where._id as object), $in: f.id };
   const [items, total] = await Promise.all([
     Mailing.find(where, { content: 0, leaseOwner: 0, leaseUntil: 0 }).sort({ [query.sort.field]: query.sort.order }).skip(query.skip).limit(query.limit),
     Mailing.countDocuments(where),
@@ -195,12 +195,12 @@ type DeliveryFilter = { mailing?: string; contact?: string; status?: DeliverySta
  * (state is not a stored field), so it needs the other filters to narrow the rows first.
  */
 export async function listDeliveries(query: ListQuery<DeliveryFilter>) {
-  const where: Record<string, unknown> = {};
   const f = query.filter;
-  if (f.mailing) where.mailing = f.mailing;
+  const mailing = f.mailing ? await Mailing.findById(f.mailing, { deliveriesFrom: 1 }).lean() : undefined;
+  const where: Record<string, unknown> = mailing ? deliveriesOf(mailing) : f.mailing ? { mailing: f.mailing } : {};
   if (f.contact) where.contact = f.contact;
   if (f.email) where.email = f.email.toLowerCase();
-  if (f.id) where._id = { $in: f.id };
+  if (f.id) where._id = { ...(where._id as object), $in: f.id };
   const sort = { [query.sort.field === 'status' ? '_id' : query.sort.field]: query.sort.order };
   if (!f.status) {
     const [rows, total] = await Promise.all([Delivery.find(where).sort(sort).skip(query.skip).limit(query.limit).lean(), Delivery.countDocuments(where)]);
@@ -212,7 +212,11 @@ export async function listDeliveries(query: ListQuery<DeliveryFilter>) {
 }
 
 async function withStates(rows: DeliveryRecord[]) {
-  const events = await DeliveryEvent.find(rows.length > 500 ? { mailing: { $in: [...new Set(rows.map((r) => String(r.mailing)))] } } : { delivery: { $in: rows.map((r) => r._id) } }).lean();
+  // many rows: their mailings' events, from the first row's id on (an event's id starts with its delivery's)
+  const first = rows.reduce<string | undefined>((low, r) => (!low || String(r._id) < low ? String(r._id) : low), undefined);
+  const events = await DeliveryEvent.find(
+    rows.length > 500 ? { mailing: { $in: [...new Set(rows.map((r) => String(r.mailing)))] }, _id: { $gte: first } } : { delivery: { $in: rows.map((r) => r._id) } },
+  ).lean();
   const states = foldEvents(events);
   return rows.map((row) => ({ ...withId(row), ...(states.get(String(row._id)) ?? { status: 'queued' as const, attempts: 0 }) }));
 }
@@ -225,12 +229,12 @@ export async function getDelivery(id: string) {
 
 /** Deliveries of a mailing left uncertain by a crash and not sent again since (staff may ask for it). */
 export async function uncertainDeliveries(id: string) {
-  const mailing = await Mailing.findById(id, { _id: 1 }).lean();
+  const mailing = await Mailing.findById(id, { _id: 1, deliveriesFrom: 1 }).lean();
   if (!mailing) throw notFound('Envoi');
-  const uncertain = await DeliveryEvent.find({ mailing: mailing._id, event: 'uncertain' }, { delivery: 1 }).lean();
+  const uncertain = await DeliveryEvent.find({ ...eventsOf(mailing), event: 'uncertain' }, { delivery: 1 }).lean();
   if (!uncertain.length) return [];
-  const resends = await Mailing.find({ resendOf: mailing._id }, { _id: 1 }).lean();
-  const resent = new Set((await Delivery.find({ mailing: { $in: resends.map((m) => m._id) } }, { contact: 1 }).lean()).map((d) => String(d.contact)));
+  const resends = await Mailing.find({ resendOf: mailing._id }, { _id: 1, deliveriesFrom: 1 }).lean();
+  const resent = new Set((resends.length ? await Delivery.find(deliveriesOf(resends), { contact: 1 }).lean() : []).map((d) => String(d.contact)));
   const rows = await Delivery.find({ _id: { $in: uncertain.map((e) => e.delivery) } }).lean();
   return rows.filter((d) => !resent.has(String(d.contact))).map((d) => ({ id: String(d._id), contact: String(d.contact), email: d.email, firstName: d.firstName, lastName: d.lastName }));
 }
@@ -284,14 +288,15 @@ export type MailingFigures = {
  * its resend), in aggregate: nobody's individual reading is recorded.
  */
 export async function mailingFigures(ids: ReadonlyArray<Types.ObjectId>): Promise<MailingFigures> {
-  const mailings = await Mailing.find({ _id: { $in: ids } }, { total: 1, list: 1, startedAt: 1, resendOf: 1 }).lean();
-  const events = await DeliveryEvent.find({ mailing: { $in: ids }, event: { $in: ['sent', 'failed', 'skipped', 'uncertain', 'bounced'] } }, { event: 1, bounceType: 1 }).lean();
+  const mailings = await Mailing.find({ _id: { $in: ids } }, { total: 1, list: 1, startedAt: 1, resendOf: 1, deliveriesFrom: 1 }).lean();
+  if (!mailings.length) return EMPTY_FIGURES;
+  const events = await DeliveryEvent.find({ ...eventsOf(mailings), event: { $in: ['sent', 'failed', 'skipped', 'uncertain', 'bounced'] } }, { event: 1, bounceType: 1 }).lean();
   const count = (event: DeliveryEventKind, bounceType?: string) => events.filter((e) => e.event === event && (!bounceType || e.bounceType === bounceType)).length;
   const [hardBounces, softBounces, complaints] = [count('bounced', 'hard'), count('bounced', 'soft'), count('bounced', 'complaint')];
   const first = mailings.filter((m) => !m.resendOf).sort((a, b) => (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0))[0] ?? mailings[0];
   let unsubscribed = 0;
   if (first?.startedAt) {
-    const reached = new Set((await Delivery.find({ mailing: { $in: ids } }, { contact: 1 }).lean()).map((d) => String(d.contact)));
+    const reached = new Set((await Delivery.find(deliveriesOf(mailings), { contact: 1 }).lean()).map((d) => String(d.contact)));
     const left = await Subscription.find({ list: first.list, status: 'unsubscribed', unsubscribedAt: { $gte: first.startedAt } }, { contact: 1 }).lean();
     unsubscribed = left.filter((s) => reached.has(String(s.contact))).length;
   }
@@ -305,9 +310,11 @@ export async function mailingFigures(ids: ReadonlyArray<Types.ObjectId>): Promis
     complaints,
     failed: count('failed'),
     skipped: count('skipped'),
-    uncertain: count('uncertain') - (await resentCount(mailings.filter((m) => m.resendOf).map((m) => m._id))),
+    uncertain: count('uncertain') - (await resentCount(mailings.filter((m) => m.resendOf))),
     unsubscribed,
   };
 }
 
-const resentCount = async (resends: Types.ObjectId[]) => (resends.length ? Delivery.countDocuments({ mailing: { $in: resends } }) : 0);
+const resentCount = async (resends: MailingRange[]) => (resends.length ? Delivery.countDocuments(deliveriesOf(resends)) : 0);
+
+const EMPTY_FIGURES: MailingFigures = { recipients: 0, accepted: 0, delivered: 0, hardBounces: 0, softBounces: 0, complaints: 0, failed: 0, skipped: 0, uncertain: 0, unsubscribed: 0 };

@@ -13,6 +13,8 @@ import {
   claimsCollection,
   Delivery,
   DeliveryEvent,
+  deliveriesOf,
+  eventsOf,
   foldEvents,
   LEGACY_CLAIMS,
   type DeliveryClaimRecord,
@@ -118,7 +120,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
     const now = Date.now();
     // One read of the whole audience, in order (a few hundred bytes per recipient): FerretDB
     // answers a cursor's later batches far slower than one query.
-    const audience = await Delivery.find({ mailing: mailing._id }, { createdAt: 0, mailing: 0 }).sort({ _id: 1 }).lean<DeliveryRecord[]>();
+    const audience = await Delivery.find(deliveriesOf(mailing), { createdAt: 0, mailing: 0 }).sort({ _id: 1 }).lean<DeliveryRecord[]>();
     for (const delivery of audience) {
       const state = states.get(String(delivery._id));
       if (state && state.status !== 'queued') continue;
@@ -363,7 +365,7 @@ function departures(mailing: MailingRecord) {
  */
 async function settleInterruptedRuns(ctx: Pick<AppContext, 'logger'>, mailing: MailingRecord): Promise<Map<string, DeliveryState>> {
   const [events, claims, legacyClaims] = await Promise.all([
-    DeliveryEvent.find({ mailing: mailing._id }).lean(),
+    DeliveryEvent.find(eventsOf(mailing)).lean(),
     rawCollection<DeliveryClaimRecord>(claimsCollection(mailing._id)).find({}).toArray(),
     rawCollection<DeliveryClaimRecord>(LEGACY_CLAIMS).find({ mailing: mailing._id }).toArray(),
   ]);

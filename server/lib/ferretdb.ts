@@ -28,11 +28,15 @@ export const FERRETDB_VERSION = 'v1.24.2';
  * - its SQLite backend inserted every batch (100 documents at most) inside an explicit
  *   transaction, where SQLite also keeps a statement journal of the multi-row INSERT, in memory
  *   allocated and freed at each insert. One INSERT statement is atomic on its own: without the
- *   transaction, a small insert (a sender's claims) costs the database a third less CPU.
+ *   transaction, a small insert (a sender's claims) costs the database a third less CPU;
+ * - it answered only a filter on `_id` alone from the `_id` index. The `_id` condition of any
+ *   filter is now pushed down, ranges ($gt, $gte, $lt, $lte) included: a mailing's deliveries
+ *   and events are read by their `_id` range (`deliveriesOf`, `eventsOf`) instead of a scan of
+ *   every mailing's (2,000 among 100,000: 2.8 CPU-seconds of the database, 0.07 with the range).
  */
 const PATCHES = {
-  files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch', 'ferretdb-write-after-read.patch', 'ferretdb-atomic-updates.patch', 'ferretdb-sqlite-insert-autocommit.patch'],
-  suffix: 'maillage.5',
+  files: ['ferretdb-sqlite-id-index.patch', 'ferretdb-release-resource-tracking.patch', 'ferretdb-write-after-read.patch', 'ferretdb-atomic-updates.patch', 'ferretdb-sqlite-insert-autocommit.patch', 'ferretdb-sqlite-id-range.patch'],
+  suffix: 'maillage.6',
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));

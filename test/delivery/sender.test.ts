@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { closeMailers, createMailer } from '../../server/delivery/mailer.js';
-import { Delivery } from '../../server/delivery/delivery.model.js';
+import { Delivery, DeliveryEvent, deliveriesOf as deliveriesOfMailing, eventsOf } from '../../server/delivery/delivery.model.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
 import { createMailing, listDeliveries, mailingProgress, startMailing } from '../../server/delivery/mailing.service.js';
 import { insertEvents } from '../../server/delivery/event-log.js';
@@ -160,6 +160,32 @@ describe('the sender: bulk mail through a real SMTP server', () => {
     expect(await Delivery.countDocuments({ mailing: mailing._id })).to.equal(0);
     expect(smtp.mails.length).to.equal(before);
     expect((await Mailing.findById(mailing._id).lean())!).to.include({ status: 'sending' }).and.not.have.property('leaseOwner');
+  });
+
+  it("reads a mailing's deliveries and events by their _id range, never another mailing's, and an older mailing's by its id alone", async () => {
+    await subscribedContacts(3, { list: 'adherents', prefix: 'plage' });
+    const mailings = [];
+    for (const id of ['plage-a', 'plage-b']) {
+      const created = await createMailing({ source: { kind: 'test', id }, list: 'adherents', content: NEWSLETTER_CONTENT });
+      await resolveAudience((await Mailing.findById(created._id).lean())!);
+      mailings.push((await Mailing.findById(created._id).lean())!);
+    }
+    const [a, b] = mailings;
+    expect(a.deliveriesFrom!.getTimestamp().getTime()).to.be.below(Date.now() - 3_500_000); // an hour of margin for the clock
+    const ofA = await Delivery.find(deliveriesOfMailing(a)).lean();
+    expect(ofA).to.have.length(a.total).and.length.greaterThan(2);
+    expect(ofA.every((d) => String(d.mailing) === String(a._id))).to.equal(true);
+    const event = (d: (typeof ofA)[number], mailing: typeof a, kind: 'sent' | 'failed') => ({ _id: `${d._id}:1:${kind}`, delivery: d._id, mailing: mailing._id, event: kind, attempt: 1, at: new Date() });
+    await insertEvents(ofA.map((d) => event(d, a, 'sent')));
+    await insertEvents([event((await Delivery.findOne(deliveriesOfMailing(b)).lean())!, b, 'failed')]);
+    expect(await mailingProgress(String(a._id))).to.include({ sent: a.total, failed: 0 });
+    expect(await mailingProgress(String(b._id))).to.include({ sent: 0, failed: 1 });
+    expect(await DeliveryEvent.countDocuments(eventsOf([a, b]))).to.equal(a.total + 1);
+    await Mailing.updateOne({ _id: b._id }, { $unset: { deliveriesFrom: 1 } }); // as made before the field existed
+    const older = (await Mailing.findById(b._id).lean())!;
+    expect(deliveriesOfMailing(older)).to.deep.equal({ mailing: b._id });
+    expect(await Delivery.countDocuments(deliveriesOfMailing(older))).to.equal(b.total);
+    expect(await mailingProgress(String(b._id))).to.include({ failed: 1 });
   });
 
   it('refuses a mailing without a list or a text part, naming the field', async () => {
