@@ -8,8 +8,9 @@
  * sending process to its exit),
  * cpu_seconds_<role>, cpu_seconds_total (bench + sender + database; the sink is not counted),
  * peak_rss_mb (the sending process's).
- * Run: npx tsx bench/send/run.ts [count] [connections] [html KB]
- * (html KB: pads the test newsletter with French paragraphs to a real issue's size, e.g. 100)
+ * Run: npx tsx bench/send/run.ts [count] [connections] [html KB] [--history N]
+ * (html KB: pads the test newsletter with French paragraphs to a real issue's size, e.g. 100;
+ * --history N: N deliveries and events of 20 earlier mailings in the base first, e.g. 100000)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { loadReferenceData } from '../../fixtures/index.js';
+import { Delivery, DeliveryEvent } from '../../server/delivery/delivery.model.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
 import { runMailingInChildProcess, senderEntry } from '../../server/delivery/isolated-sender.js';
 import { createMailing, mailingProgress } from '../../server/delivery/mailing.service.js';
@@ -27,9 +29,29 @@ import { startFerretdb } from '../../server/lib/ferretdb.js';
 import { ProcessMeter, printFigures } from '../lib/proc.js';
 import { NEWSLETTER_CONTENT, subscribedContacts } from '../../test/delivery/fixtures.js';
 
-const count = Number(process.argv[2] ?? 10_000);
-const connections = Number(process.argv[3] ?? 8);
-const htmlKb = Number(process.argv[4] ?? 0);
+const args = process.argv.slice(2);
+const historyAt = args.indexOf('--history');
+const history = historyAt >= 0 ? Number(args.splice(historyAt, 2)[1]) : 0;
+const [count = 10_000, connections = 8, htmlKb = 0] = args.map(Number);
+
+/**
+ * `--history N`: N deliveries of earlier mailings (20 of N/20 recipients, a month apart, each
+ * with its `sent` event), as a base that has been sending for a while has them.
+ */
+async function earlierMailings(total: number): Promise<void> {
+  const { Types } = mongoose;
+  const perMailing = Math.ceil(total / 20);
+  const past = (secondsAgo: number, i: number) => new Types.ObjectId(Math.floor(Date.now() / 1000 - secondsAgo).toString(16).padStart(8, '0') + i.toString(16).padStart(16, '0'));
+  for (let m = 0; m < 20 && m * perMailing < total; m++) {
+    const secondsAgo = (20 - m) * 30 * 86_400;
+    const mailing = past(secondsAgo, 0);
+    for (let start = 0; start < perMailing; start += 1000) {
+      const rows = Array.from({ length: Math.min(1000, perMailing - start) }, (_, i) => ({ _id: past(secondsAgo, m * perMailing + start + i + 1), mailing, contact: new Types.ObjectId(), subscription: new Types.ObjectId(), email: `avant-${start + i}@exemple.fr`, createdAt: new Date() }));
+      await Delivery.collection.insertMany(rows);
+      await DeliveryEvent.collection.insertMany(rows.map((d) => ({ _id: `${d._id}:1:sent` as never, delivery: d._id, mailing, event: 'sent', attempt: 1, at: new Date(), response: '250 2.0.0 Ok' })));
+    }
+  }
+}
 
 /** The test newsletter, padded to `kb` KB of HTML (and as much text) with accented French paragraphs. */
 function newsletterOfSize(kb: number) {
@@ -53,9 +75,10 @@ await loadReferenceData();
 
 let t = Date.now();
 await subscribedContacts(count, { prefix: 'bench' });
+if (history) await earlierMailings(history);
 const mailing = await createMailing({ source: { kind: 'bench' }, list: 'lettre-mensuelle', content: newsletterOfSize(htmlKb), browserUrl: 'https://maillage.example.org/lettres/2026-11' });
 await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending', startedAt: new Date() } });
-console.log(`setup: ${count} contacts and subscriptions in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+console.log(`setup: ${count} contacts and subscriptions${history ? `, ${history} deliveries and events of earlier mailings` : ''} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
 t = Date.now();
 await resolveAudience((await Mailing.findById(mailing._id).lean())!);
