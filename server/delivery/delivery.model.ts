@@ -48,7 +48,7 @@ export function eventsOf(mailings: MailingRange | MailingRange[]) {
 function rangeOf(mailings: MailingRange | MailingRange[]) {
   const all = Array.isArray(mailings) ? mailings : [mailings];
   const floors = all.map((m) => m.deliveriesFrom);
-  const from = floors.every(Boolean) ? floors.reduce((low, f) => (f!.toHexString() < low!.toHexString() ? f : low)) : undefined;
+  const from = floors.length && floors.every(Boolean) ? floors.reduce((low, f) => (f!.toHexString() < low!.toHexString() ? f : low)) : undefined;
   return { mailing: all.length === 1 ? all[0]._id : { $in: all.map((m) => m._id) }, from: from ?? undefined };
 }
 

@@ -174,7 +174,7 @@ export async function listMailings(query: ListQuery<{ status?: MailingStatus[]; 
   if (f.list) where.list = f.list;
   if (f.sourceKind) where['source.kind'] = f.sourceKind;
   if (f.sourceId) where['source.id'] = f.sourceId;
-  if (f.id) where._id = { ...(where._id as object), $in: f.id };
+  if (f.id) where._id = { $in: f.id };
   const [items, total] = await Promise.all([
     Mailing.find(where, { content: 0, leaseOwner: 0, leaseUntil: 0 }).sort({ [query.sort.field]: query.sort.order }).skip(query.skip).limit(query.limit),
     Mailing.countDocuments(where),

@@ -265,14 +265,14 @@ function createSender(
     let result;
     try {
       const message = compose({
-          deliveryId: String(delivery._id),
-          mailingId: String(mailing._id),
-          contactId: String(delivery.contact),
-          subscriptionId: String(delivery.subscription),
-          email: delivery.email,
-          firstName: delivery.firstName,
-          lastName: delivery.lastName,
-          organisation: delivery.organisation,
+        deliveryId: String(delivery._id),
+        mailingId: String(mailing._id),
+        contactId: String(delivery.contact),
+        subscriptionId: String(delivery.subscription),
+        email: delivery.email,
+        firstName: delivery.firstName,
+        lastName: delivery.lastName,
+        organisation: delivery.organisation,
       });
       result = await (session ? session.send(message, next && envelopeOf(next.delivery)) : mailer.send(message));
     } catch (error) {
