@@ -16,6 +16,11 @@ export function verpAddress(config: Config, deliveryId: string): string {
   return `${local}+${deliveryId}@${domain}`;
 }
 
+/** The SMTP envelope of a bulk message: from its VERP address, to its recipient. */
+export function bulkEnvelope(config: Config, recipient: { deliveryId: string; email: string }): { from: string; to: string } {
+  return { from: verpAddress(config, recipient.deliveryId), to: recipient.email };
+}
+
 /** The mailto: unsubscribe address; the token (`unsubscribeToken`) rides in the subject (read by the bounce mailbox job). */
 export function unsubscribeMailto(config: Config, token: string): string {
   const { local, domain } = senderDomain(config);
@@ -78,9 +83,10 @@ export function bulkComposer(
       'Precedence: bulk',
     ];
     const chunks = alternativeMessage(headers, boundary, textBody(placeholderValues(parts.text, values, false)), htmlBody(placeholderValues(parts.html, values, true)));
+    const envelope = bulkEnvelope(config, recipient);
     return {
-      to: recipient.email,
-      envelopeFrom: verpAddress(config, recipient.deliveryId),
+      to: envelope.to,
+      envelopeFrom: envelope.from,
       chunks,
       get raw() {
         return Buffer.concat(chunks).toString('utf8');

@@ -45,11 +45,12 @@ export function eventsOf(mailings: MailingRange | MailingRange[]) {
   return { mailing, ...(from && { _id: { $gte: from.toHexString() } }) };
 }
 
+/** The mailings' filter, and the lowest of their floors when every one has one. */
 function rangeOf(mailings: MailingRange | MailingRange[]) {
   const all = Array.isArray(mailings) ? mailings : [mailings];
-  const floors = all.map((m) => m.deliveriesFrom);
-  const from = floors.length && floors.every(Boolean) ? floors.reduce((low, f) => (f!.toHexString() < low!.toHexString() ? f : low)) : undefined;
-  return { mailing: all.length === 1 ? all[0]._id : { $in: all.map((m) => m._id) }, from: from ?? undefined };
+  const floors = all.flatMap((m) => (m.deliveriesFrom ? [m.deliveriesFrom] : []));
+  const from = floors.length && floors.length === all.length ? floors.reduce((low, f) => (f.toHexString() < low.toHexString() ? f : low)) : undefined;
+  return { mailing: all.length === 1 ? all[0]._id : { $in: all.map((m) => m._id) }, from };
 }
 
 /** What a delivery is, folded from its events. `queued` = no event yet, or a retry waiting. */

@@ -212,13 +212,15 @@ export async function listDeliveries(query: ListQuery<DeliveryFilter>) {
 }
 
 async function withStates(rows: DeliveryRecord[]) {
-  // many rows: their mailings' events, from the first row's id on (an event's id starts with its delivery's)
-  const first = rows.reduce<string | undefined>((low, r) => (!low || String(r._id) < low ? String(r._id) : low), undefined);
-  const events = await DeliveryEvent.find(
-    rows.length > 500 ? { mailing: { $in: [...new Set(rows.map((r) => String(r.mailing)))] }, _id: { $gte: first } } : { delivery: { $in: rows.map((r) => r._id) } },
-  ).lean();
+  const events = await DeliveryEvent.find(rows.length > 500 ? eventsOfRows(rows) : { delivery: { $in: rows.map((r) => r._id) } }).lean();
   const states = foldEvents(events);
   return rows.map((row) => ({ ...withId(row), ...(states.get(String(row._id)) ?? { status: 'queued' as const, attempts: 0 }) }));
+}
+
+/** Many rows: their mailings' events, from the lowest row's id on (an event's id starts with its delivery's). */
+function eventsOfRows(rows: DeliveryRecord[]) {
+  const lowest = rows.map((r) => String(r._id)).reduce((low, id) => (id < low ? id : low));
+  return { mailing: { $in: [...new Set(rows.map((r) => String(r.mailing)))] }, _id: { $gte: lowest } };
 }
 
 export async function getDelivery(id: string) {
@@ -234,7 +236,7 @@ export async function uncertainDeliveries(id: string) {
   const uncertain = await DeliveryEvent.find({ ...eventsOf(mailing), event: 'uncertain' }, { delivery: 1 }).lean();
   if (!uncertain.length) return [];
   const resends = await Mailing.find({ resendOf: mailing._id }, { _id: 1, deliveriesFrom: 1 }).lean();
-  const resent = new Set((resends.length ? await Delivery.find(deliveriesOf(resends), { contact: 1 }).lean() : []).map((d) => String(d.contact)));
+  const resent = new Set((await Delivery.find(deliveriesOf(resends), { contact: 1 }).lean()).map((d) => String(d.contact)));
   const rows = await Delivery.find({ _id: { $in: uncertain.map((e) => e.delivery) } }).lean();
   return rows.filter((d) => !resent.has(String(d.contact))).map((d) => ({ id: String(d._id), contact: String(d.contact), email: d.email, firstName: d.firstName, lastName: d.lastName }));
 }
@@ -289,7 +291,6 @@ export type MailingFigures = {
  */
 export async function mailingFigures(ids: ReadonlyArray<Types.ObjectId>): Promise<MailingFigures> {
   const mailings = await Mailing.find({ _id: { $in: ids } }, { total: 1, list: 1, startedAt: 1, resendOf: 1, deliveriesFrom: 1 }).lean();
-  if (!mailings.length) return EMPTY_FIGURES;
   const events = await DeliveryEvent.find({ ...eventsOf(mailings), event: { $in: ['sent', 'failed', 'skipped', 'uncertain', 'bounced'] } }, { event: 1, bounceType: 1 }).lean();
   const count = (event: DeliveryEventKind, bounceType?: string) => events.filter((e) => e.event === event && (!bounceType || e.bounceType === bounceType)).length;
   const [hardBounces, softBounces, complaints] = [count('bounced', 'hard'), count('bounced', 'soft'), count('bounced', 'complaint')];
@@ -316,5 +317,3 @@ export async function mailingFigures(ids: ReadonlyArray<Types.ObjectId>): Promis
 }
 
 const resentCount = async (resends: MailingRange[]) => (resends.length ? Delivery.countDocuments(deliveriesOf(resends)) : 0);
-
-const EMPTY_FIGURES: MailingFigures = { recipients: 0, accepted: 0, delivered: 0, hardBounces: 0, softBounces: 0, complaints: 0, failed: 0, skipped: 0, uncertain: 0, unsubscribed: 0 };

@@ -8,7 +8,7 @@ import { List } from '../lists/list.model.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
 import { Suppression } from '../suppressions/suppression.model.js';
 import { emailHash } from '../suppressions/suppression.service.js';
-import { bulkComposer, verpAddress } from './bulk-message.js';
+import { bulkComposer, bulkEnvelope } from './bulk-message.js';
 import {
   claimsCollection,
   Delivery,
@@ -25,7 +25,6 @@ import {
 } from './delivery.model.js';
 import { BufferedInsert, GroupInsert, insertEvents } from './event-log.js';
 import { failureReason, isTemporaryFailure, mailerFor, type MailSession, type Mailer } from './mailer.js';
-import type { Envelope } from './smtp-lanes.js';
 import { Mailing, type MailingRecord } from './mailing.model.js';
 
 export type SenderOptions = {
@@ -274,17 +273,14 @@ function createSender(
         lastName: delivery.lastName,
         organisation: delivery.organisation,
       });
-      result = await (session ? session.send(message, next && envelopeOf(next.delivery)) : mailer.send(message));
+      const nextEnvelope = next && bulkEnvelope(ctx.config, { deliveryId: String(next.delivery._id), email: next.delivery.email });
+      result = await (session ? session.send(message, nextEnvelope) : mailer.send(message));
     } catch (error) {
       await recordFailure(delivery, attempt, error);
       return;
     }
     outcomes.append(event(delivery, attempt, 'sent', { response: result.response.slice(0, 300) }));
     state.consecutiveFailures = 0;
-  }
-
-  function envelopeOf(delivery: DeliveryRecord): Envelope {
-    return { from: verpAddress(ctx.config, String(delivery._id)), to: delivery.email };
   }
 
   /** Recorded before the lane's next claim: a claim without an outcome then means accepted. */

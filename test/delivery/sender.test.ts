@@ -65,6 +65,8 @@ describe('the sender: bulk mail through a real SMTP server', () => {
       expect(new Set(received.map((m) => m.rcptTo[0])).size).to.equal(28);
       expect(received.map((m) => m.rcptTo[0])).not.to.include.members(['lettre-0@exemple.fr', 'lettre-1@exemple.fr']);
       expect(smtp.mails.filter((m) => m.rcptTo[0].startsWith('reseau-'))).to.have.length(0);
+      // each lane keeps its connection: the envelope it wrote ahead is the next message's
+      expect(new Set(received.map((m) => m.connection)).size).to.be.at.most(server.ctx.config.smtp.maxConnections);
       const rows = await deliveriesOf(mailingId);
       expect(rows).to.have.length(28);
       expect(rows.every((r) => r.status === 'sent' && r.response?.startsWith('250') && r.sentAt && r.attempts === 1)).to.equal(true);
