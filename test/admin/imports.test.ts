@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Contact } from '../../server/contacts/contact.model.js';
 import { ImportPreset } from '../../server/imports/import.model.js';
 import { Organisation } from '../../server/organisations/organisation.model.js';
+import { createOrganisation } from '../../server/organisations/organisation.service.js';
 import { Theme } from '../../server/themes/theme.model.js';
 import { Vocabulary } from '../../server/vocabularies/vocabulary.model.js';
 import { readFileSync } from 'node:fs';
@@ -56,7 +57,7 @@ describe('the admin in a browser: the import wizard', () => {
 
   it('maps a real spreadsheet\'s values in the wizard, commits, is reopened from the list with its report, errors file and undo', async function () {
     this.timeout(150_000);
-    await Organisation.create({ name: 'Mairie de Valence', type: 'commune', territory: 'commune-26362' });
+    await createOrganisation({ name: 'Mairie de Valence', type: 'commune', territory: 'commune-26362' });
     const file = path.join(dir, 'reseau-sante-2025-excel.csv');
     writeFileSync(file, readFileSync(new URL('../../fixtures/imports/reseau-sante-2025-excel.csv', import.meta.url)));
     const page = await pageAs(suite.browser, suite.server, 'staff');

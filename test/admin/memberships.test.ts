@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createContact } from '../../server/contacts/contact.service.js';
 import { createFeeSchedule } from '../../server/memberships/membership.service.js';
 import { Membership } from '../../server/memberships/membership.model.js';
-import { Organisation } from '../../server/organisations/organisation.model.js';
+import { createOrganisation } from '../../server/organisations/organisation.service.js';
 import { describeViolations, missingTranslations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
 
 const YEAR = new Date().getFullYear();
@@ -18,7 +18,7 @@ describe('the admin in a browser: memberships through a day', () => {
           { category: 'personne-physique', amount: 30 },
         ],
       });
-      await Organisation.create({ name: 'Ville de Saint-Denis', type: 'commune', territory: 'commune-93066' });
+      await createOrganisation({ name: 'Ville de Saint-Denis', type: 'commune', territory: 'commune-93066' });
       for (const [firstName, lastName] of [['Anne', 'Abel'], ['Basile', 'Bonnet']]) {
         const contact = await createContact({ email: `${firstName.toLowerCase()}@fts.test`, firstName, lastName });
         await Membership.create({ contact: contact._id, memberKey: `contact:${contact._id}`, year: YEAR, category: 'personne-physique', fee: 30, paymentStatus: 'due' });

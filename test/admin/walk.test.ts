@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { createContact } from '../../server/contacts/contact.service.js';
 import { News } from '../../server/news/news.model.js';
-import { Organisation } from '../../server/organisations/organisation.model.js';
+import { createOrganisation } from '../../server/organisations/organisation.service.js';
 import { clientAs, type TestServer } from '../helpers.js';
 import { missingTranslations, pageAs, screenshot, useAdminBrowser } from './browser.js';
 
@@ -18,7 +18,7 @@ const RAW = new RegExp(`(?<![\\w-])(${[...CODES, 'in-progress', 'departement-\\d
 
 async function seed(server: TestServer) {
   const { client } = await clientAs(server, 'staff');
-  const organisation = await Organisation.create({ name: 'Ville de Bondy', type: 'commune', territory: 'commune-93010' });
+  const organisation = await createOrganisation({ name: 'Ville de Bondy', type: 'commune', territory: 'commune-93010' });
   const contact = await createContact({
     email: 'ines@fts.test',
     firstName: 'Inès',
