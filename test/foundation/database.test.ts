@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient, ObjectId, type Collection, type Db } from 'mongodb';
@@ -77,5 +78,14 @@ describe('the embedded database looks documents up by _id', function () {
     } else {
       expect(contactIndexes.sort()).to.deep.equal(['_id_', 'email_1']);
     }
+  });
+
+  it('runs SQLite with synchronous=NORMAL, built on the patched allocator (server/lib/modernc-memory-page-reuse.patch)', () => {
+    const guard = ferretdb.process.pid!;
+    const [server] = readFileSync(`/proc/${guard}/task/${guard}/children`, 'utf8').trim().split(' ');
+    const [binary, ...args] = readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0');
+    expect(args.find((arg) => arg.startsWith('--sqlite-url='))).to.match(/\?_pragma=synchronous\(normal\)$/);
+    const modules = spawnSync('go', ['version', '-m', binary], { encoding: 'utf8' }).stdout;
+    expect(modules).to.match(/modernc\.org\/memory\s+v1\.8\.0\s*\n\s*=>\s+\.\/third_party\/modernc\.org_memory/);
   });
 });
