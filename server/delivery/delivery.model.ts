@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { decodeFlatDocument } from '../lib/flat-bson.js';
 
 /**
  * One recipient of one mailing (unique per mailing and contact), written when the audience is
@@ -37,6 +38,16 @@ export type MailingRange = { _id: mongoose.Types.ObjectId; deliveriesFrom?: mong
 export function deliveriesOf(mailings: MailingRange | MailingRange[]) {
   const { mailing, from } = rangeOf(mailings);
   return { mailing, ...(from && { _id: { $gte: from } }) };
+}
+
+/**
+ * A mailing's recipients in `_id` order, for its sender: one query (FerretDB answers a cursor's
+ * later batches far slower), decoded from raw BSON by `decodeFlatDocument` (a third of the
+ * driver's CPU in the fresh sending process).
+ */
+export async function audienceOf(mailing: MailingRange): Promise<DeliveryRecord[]> {
+  const raw = await Delivery.collection.find(deliveriesOf(mailing), { projection: { createdAt: 0, mailing: 0 }, sort: { _id: 1 }, raw: true }).toArray();
+  return (raw as unknown as Buffer[]).map((bson) => decodeFlatDocument(bson) as unknown as DeliveryRecord);
 }
 
 /** The filter of their delivery events, whose `_id`s start with their delivery's (see `deliveriesOf`). */

@@ -10,10 +10,9 @@ import { Suppression } from '../suppressions/suppression.model.js';
 import { emailHash } from '../suppressions/suppression.service.js';
 import { bulkComposer, bulkEnvelope } from './bulk-message.js';
 import {
+  audienceOf,
   claimsCollection,
-  Delivery,
   DeliveryEvent,
-  deliveriesOf,
   eventsOf,
   foldEvents,
   LEGACY_CLAIMS,
@@ -117,10 +116,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
 
     const queue: Pending[] = [];
     const now = Date.now();
-    // One read of the whole audience, in order (a few hundred bytes per recipient): FerretDB
-    // answers a cursor's later batches far slower than one query.
-    const audience = await Delivery.find(deliveriesOf(mailing), { createdAt: 0, mailing: 0 }).sort({ _id: 1 }).lean<DeliveryRecord[]>();
-    for (const delivery of audience) {
+    for (const delivery of await audienceOf(mailing)) {
       const state = states.get(String(delivery._id));
       if (state && state.status !== 'queued') continue;
       const waived = state?.retriedAt && mailing.resumedAt && state.retriedAt < mailing.resumedAt;
