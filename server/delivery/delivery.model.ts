@@ -45,7 +45,7 @@ export function deliveriesOf(mailings: MailingRange | MailingRange[]) {
  * later batches far slower), decoded from raw BSON by `decodeFlatDocument` (a third of the
  * driver's CPU in the fresh sending process).
  */
-export async function audienceOf(mailing: MailingRange): Promise<DeliveryRecord[]> {
+export async function recipientsOf(mailing: MailingRange): Promise<DeliveryRecord[]> {
   const raw = await Delivery.collection.find(deliveriesOf(mailing), { projection: { createdAt: 0, mailing: 0 }, sort: { _id: 1 }, raw: true }).toArray();
   return (raw as unknown as Buffer[]).map((bson) => decodeFlatDocument(bson) as unknown as DeliveryRecord);
 }

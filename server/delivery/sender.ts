@@ -10,12 +10,12 @@ import { Suppression } from '../suppressions/suppression.model.js';
 import { emailHash } from '../suppressions/suppression.service.js';
 import { bulkComposer, bulkEnvelope } from './bulk-message.js';
 import {
-  audienceOf,
   claimsCollection,
   DeliveryEvent,
   eventsOf,
   foldEvents,
   LEGACY_CLAIMS,
+  recipientsOf,
   type DeliveryClaimRecord,
   type DeliveryEventKind,
   type DeliveryEventRecord,
@@ -116,7 +116,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
 
     const queue: Pending[] = [];
     const now = Date.now();
-    for (const delivery of await audienceOf(mailing)) {
+    for (const delivery of await recipientsOf(mailing)) {
       const state = states.get(String(delivery._id));
       if (state && state.status !== 'queued') continue;
       const waived = state?.retriedAt && mailing.resumedAt && state.retriedAt < mailing.resumedAt;
