@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import { findContactByEmail } from '../contacts/contact.service.js';
 import { audienceSummary, basisOf, resolveAudience, type AudienceBasis } from '../delivery/audience.js';
 import { Delivery } from '../delivery/delivery.model.js';
-import { Mailing } from '../delivery/mailing.model.js';
+import { Mailing, MailingContent } from '../delivery/mailing.model.js';
 import {
   cancelMailing,
   createMailing,
@@ -281,7 +281,8 @@ async function dropDraftMailings(campaignId: string) {
 
 async function dropMailing(mailing: Types.ObjectId) {
   await Delivery.deleteMany({ mailing });
-  await Mailing.deleteOne({ _id: mailing, status: { $in: ['draft', 'cancelled'] } });
+  const dropped = await Mailing.deleteOne({ _id: mailing, status: { $in: ['draft', 'cancelled'] } });
+  if (dropped.deletedCount) await MailingContent.deleteOne({ _id: mailing });
 }
 
 /**

@@ -1,7 +1,9 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import type { MailContent } from './personalize.js';
 
 /**
- * One send of one content to an audience (a list, optionally narrowed by a segment). The sender
+ * One send of one content (in `mailing_contents`, below) to an audience (a list, optionally
+ * narrowed by a segment). The sender
  * keeps its state here and in `deliveries`, so any process can resume it after a crash; the
  * lease says which process is sending right now.
  * draft → sending ⇄ paused → sent (or cancelled).
@@ -17,10 +19,6 @@ const mailingSchema = new Schema(
     },
     list: { type: Schema.Types.ObjectId, ref: 'List', required: true },
     segment: { type: Schema.Types.ObjectId, ref: 'Segment' },
-    content: {
-      type: new Schema({ subject: { type: String, required: true }, html: { type: String, required: true }, text: { type: String, required: true } }, { _id: false }),
-      required: true,
-    },
     browserUrl: { type: String },
     /** The sender's display name when not MAIL_FROM's (a campaign's "nom de l'expéditeur"). */
     fromName: { type: String },
@@ -57,3 +55,26 @@ mailingSchema.index({ 'source.kind': 1, 'source.id': 1 });
 
 export type MailingRecord = InferSchemaType<typeof mailingSchema> & { _id: mongoose.Types.ObjectId };
 export const Mailing = mongoose.model('Mailing', mailingSchema, 'mailings');
+
+/**
+ * A mailing's content (subject, HTML, text), under the mailing's `_id` in a collection of its
+ * own. FerretDB over SQLite reads whole documents for any filter but on `_id`: with the content
+ * inside, every scan of mailings (the watchdog's, every minute; the lists; a newsletter's or a
+ * campaign's mailings) decoded every mailing's HTML, ~60 KB each.
+ */
+const mailingContentSchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    subject: { type: String, required: true },
+    html: { type: String, required: true },
+    text: { type: String, required: true },
+  },
+  { versionKey: false },
+);
+export const MailingContent = mongoose.model('MailingContent', mailingContentSchema, 'mailing_contents');
+
+export async function contentOf(mailing: mongoose.Types.ObjectId | string): Promise<MailContent> {
+  const content = await MailingContent.findById(mailing, { _id: 0 }).lean<MailContent>();
+  if (!content) throw new Error(`L'envoi ${String(mailing)} n'a pas de contenu.`);
+  return content;
+}

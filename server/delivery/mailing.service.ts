@@ -9,7 +9,7 @@ import type { Actor } from '../users/user.service.js';
 import { ensureUnsubscribeLink } from './bulk-message.js';
 import { withId } from '../lib/db.js';
 import { Delivery, DeliveryEvent, deliveriesOf, eventsOf, foldEvents, type DeliveryEventKind, type DeliveryRecord, type DeliveryStatus, type MailingRange } from './delivery.model.js';
-import { Mailing, type MailingStatus } from './mailing.model.js';
+import { contentOf, Mailing, MailingContent, type MailingStatus } from './mailing.model.js';
 import type { MailContent } from './personalize.js';
 
 /** The Agenda job that runs the sender (defined in jobs/mailing-send.job.ts). */
@@ -36,15 +36,10 @@ export async function createMailing(input: MailingInput, actor?: Actor) {
   for (const part of ['subject', 'html', 'text'] as const) {
     if (!input.content?.[part]?.trim()) throw badRequest(`Le contenu de l'envoi n'a pas de ${part === 'subject' ? 'sujet' : `partie ${part}`}.`, `content.${part}`);
   }
-  return Mailing.create({
-    source: input.source,
-    list: list._id,
-    segment: input.segment,
-    content: ensureUnsubscribeLink(input.content),
-    browserUrl: input.browserUrl,
-    status: 'draft',
-    createdBy: actor?.id,
-  });
+  // The content first: a mailing never exists without its content.
+  const content = await MailingContent.create({ _id: new Types.ObjectId(), ...ensureUnsubscribeLink(input.content) });
+  const mailing = await Mailing.create({ _id: content._id, source: input.source, list: list._id, segment: input.segment, browserUrl: input.browserUrl, status: 'draft', createdBy: actor?.id });
+  return Object.assign(mailing, { content: content.toObject() as MailContent });
 }
 
 /** draft → sending; the sender job resolves the audience at send time. */
@@ -185,7 +180,7 @@ export async function listMailings(query: ListQuery<{ status?: MailingStatus[]; 
 export async function getMailing(id: string) {
   const mailing = await Mailing.findById(id, { leaseOwner: 0, leaseUntil: 0 });
   if (!mailing) throw notFound('Envoi');
-  return { ...mailing.toJSON(), progress: await mailingProgress(id) };
+  return { ...mailing.toJSON(), content: await contentOf(id), progress: await mailingProgress(id) };
 }
 
 type DeliveryFilter = { mailing?: string; contact?: string; status?: DeliveryStatus[]; email?: string; id?: string[] };
@@ -251,11 +246,12 @@ export async function resendUncertain(ctx: Pick<AppContext, 'scheduler'>, id: st
   if (!['sent', 'paused', 'cancelled'].includes(original.status)) throw badRequest("Attendez la fin de l'envoi avant de renvoyer les messages incertains.", 'status');
   const recipients = await uncertainDeliveries(id);
   if (!recipients.length) throw badRequest("Aucun destinataire incertain à qui renvoyer ce message.", 'status');
+  const content = await MailingContent.create({ _id: new Types.ObjectId(), ...(await contentOf(original._id)) });
   const resend = await Mailing.create({
+    _id: content._id,
     source: original.source,
     list: original.list,
     segment: original.segment,
-    content: original.content,
     browserUrl: original.browserUrl,
     fromName: original.fromName,
     resendOf: original._id,

@@ -24,7 +24,8 @@ import {
 } from './delivery.model.js';
 import { BufferedInsert, GroupInsert, insertEvents } from './event-log.js';
 import { failureReason, isTemporaryFailure, mailerFor, type MailSession, type Mailer } from './mailer.js';
-import { Mailing, type MailingRecord } from './mailing.model.js';
+import { contentOf, Mailing, type MailingRecord } from './mailing.model.js';
+import type { MailContent } from './personalize.js';
 
 export type SenderOptions = {
   /** Deliveries a lane takes from the queue at a time. */
@@ -101,7 +102,7 @@ export async function runMailing(ctx: Pick<AppContext, 'config' | 'logger'>, mai
     }
     const states = await settleInterruptedRuns(ctx, mailing);
     const list = (await List.findById(mailing.list, { code: 1, name: 1 }).lean())!;
-    sender = createSender(ctx, opts, mailing, list);
+    sender = createSender(ctx, opts, mailing, list, await contentOf(mailing._id));
     let touchedAt = 0;
     const stillSending = async (): Promise<RunOutcome | undefined> => {
       if (Date.now() - touchedAt >= TOUCH_EVERY_MS) {
@@ -158,9 +159,10 @@ function createSender(
   opts: SenderOptions,
   mailing: MailingRecord,
   list: { code: string; name: string },
+  content: MailContent,
 ) {
   const mailer = opts.mailer ?? mailerFor(ctx.config, 'bulk');
-  const compose = bulkComposer(ctx.config, list, mailing.content, mailing.browserUrl ?? undefined, mailing.fromName);
+  const compose = bulkComposer(ctx.config, list, content, mailing.browserUrl ?? undefined, mailing.fromName);
   let lanesRunning = 0;
   const claims = new GroupInsert<DeliveryClaimRecord>(claimsCollection(mailing._id), { size: () => lanesRunning, waitMs: CLAIM_WAIT_MS });
   const outcomes = new BufferedInsert<DeliveryEventRecord>(DeliveryEvent.collection.collectionName, OUTCOMES);

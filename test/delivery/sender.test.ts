@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { closeMailers, createMailer } from '../../server/delivery/mailer.js';
 import { Delivery, DeliveryEvent, deliveriesOf as deliveriesOfMailing, eventsOf } from '../../server/delivery/delivery.model.js';
-import { Mailing } from '../../server/delivery/mailing.model.js';
+import { Types } from 'mongoose';
+import { contentOf, Mailing } from '../../server/delivery/mailing.model.js';
+import { migration as mailingContents } from '../../server/ops/migrations/005-mailing-contents.js';
 import { createMailing, listDeliveries, mailingProgress, startMailing } from '../../server/delivery/mailing.service.js';
 import { insertEvents } from '../../server/delivery/event-log.js';
 import { ensureAudience, resolveAudience } from '../../server/delivery/audience.js';
@@ -202,6 +204,23 @@ describe('the sender: bulk mail through a real SMTP server', () => {
     const mailing = await createMailing({ source: { kind: 'test' }, list: 'adherents', content: { subject: 'x', html: '<html><body><p>x</p></body></html>', text: 'x' } });
     expect(mailing.content.html).to.contain('<a href="%%UNSUBSCRIBE_URL%%">Se désabonner</a>').and.match(/<\/p><\/body><\/html>$/);
     expect(mailing.content.text).to.contain('Se désabonner : %%UNSUBSCRIBE_URL%%');
+  });
+
+  it("keeps a mailing's content apart under its id, and moves an older mailing's there once (migration 5)", async () => {
+    const db = Mailing.db.db!;
+    const made = await createMailing({ source: { kind: 'test', id: 'contenu' }, list: 'adherents', content: NEWSLETTER_CONTENT });
+    expect(await db.collection('mailings').findOne({ _id: made._id })).to.not.have.property('content');
+    expect((await contentOf(made._id)).subject).to.equal(NEWSLETTER_CONTENT.subject);
+
+    const { _id: list } = (await List.findOne({ code: 'adherents' }).lean())!;
+    const older = { _id: new Types.ObjectId(), source: { kind: 'test', id: 'ancien' }, list, status: 'sent', content: { subject: 'Lettre de mars', html: '<p>Mars</p>', text: 'Mars' } };
+    await db.collection('mailings').insertOne(older);
+    for (let run = 0; run < 2; run++) await mailingContents.up(db, silent); // idempotent
+    expect(await db.collection('mailings').findOne({ _id: older._id })).to.not.have.property('content');
+    expect(await contentOf(older._id)).to.deep.equal(older.content);
+    const shown = await (await clientAs(server, 'staff')).client.get(`/api/mailings/${older._id}`);
+    expect(shown.status).to.equal(200);
+    expect(shown.body.content).to.deep.equal(older.content);
   });
 
   describe('SMTP failures', () => {

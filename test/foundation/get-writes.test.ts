@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Collection } from 'mongodb';
-import mongoose from 'mongoose';
 import { loadDemoDataOnce } from '../../fixtures/index.js';
 import { Mailing } from '../../server/delivery/mailing.model.js';
+import { createMailing } from '../../server/delivery/mailing.service.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createNews } from '../../server/news/news.service.js';
 import { Newsletter } from '../../server/newsletters/newsletter.model.js';
@@ -42,8 +42,8 @@ describe('a GET writes nothing', () => {
     // an issue being sent: reading it used to record its figures
     await createNews({ title: 'Actualité de février', category: 'politique-nationale', publishedAt: new Date('2027-02-10T10:00:00Z') });
     const issue = (await compileNewsletter(server.ctx, '2027-02')).issue;
-    const list = await mongoose.connection.db!.collection('lists').findOne({ code: 'lettre-mensuelle' });
-    const mailing = await Mailing.create({ source: { kind: 'newsletter', id: String(issue._id) }, list: list!._id, content: { subject: 's', html: 'h', text: 't' }, status: 'sending', startedAt: new Date() });
+    const mailing = await createMailing({ source: { kind: 'newsletter', id: String(issue._id) }, list: 'lettre-mensuelle', content: { subject: 's', html: 'h', text: 't' } });
+    await Mailing.updateOne({ _id: mailing._id }, { $set: { status: 'sending', startedAt: new Date() } });
     await Newsletter.updateOne({ _id: issue._id }, { $set: { status: 'sending', mailing: mailing._id } });
     const segment = await createSegment({ name: 'Tout le monde', filter: {} });
     const first = async (resource: string) => (await admin.get(`/api/${resource}?range=[0,0]`)).body[0]?.id as string | undefined;
