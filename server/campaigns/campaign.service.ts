@@ -3,7 +3,7 @@ import { clicksOf, trackContentLinks } from '../clicks/click.service.js';
 import type { AppContext } from '../context.js';
 import { findContactByEmail } from '../contacts/contact.service.js';
 import { audienceSummary, basisOf, resolveAudience, type AudienceBasis } from '../delivery/audience.js';
-import { Delivery } from '../delivery/delivery.model.js';
+import { Delivery, deliveriesOf } from '../delivery/delivery.model.js';
 import { Mailing, MailingContent } from '../delivery/mailing.model.js';
 import {
   cancelMailing,
@@ -280,7 +280,8 @@ async function dropDraftMailings(campaignId: string) {
 }
 
 async function dropMailing(mailing: Types.ObjectId) {
-  await Delivery.deleteMany({ mailing });
+  const range = await Mailing.findById(mailing, { deliveriesFrom: 1 }).lean();
+  await Delivery.deleteMany(range ? deliveriesOf(range) : { mailing });
   const dropped = await Mailing.deleteOne({ _id: mailing, status: { $in: ['draft', 'cancelled'] } });
   if (dropped.deletedCount) await MailingContent.deleteOne({ _id: mailing });
 }

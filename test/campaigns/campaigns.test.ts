@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { eraseContact, createContact } from '../../server/contacts/contact.service.js';
 import { closeMailers } from '../../server/delivery/mailer.js';
-import { Mailing } from '../../server/delivery/mailing.model.js';
+import { Delivery } from '../../server/delivery/delivery.model.js';
+import { Mailing, MailingContent } from '../../server/delivery/mailing.model.js';
 import { CHECK_EVERY, CHECK_MIN_MS } from '../../server/delivery/sender.js';
 import { parisInstant } from '../../server/lib/paris-time.js';
 import { List } from '../../server/lists/list.model.js';
@@ -312,6 +313,16 @@ describe('campaigns: targeted mailings through a real SMTP server', () => {
       expect((await staff.get(`/api/campaigns/${id}`)).body).to.include({ status: 'draft', mailing: null });
       const again = await approve(id);
       expect(again.audience.count).to.equal(1);
+    });
+
+    it("reopens an approved campaign: its frozen mailing goes, with its content and recipients", async () => {
+      const created = await staff.post('/api/campaigns', { subject: 'Approuvée puis reprise', list: 'lettre-mensuelle', segment: nord, body: 'Bonjour.' });
+      const { mailing } = await approve(created.body.id);
+      expect(await Delivery.countDocuments({ mailing })).to.equal(1);
+      expect((await staff.post(`/api/campaigns/${created.body.id}/reopen`)).body.status).to.equal('draft');
+      expect(await Mailing.exists({ _id: mailing })).to.equal(null);
+      expect(await MailingContent.exists({ _id: mailing })).to.equal(null);
+      expect(await Delivery.countDocuments({ mailing })).to.equal(0);
     });
   });
 
