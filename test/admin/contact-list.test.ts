@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createContact } from '../../server/contacts/contact.service.js';
 import { List } from '../../server/lists/list.model.js';
-import { Organisation } from '../../server/organisations/organisation.model.js';
+import { createOrganisation } from '../../server/organisations/organisation.service.js';
 import { Subscription } from '../../server/subscriptions/subscription.model.js';
 import { Theme } from '../../server/themes/theme.model.js';
 import { describeViolations, pageAs, screenshot, seriousAxeViolations, useAdminBrowser } from './browser.js';
@@ -12,11 +12,12 @@ const PLAIN = 30;
 /** One heavily qualified contact (the widest row there is) and 30 plain ones: more than a page. */
 async function seed() {
   const themes = (await Theme.find().sort({ order: 1 }).limit(7).lean()).map((t) => String(t._id));
-  const organisations = await Organisation.create([
+  const organisations = [];
+  for (const organisation of [
     { name: 'Communauté d’agglomération Plaine Vallée Rhône-Alpes Auvergne', type: 'epci', territory: 'commune-69123' },
     { name: 'Association régionale pour la promotion de la santé mentale', type: 'association-regionale' },
     { name: 'Centre hospitalier intercommunal Robert Ballanger', type: 'etablissement-sante' },
-  ]);
+  ]) organisations.push(await createOrganisation(organisation));
   await createContact({
     email: 'coordination.sante-mentale.intercommunale@agglomeration-plaine-vallee.test',
     firstName: 'Marie-Christine',
