@@ -13,8 +13,12 @@ import type { ColumnMapping } from './import.mapping.js';
  * addresses and the suppression list are read once per run, then one `_id` query per batch
  * for the existing contacts it names.
  */
-/** A thousand rows: two batches in flight (one written, one prepared) keep the importing process near 250 MB at 100,000 rows (bench/RESULTS.md). */
-export const BATCH_SIZE = 1000;
+/**
+ * Two batches are in flight (one written, one prepared). At 100,000 rows the importing process
+ * peaked at 249–251 MB with 1,000 rows per batch, 238–242 with 500, for the same CPU and 3–7 %
+ * fewer rows a second (bench/RESULTS.md, eleventh session).
+ */
+export const BATCH_SIZE = 500;
 /** Wide rows make smaller batches: memory stays flat whatever the file (two batches are held at once). */
 const BATCH_BYTES = 2 * 1024 * 1024;
 
