@@ -3,11 +3,11 @@ import { clicksOf, trackContentLinks } from '../clicks/click.service.js';
 import type { AppContext } from '../context.js';
 import { findContactByEmail } from '../contacts/contact.service.js';
 import { audienceSummary, basisOf, resolveAudience, type AudienceBasis } from '../delivery/audience.js';
-import { Delivery, deliveriesOf } from '../delivery/delivery.model.js';
-import { Mailing, MailingContent } from '../delivery/mailing.model.js';
+import { Mailing } from '../delivery/mailing.model.js';
 import {
   cancelMailing,
   createMailing,
+  dropMailing,
   mailingFigures,
   mailingProgress,
   pauseMailing,
@@ -277,13 +277,6 @@ async function abandonPreparation(campaign: CampaignRecord, error: unknown) {
 /** A campaign back in draft owns no mailing: whatever a preparation froze for it goes. */
 async function dropDraftMailings(campaignId: string) {
   for (const mailing of await Mailing.find({ 'source.kind': 'campaign', 'source.id': campaignId, status: 'draft', resendOf: null }, { _id: 1 }).lean()) await dropMailing(mailing._id);
-}
-
-async function dropMailing(mailing: Types.ObjectId) {
-  const range = await Mailing.findById(mailing, { deliveriesFrom: 1 }).lean();
-  await Delivery.deleteMany(range ? deliveriesOf(range) : { mailing });
-  const dropped = await Mailing.deleteOne({ _id: mailing, status: { $in: ['draft', 'cancelled'] } });
-  if (dropped.deletedCount) await MailingContent.deleteOne({ _id: mailing });
 }
 
 /**

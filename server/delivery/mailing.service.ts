@@ -36,10 +36,23 @@ export async function createMailing(input: MailingInput, actor?: Actor) {
   for (const part of ['subject', 'html', 'text'] as const) {
     if (!input.content?.[part]?.trim()) throw badRequest(`Le contenu de l'envoi n'a pas de ${part === 'subject' ? 'sujet' : `partie ${part}`}.`, `content.${part}`);
   }
-  // The content first: a mailing never exists without its content.
-  const content = await MailingContent.create({ _id: new Types.ObjectId(), ...ensureUnsubscribeLink(input.content) });
-  const mailing = await Mailing.create({ _id: content._id, source: input.source, list: list._id, segment: input.segment, browserUrl: input.browserUrl, status: 'draft', createdBy: actor?.id });
-  return Object.assign(mailing, { content: content.toObject() as MailContent });
+  const content = ensureUnsubscribeLink(input.content);
+  const mailing = await insertMailing({ source: input.source, list: list._id, segment: input.segment, browserUrl: input.browserUrl, status: 'draft', createdBy: actor?.id }, content);
+  return Object.assign(mailing, { content });
+}
+
+/** A new mailing and its content (mailing.model.ts), the content first: a mailing never exists without it. */
+async function insertMailing(fields: Record<string, unknown>, content: MailContent) {
+  const { _id } = await MailingContent.create({ _id: new Types.ObjectId(), ...content });
+  return Mailing.create({ ...fields, _id });
+}
+
+/** Drops a draft or cancelled mailing with its content and recipients (a campaign reopened before sending). */
+export async function dropMailing(mailing: Types.ObjectId) {
+  const range = await Mailing.findById(mailing, { deliveriesFrom: 1 }).lean();
+  await Delivery.deleteMany(range ? deliveriesOf(range) : { mailing });
+  const dropped = await Mailing.deleteOne({ _id: mailing, status: { $in: ['draft', 'cancelled'] } });
+  if (dropped.deletedCount) await MailingContent.deleteOne({ _id: mailing });
 }
 
 /** draft → sending; the sender job resolves the audience at send time. */
@@ -246,18 +259,19 @@ export async function resendUncertain(ctx: Pick<AppContext, 'scheduler'>, id: st
   if (!['sent', 'paused', 'cancelled'].includes(original.status)) throw badRequest("Attendez la fin de l'envoi avant de renvoyer les messages incertains.", 'status');
   const recipients = await uncertainDeliveries(id);
   if (!recipients.length) throw badRequest("Aucun destinataire incertain à qui renvoyer ce message.", 'status');
-  const content = await MailingContent.create({ _id: new Types.ObjectId(), ...(await contentOf(original._id)) });
-  const resend = await Mailing.create({
-    _id: content._id,
-    source: original.source,
-    list: original.list,
-    segment: original.segment,
-    browserUrl: original.browserUrl,
-    fromName: original.fromName,
-    resendOf: original._id,
-    status: 'draft',
-    createdBy: actor?.id,
-  });
+  const resend = await insertMailing(
+    {
+      source: original.source,
+      list: original.list,
+      segment: original.segment,
+      browserUrl: original.browserUrl,
+      fromName: original.fromName,
+      resendOf: original._id,
+      status: 'draft',
+      createdBy: actor?.id,
+    },
+    await contentOf(original._id),
+  );
   const rows = await Delivery.find({ _id: { $in: recipients.map((r) => new Types.ObjectId(r.id)) } }, { _id: 0, createdAt: 0 }).lean();
   await Delivery.insertMany(rows.map((row) => ({ ...row, mailing: resend._id })));
   // Who left since the original's audience was read is looked for before the first message.

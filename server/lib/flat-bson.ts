@@ -47,6 +47,10 @@ export function decodeFlatDocument(bson: Buffer): Record<string, FlatValue> {
         document[name] = bson.readInt32LE(at);
         at += 4;
         break;
+      case 0x12: // int64, as the driver gives it by default: a number
+        document[name] = Number(bson.readBigInt64LE(at));
+        at += 8;
+        break;
       default:
         throw new Error(`decodeFlatDocument: field "${name}" has BSON type 0x${type.toString(16)}, not a scalar`);
     }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BSON } from 'mongodb';
+import { BSON, Long } from 'mongodb';
 import mongoose from 'mongoose';
 import { decodeFlatDocument } from '../../server/lib/flat-bson.js';
 
@@ -14,6 +14,7 @@ describe('decodeFlatDocument (raw BSON of scalar fields)', () => {
       count: 42,
       ratio: 0.625,
       large: 2 ** 40,
+      long: Long.fromNumber(2 ** 40 + 1),
       yes: true,
       no: false,
       at: new Date('2026-12-04T10:15:00.123Z'),
