@@ -1,7 +1,8 @@
 import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils, HttpError, type DataProvider } from 'react-admin';
+import { API_URL, forgetEarlyReads, READ_HEADERS, takeEarlyRead } from './common/earlyReads';
 
-export const API_URL = '/api';
+export { API_URL };
 
 type ApiErrorBody = { error?: { code?: string; message?: string; field?: string } };
 
@@ -9,46 +10,20 @@ type ApiErrorBody = { error?: { code?: string; message?: string; field?: string 
  * fetchJson on the session cookie, turning the API's `{"error":{"message","field"}}` into the
  * error react-admin shows: the French message, and the field's message next to its input.
  * Every call carries `X-Requested-With`, which the API requires of uploads (its CSRF guard,
- * server/lib/same-origin.ts); other writes are JSON.
+ * server/lib/same-origin.ts); other writes are JSON. A read the first paint started is taken
+ * rather than asked again (common/earlyReads.ts).
  */
 export async function httpClient(url: string, options: fetchUtils.Options = {}) {
   const reading = !options.method || options.method === 'GET';
-  if (!reading) earlyReads.clear(); // a read begun before a write must not answer for after it
-  const early = reading ? earlyReads.get(url) : undefined;
-  if (early) {
-    earlyReads.delete(url);
-    return early;
-  }
-  const headers = new Headers(options.headers ?? { Accept: 'application/json' });
-  headers.set('X-Requested-With', 'XMLHttpRequest');
-  const request = fetchUtils.fetchJson(url, { ...options, headers, credentials: 'same-origin' }).catch((error: unknown) => {
+  if (!reading) forgetEarlyReads();
+  const early = reading ? takeEarlyRead(url) : undefined;
+  const answer = early && (await early);
+  if (answer) return { ...answer, json: JSON.parse(answer.body) as unknown };
+  const headers = new Headers(options.headers ?? { Accept: READ_HEADERS.Accept });
+  headers.set('X-Requested-With', READ_HEADERS['X-Requested-With']);
+  return fetchUtils.fetchJson(url, { ...options, headers, credentials: 'same-origin' }).catch((error: unknown) => {
     throw toHttpError(error);
   });
-  if (reading && startingEarly) {
-    const forget = () => earlyReads.get(url) === request && earlyReads.delete(url);
-    earlyReads.set(url, request);
-    request.catch(forget); // refused (signed out, ...): the screen asks again once it can
-    setTimeout(forget, 10_000);
-  }
-  return request;
-}
-
-/**
- * Reads started before the screen that needs them is drawn (`readEarly`), by URL: the screen's
- * first identical read takes the answer instead of asking again (within 10 s, before any write:
- * logging in is one).
- */
-const earlyReads = new Map<string, ReturnType<typeof fetchUtils.fetchJson>>();
-let startingEarly = false;
-
-/** Runs `start`, whose reads (made through this client, synchronously) are kept for the screen about to ask them. */
-export function readEarly(start: () => void): void {
-  startingEarly = true;
-  try {
-    start();
-  } finally {
-    startingEarly = false;
-  }
 }
 
 function toHttpError(error: unknown): unknown {

@@ -1,7 +1,20 @@
+import { countContacts } from '../contacts/contact.store.js';
+import { contactQuery } from '../contacts/contact.filter.js';
 import { List } from '../lists/list.model.js';
+import { latestNewsletter } from '../newsletters/newsletter.service.js';
+import { countWaitingSolicitations } from '../solicitations/solicitation.worklist.js';
 import { parisParts, parisYearRange } from '../lib/paris-time.js';
 import { subscriptionSpan } from '../reports/report.service.js';
 import { Subscription } from '../subscriptions/subscription.model.js';
+
+/**
+ * The dashboard's counts in one read: the contacts as the contact list counts them, the
+ * solicitations still waiting for an answer, the latest newsletter.
+ */
+export async function dashboardCounts() {
+  const [contacts, openSolicitations, newsletter] = await Promise.all([countContacts(await contactQuery({})), countWaitingSolicitations(), latestNewsletter()]);
+  return { contacts, openSolicitations, latestNewsletter: newsletter };
+}
 
 export type MonthlyFlow = { month: string; gained: number; lost: number };
 

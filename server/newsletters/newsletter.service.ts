@@ -381,6 +381,12 @@ export async function listNewsletters(query: ListQuery<NewsletterFilter>) {
   return { items, total };
 }
 
+/** The latest issue by month, in brief (the dashboard's "Dernière lettre"); null before the first. */
+export async function latestNewsletter() {
+  const issue = await Newsletter.findOne({}, { month: 1, status: 1, figures: 1 }).sort({ month: -1, _id: -1 }).lean();
+  return issue && { id: String(issue._id), month: issue.month, status: issue.status, sent: issue.figures?.sent ?? null };
+}
+
 export async function deleteNewsletter(id: string) {
   const deleted = await Newsletter.findOneAndDelete({ _id: id, status: 'draft' });
   if (!deleted) {

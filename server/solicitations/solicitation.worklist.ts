@@ -5,7 +5,12 @@ import { User } from '../users/user.model.js';
 import { Solicitation, type SolicitationStatus } from './solicitation.model.js';
 import { workingDaysBetween } from './working-days.js';
 
+/** A solicitation still waiting for its answer ("ouverte" on the dashboard). */
 const WAITING_STATUSES: SolicitationStatus[] = ['new', 'in-progress'];
+
+export async function countWaitingSolicitations(): Promise<number> {
+  return Solicitation.countDocuments({ status: { $in: WAITING_STATUSES } });
+}
 
 /** The head of the staff's work list: unread requests, unanswered ones, and how long the oldest has waited. */
 export async function workSummary(ctx: Pick<AppContext, 'config'>, now = new Date()) {

@@ -20,7 +20,7 @@ describe('the admin in a browser: logging in and roles', () => {
     await page.getByRole('button', { name: 'Connexion' }).click();
     await page.getByRole('heading', { name: /Bonjour Claire Martin/ }).waitFor();
     expect(page.url()).to.match(/\/admin\/?$/);
-    // the dashboard's reads refused before logging in (readEarly) are asked again, not reused
+    // the dashboard's reads refused before logging in (common/earlyReads.ts) are asked again, not reused
     await page.getByText(/ qualifiés$/).waitFor();
     await page.close();
   });

@@ -1,9 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
-import { callApi } from '../dataProvider';
+import { API_URL, callApi } from '../dataProvider';
+import { arrivedEarly } from './earlyReads';
 
-/** GET of an API path outside the REST resources (history, figures, progress...); `reload` re-fetches. */
+/**
+ * GET of an API path outside the REST resources (history, figures, progress...); `reload`
+ * re-fetches. An answer the first paint already has is there from the first render.
+ */
 export function useApi<T>(path: string | undefined, options: { refreshMs?: number } = {}) {
-  const [data, setData] = useState<T | undefined>();
+  const [data, setData] = useState<T | undefined>(() => (path ? arrivedEarly<T>(`${API_URL}${path}`) : undefined));
   const [error, setError] = useState<Error | undefined>();
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);

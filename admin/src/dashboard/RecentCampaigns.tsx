@@ -3,8 +3,7 @@ import { Link } from 'react-router-dom';
 import { useApi } from '../common/useApi';
 import { campaignStatusLabel } from '../campaigns/campaignModel';
 import { count, type Outcome } from '../mailings/mailingModel';
-
-export const RECENT_CAMPAIGNS_PATH = '/dashboard/campaigns';
+import { RECENT_CAMPAIGNS_PATH } from './keyFigures';
 
 type Recent = { id: string; subject: string; status: string; sendingAt: string | null; figures: Outcome; clicks: number };
 

@@ -2,6 +2,7 @@ import { GlobalStyles } from '@mui/material';
 import { useEffect, type ReactNode } from 'react';
 import { AppBar, Layout as RaLayout, UserMenu, useGetIdentity } from 'react-admin';
 import { preloadScreens } from '../common/lazyScreens';
+import { removeFirstPaint } from '../firstPaint/shell';
 import { useA11yFixes } from './a11yFixes';
 import { Menu } from './Menu';
 import { ReadOnlyBanner } from './ReadOnlyBanner';
@@ -32,7 +33,19 @@ function usePreloadedScreens() {
   }, []);
 }
 
+/**
+ * The dashboard takes the first paint's place as soon as it draws its figures (Dashboard.tsx);
+ * should it never draw (an error), the first paint still makes way for the app.
+ */
+function useFirstPaintRemoved() {
+  useEffect(() => {
+    const timer = window.setTimeout(removeFirstPaint, 2000);
+    return () => window.clearTimeout(timer);
+  }, []);
+}
+
 export function Layout({ children }: { children: ReactNode }) {
+  useFirstPaintRemoved();
   useA11yFixes();
   useDocumentTitle();
   usePreloadedScreens();
