@@ -18,7 +18,7 @@ export async function httpClient(url: string, options: fetchUtils.Options = {}) 
   if (!reading) forgetEarlyReads();
   const early = reading ? takeEarlyRead(url) : undefined;
   const answer = early && (await early);
-  if (answer) return { ...answer, json: JSON.parse(answer.body) as unknown };
+  if (answer) return answer;
   const headers = new Headers(options.headers ?? { Accept: READ_HEADERS.Accept });
   headers.set('X-Requested-With', READ_HEADERS['X-Requested-With']);
   return fetchUtils.fetchJson(url, { ...options, headers, credentials: 'same-origin' }).catch((error: unknown) => {

@@ -53,15 +53,39 @@ describe('the admin in a browser: the dashboard drawn before the app has loaded'
     const violations = await seriousAxeViolations(page);
     expect(violations, describeViolations(violations)).to.deep.equal([]);
 
+    const greeting = page.getByRole('heading', { name: /^Bonjour Test staff/ });
+    const figure = page.getByRole('link', { name: /^Contacts 3\b/ });
+    const [greetingBefore, figureBefore] = [await greeting.boundingBox(), await figure.boundingBox()];
+
     release();
     await page.getByRole('menuitem', { name: 'Contacts' }).waitFor();
     expect(await shell.count()).to.equal(0);
+    // the app draws its greeting and figures where the first paint had them
+    expect((await greeting.boundingBox())?.y).to.be.closeTo(greetingBefore!.y, 4);
+    expect((await figure.boundingBox())?.x).to.be.closeTo(figureBefore!.x, 4);
+    expect((await figure.boundingBox())?.y).to.be.closeTo(figureBefore!.y, 4);
     const handedOver = await page.evaluate(() => (window as unknown as { handedOver?: string }).handedOver);
     expect(handedOver, 'the app drew its figures at once').to.match(/Bonjour Test staff\s+Chiffres de l'année \d{4}\s+Contacts\s+3\s/);
     expect(handedOver).to.match(/Sollicitations ouvertes\s+1\s+1 reçues cette année/).and.not.include('…');
     for (const path of ['/api/auth/me', '/api/dashboard/counts', '/api/reports/activity', '/api/dashboard/campaigns']) {
       expect(reads.filter((read) => read === path), path).to.have.length(1);
     }
+    await page.close();
+  });
+
+  it('tells a board member the access is read-only, as the app does, where the app does', async function () {
+    this.timeout(30_000);
+    const page = await pageAs(suite.browser, suite.server, 'board');
+    const release = await holdAppBundle(page);
+    await page.goto(`${suite.server.url}/admin/`, { waitUntil: 'commit' });
+    const greeting = page.getByRole('heading', { name: /^Bonjour Test board/ });
+    await page.locator('#first-paint').getByText(/^Accès en lecture seule/).waitFor();
+    const before = await greeting.boundingBox();
+    release();
+    await page.getByRole('menuitem', { name: 'Contacts' }).waitFor();
+    expect(await page.locator('#first-paint').count()).to.equal(0);
+    expect(await page.getByText(/^Accès en lecture seule/).count()).to.equal(1);
+    expect((await greeting.boundingBox())?.y, 'the greeting stays where it was').to.be.closeTo(before!.y, 4);
     await page.close();
   });
 

@@ -1,4 +1,5 @@
 import type { KeyFigure } from '../dashboard/keyFigures';
+import { READ_ONLY_NOTICE } from '../layout/readOnlyNotice';
 
 /**
  * The dashboard drawn in plain DOM, laid out like the app's (its app bar, menu column, cards),
@@ -10,13 +11,14 @@ const ADMIN = '/admin';
 const STYLE = `
 #${SHELL_ID}{position:fixed;inset:0;z-index:1500;overflow:auto;background:#fafafb;color:rgba(0,0,0,.87);font:400 1rem/1.5 Roboto,Helvetica,Arial,sans-serif}
 #${SHELL_ID} header{display:flex;align-items:center;justify-content:space-between;height:48px;padding:0 16px 0 53px;background:#7a2e5b;color:#fff;box-shadow:0 2px 4px -1px rgba(0,0,0,.2)}
-#${SHELL_ID} header p{margin:0;font-size:1.25rem;font-weight:500}
+#${SHELL_ID} header p{margin:0;font-size:1.25rem;font-weight:500;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 #${SHELL_ID} .fp-body{display:flex}
 #${SHELL_ID} nav{flex:0 0 240px;padding-top:8px}
 #${SHELL_ID} nav span,#${SHELL_ID} .fp-chart{display:block;background:rgba(0,0,0,.11);border-radius:4px}
 #${SHELL_ID} nav span{height:14px;margin:11px 24px 11px 56px}
-#${SHELL_ID} main{flex:1;min-width:0;padding:16px 8px 16px 8px}
-#${SHELL_ID} h1{margin:0 0 .35em;font-size:1.5rem;font-weight:400;line-height:1.334}
+#${SHELL_ID} main{flex:1;min-width:0;padding:0 8px 16px}
+#${SHELL_ID} .fp-notice{margin:8px 0 0;padding:14px 16px;border-radius:4px;background:#e5f6fd;color:#014361;font-size:.875rem;line-height:1.43}
+#${SHELL_ID} h1{margin:16px 0 .35em;font-size:1.5rem;font-weight:400;line-height:1.334}
 #${SHELL_ID} main>p{margin:0 0 .35em;color:rgba(0,0,0,.6)}
 #${SHELL_ID} ul{display:grid;grid-template-columns:repeat(6,1fr);gap:16px;margin:0 0 16px;padding:0;list-style:none}
 #${SHELL_ID} li{border:1px solid rgba(0,0,0,.12);border-radius:4px;background:#fff}
@@ -28,7 +30,7 @@ const STYLE = `
 #${SHELL_ID} .fp-chart{height:320px}
 @media (max-width:1199px){#${SHELL_ID} ul{grid-template-columns:repeat(3,1fr)}}
 @media (max-width:899px){#${SHELL_ID} ul{grid-template-columns:repeat(2,1fr)}}
-@media (max-width:599px){#${SHELL_ID} nav{display:none}#${SHELL_ID} ul{grid-template-columns:1fr}#${SHELL_ID} li.fp-wide{grid-column:auto}}
+@media (max-width:599px){#${SHELL_ID} nav,#${SHELL_ID} header p+p{display:none}#${SHELL_ID} main{padding-top:8px}#${SHELL_ID} ul{grid-template-columns:1fr}#${SHELL_ID} li.fp-wide{grid-column:auto}}
 `;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -47,7 +49,7 @@ function card({ label, value, detail, to, wide }: KeyFigure): HTMLLIElement {
 const appDrawn = () => document.documentElement.dataset.appDrawn === 'true';
 
 /** Draws the first paint, unless the app is already there; `figures` fills its cards as reads answer. */
-export function drawFirstPaint(user: { name: string }, year: number): { figures(figures: KeyFigure[]): void } | undefined {
+export function drawFirstPaint(user: { name: string; role: string }, year: number): { figures(figures: KeyFigure[]): void } | undefined {
   if (appDrawn()) return undefined;
   const cards = element('ul');
   const menu = element('nav', { 'aria-label': 'Menu', 'aria-busy': 'true' }, ...Array.from({ length: 8 }, () => element('span')));
@@ -60,14 +62,22 @@ export function drawFirstPaint(user: { name: string }, year: number): { figures(
       'div',
       { class: 'fp-body' },
       menu,
-      element('main', {}, element('h1', {}, `Bonjour ${user.name}`), element('p', {}, `Chiffres de l'année ${year}`), cards, element('div', { class: 'fp-chart', 'aria-hidden': 'true' })),
+      element(
+        'main',
+        {},
+        ...(user.role === 'board' ? [element('p', { class: 'fp-notice' }, READ_ONLY_NOTICE)] : []),
+        element('h1', {}, `Bonjour ${user.name}`),
+        element('p', {}, `Chiffres de l'année ${year}`),
+        cards,
+        element('div', { class: 'fp-chart', 'aria-hidden': 'true' }),
+      ),
     ),
   );
   document.body.prepend(shell);
   return { figures: (figures) => cards.replaceChildren(...figures.map(card)) };
 }
 
-/** The app's layout has mounted: the first paint makes way (and is not drawn if its reads come later). */
+/** The app has drawn its screen: the first paint makes way (and is not drawn if its reads come later). */
 export function removeFirstPaint(): void {
   document.documentElement.dataset.appDrawn = 'true';
   document.getElementById(SHELL_ID)?.remove();

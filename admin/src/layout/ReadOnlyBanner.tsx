@@ -1,5 +1,6 @@
 import { Alert } from '@mui/material';
 import { usePermissions } from 'react-admin';
+import { READ_ONLY_NOTICE } from './readOnlyNotice';
 
 /** Board members read everything and change nothing: say so on every screen. */
 export function ReadOnlyBanner() {
@@ -7,7 +8,7 @@ export function ReadOnlyBanner() {
   if (permissions !== 'board') return null;
   return (
     <Alert severity="info" sx={{ mt: 1 }}>
-      Accès en lecture seule : vous consultez les données sans pouvoir les modifier.
+      {READ_ONLY_NOTICE}
     </Alert>
   );
 }
