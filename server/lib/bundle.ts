@@ -16,7 +16,8 @@ export const BUNDLE_DIR = path.join(path.dirname(createRequire(import.meta.url).
  * alive for the life of the process: about a second of CPU and a hundred megabytes of memory.
  * `fileName` receives the bundle's content hash. The file is written whole (renamed into
  * place), only when it changed. A bundle whose inputs (every file esbuild read, by size and
- * modification time) did not change since it was made is used again without running esbuild.
+ * modification time) did not change since it was made, and which is still the file it wrote, is
+ * used again without running esbuild.
  */
 export async function bundleEntry(source: string, fileName: (contentHash: string) => string, options: { withPackages?: boolean } = {}): Promise<string> {
   const key = createHash('sha256').update(`${source}${options.withPackages ? '+packages' : ''}`).digest('hex').slice(0, 12);
@@ -40,16 +41,17 @@ export async function bundleEntry(source: string, fileName: (contentHash: string
   const file = path.join(BUNDLE_DIR, fileName(createHash('sha256').update(code).digest('hex').slice(0, 16)));
   if (!existsSync(file) || !readFileSync(file).equals(code)) writeWhole(file, code);
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(input));
-  writeWhole(manifest, JSON.stringify({ source, file, inputs: Object.fromEntries(inputs.map((input) => [input, stamp(input)])) }));
+  writeWhole(manifest, JSON.stringify({ source, file, made: stamp(file), inputs: Object.fromEntries(inputs.map((input) => [input, stamp(input)])) }));
   return file;
 }
 
-type Manifest = { source: string; file: string; inputs: Record<string, string | undefined> };
+/** `made`: the bundle's own stamp. Another checkout sharing node_modules writes the same file name. */
+type Manifest = { source: string; file: string; made?: string; inputs: Record<string, string | undefined> };
 
 function unchangedBundle(manifest: string, source: string): string | undefined {
   try {
     const made = JSON.parse(readFileSync(manifest, 'utf8')) as Manifest;
-    if (made.source !== source || !existsSync(made.file)) return undefined;
+    if (made.source !== source || !made.made || stamp(made.file) !== made.made) return undefined;
     return Object.entries(made.inputs).every(([input, was]) => stamp(input) === was) ? made.file : undefined;
   } catch {
     return undefined; // none yet, or unreadable: made again
