@@ -36,7 +36,10 @@ function firstPaint(): Plugin {
     // Before the app's module script: deferred scripts run in document order.
     transformIndexHtml: {
       order: 'post',
-      handler: (html) => html.replace('<script type="module"', `<script src="/admin/${fileName}" defer></script>\n    <script type="module"`),
+      handler(html) {
+        if (!html.includes('<script type="module"')) throw new Error("index.html n'a plus de script de module : le premier affichage ne peut pas s'y placer.");
+        return html.replace('<script type="module"', `<script src="/admin/${fileName}" defer></script>\n    <script type="module"`);
+      },
     },
     generateBundle() {
       this.emitFile({ type: 'asset', fileName, source: code });

@@ -3,7 +3,8 @@ import { READ_ONLY_NOTICE } from '../layout/readOnlyNotice';
 
 /**
  * The dashboard drawn in plain DOM, laid out like the app's (its app bar, menu column, cards),
- * over the page until the app's layout has mounted and takes its place (`removeFirstPaint`).
+ * over the page until the app's dashboard draws its own figures and takes its place
+ * (`removeFirstPaint`).
  */
 const SHELL_ID = 'first-paint';
 const ADMIN = '/admin';
