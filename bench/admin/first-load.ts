@@ -4,11 +4,11 @@
  * contacts, the real app (with the production build of the admin) runs in a child process, and
  * headless Chromium opens each screen with a cold cache (a new browser context each run), then
  * reloads it with a warm cache. Time = navigation start → the frame that shows the screen usable
- * (the page's own clock, checked at every frame: `shownAt`): the login form's
- * fields, the dashboard's contact count (drawn by the first paint, admin/src/firstPaint/, before the
- * app has loaded), the first page of contacts. `dashboard_app`: the whole dashboard drawn by the
- * app (its menu, every key figure, the first paint gone). `dashboard_after_login`: the dashboard opened, with a cold cache,
- * right after the login page (untimed) as in a working day.
+ * (the page's own clock, checked at every frame: `shownAt`): the login form's fields, the
+ * dashboard's contact count (drawn by the first paint, admin/src/firstPaint/, before the app has
+ * loaded), the first page of contacts. `dashboard_app`: the whole dashboard drawn by the app (its
+ * menu, every key figure, the first paint gone). `dashboard_after_login`: the dashboard opened,
+ * with a cold cache, right after the login page (untimed) as in a working day.
  *
  *   npx tsx bench/admin/first-load.ts [--contacts 100000] [--runs 5]
  */
