@@ -1,5 +1,6 @@
 import type { AuthProvider } from 'react-admin';
-import { httpClient } from './dataProvider';
+import { IDENTITY_PATH } from './common/earlyReads';
+import { API_URL, httpClient } from './dataProvider';
 
 export type Role = 'admin' | 'staff' | 'board';
 export type StaffUser = { id: string; email: string; name: string; role: Role };
@@ -18,7 +19,7 @@ export function roleCan(role: Role | undefined, action: string, resource: string
 let current: Promise<StaffUser> | undefined;
 
 function me(): Promise<StaffUser> {
-  current ??= httpClient('/api/auth/me').then(({ json }) => json.user as StaffUser);
+  current ??= httpClient(`${API_URL}${IDENTITY_PATH}`).then(({ json }) => json.user as StaffUser);
   current.catch(() => (current = undefined));
   return current;
 }

@@ -19,8 +19,8 @@ export async function httpClient(url: string, options: fetchUtils.Options = {}) 
   const early = reading ? takeEarlyRead(url) : undefined;
   const answer = early && (await early);
   if (answer) return answer;
-  const headers = new Headers(options.headers ?? { Accept: READ_HEADERS.Accept });
-  headers.set('X-Requested-With', READ_HEADERS['X-Requested-With']);
+  const headers = new Headers(options.headers ?? READ_HEADERS);
+  headers.set('X-Requested-With', READ_HEADERS['X-Requested-With']); // also beside a caller's own headers
   return fetchUtils.fetchJson(url, { ...options, headers, credentials: 'same-origin' }).catch((error: unknown) => {
     throw toHttpError(error);
   });

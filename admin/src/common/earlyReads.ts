@@ -13,6 +13,8 @@ type EarlyRead = { answer: Promise<EarlyAnswer | undefined>; arrived?: EarlyAnsw
 type EarlyStore = Map<string, EarlyRead>;
 
 export const API_URL = '/api';
+/** Who is logged in (the auth provider's read, and the first paint's first). */
+export const IDENTITY_PATH = '/auth/me';
 
 const KEEP_MS = 10_000;
 

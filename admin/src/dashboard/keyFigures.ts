@@ -1,3 +1,4 @@
+import { IDENTITY_PATH } from '../common/earlyReads';
 import { formatNumber, formatPercent } from '../common/format';
 import { monthLabel, statusLabel, type NewsletterStatus } from '../newsletters/newsletterModel';
 import type { ActivityReport } from './reportModel';
@@ -9,7 +10,6 @@ import type { ActivityReport } from './reportModel';
  */
 export const DASHBOARD_COUNTS_PATH = '/dashboard/counts';
 export const RECENT_CAMPAIGNS_PATH = '/dashboard/campaigns';
-export const IDENTITY_PATH = '/auth/me';
 export const activityPath = (year: number) => `/reports/activity?year=${year}`;
 
 /** Every read of the dashboard, API paths: the first paint starts them all. */

@@ -5,8 +5,8 @@
  * the key figures (shell.ts). The app then takes those reads' answers (common/earlyReads.ts):
  * nothing is asked twice. Built apart by admin/vite.config.ts.
  */
-import { API_URL, readEarly } from '../common/earlyReads';
-import { activityPath, DASHBOARD_COUNTS_PATH, dashboardReads, IDENTITY_PATH, keyFigures, type DashboardCounts } from '../dashboard/keyFigures';
+import { API_URL, IDENTITY_PATH, readEarly } from '../common/earlyReads';
+import { activityPath, DASHBOARD_COUNTS_PATH, dashboardReads, keyFigures, type DashboardCounts } from '../dashboard/keyFigures';
 import type { ActivityReport } from '../dashboard/reportModel';
 import { drawFirstPaint } from './shell';
 
